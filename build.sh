@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# ./build.sh         build the release binary to out/csrun
+# ./build.sh deps    install what building and testing need (Debian 12)
+# ./build.sh demo    deps + build + run a container from a busybox bundle
+# ./build.sh test    deps + build + every test
+set -euo pipefail
+cd "$(dirname "$0")"
+
+deps() {
+  local pkgs=(clang zlib1g-dev libseccomp-dev busybox-static runc crun podman containerd skopeo umoci hyperfine strace jq iproute2 util-linux)
+  local missing=()
+  for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+build() {
+  dotnet publish src/CsRun/CsRun.csproj -c Release -r linux-x64 -o out/publish -nologo -v quiet -p:TreatWarningsAsErrors=true
+  mkdir -p out
+  cp out/publish/csrun out/csrun
+  echo "built out/csrun ($(stat -c %s out/csrun) bytes)"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  deps) deps ;;
+  demo) deps; build; exec tests/demo.sh ;;
+  test) deps; build; exec tests/run-all.sh ;;
+  *) echo "usage: $0 [build|deps|demo|test]" >&2; exit 2 ;;
+esac
