@@ -1,3 +1,5 @@
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace CsRun;
 
 public static class Program

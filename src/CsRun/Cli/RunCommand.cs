@@ -1,10 +1,23 @@
+using CsRun.Container;
+
 namespace CsRun.Cli;
 
 internal sealed class RunCommand : ICommand
 {
     public string Name => "run";
-    public string Usage => "run a container";
+    public string Usage => "create and run a container";
     public string ArgsUsage => "<container-id>";
-    public FlagSpec[] Flags => Array.Empty<FlagSpec>();
-    public int Run(GlobalOptions global, ParsedArgs args) => throw new RuntimeError("run: not implemented");
+    public FlagSpec[] Flags => CreateFlags.Flags.Concat(new[]
+    {
+        new FlagSpec("detach", "d", false, "detach from the container's process"),
+        new FlagSpec("keep", null, false, "do not delete the container after it exits"),
+    }).ToArray();
+
+    public int Run(GlobalOptions global, ParsedArgs args)
+    {
+        var req = CreateFlags.Request(args, keepSync: true);
+        bool detach = args.Bool("detach");
+        if (detach && args.Bool("keep")) throw new RuntimeError("--detach and --keep cannot both be used");
+        return Runner.Run(global, req, detach, keep: args.Bool("keep"));
+    }
 }

@@ -1,10 +1,20 @@
+using System.Text.Json;
+using CsRun.Container;
+
 namespace CsRun.Cli;
 
 internal sealed class StateCommand : ICommand
 {
     public string Name => "state";
-    public string Usage => "state a container";
+    public string Usage => "output the state of a container";
     public string ArgsUsage => "<container-id>";
     public FlagSpec[] Flags => Array.Empty<FlagSpec>();
-    public int Run(GlobalOptions global, ParsedArgs args) => throw new RuntimeError("state: not implemented");
+
+    public int Run(GlobalOptions global, ParsedArgs args)
+    {
+        var store = new StateStore(global.Root);
+        var s = store.Load(OneId.From(args, Name));
+        Output.OutLine(JsonSerializer.Serialize(ContainerStatus.Public(store, s), StateJson.Default.PublicState));
+        return 0;
+    }
 }

@@ -1,0 +1,35 @@
+using CsRun.Cgroups;
+
+namespace CsRun.Container;
+
+/// <summary>created → running → (paused ⇄ running) → stopped, read from the kernel each time.</summary>
+internal static class ContainerStatus
+{
+    public const string Created = "created", Running = "running", Paused = "paused", Stopped = "stopped";
+
+    public static string Of(StateStore store, ContainerState s)
+    {
+        // A dead init, a zombie one (its parent has not reaped it), or a recycled pid: stopped.
+        if (!ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) return Stopped;
+        if (File.Exists(store.FifoPath(s.Id))) return Created;
+        if (s.CgroupPaths.Count > 0 && CgroupManager.FromPaths(s.CgroupPaths).IsFrozen()) return Paused;
+        return Running;
+    }
+
+    public static PublicState Public(StateStore store, ContainerState s)
+    {
+        string status = Of(store, s);
+        return new PublicState
+        {
+            OciVersion = s.Config.OciVersion,
+            Id = s.Id,
+            Pid = status == Stopped ? 0 : s.InitPid,
+            Status = status,
+            Bundle = s.Bundle,
+            Rootfs = s.Rootfs,
+            Created = s.Created,
+            Annotations = s.Config.Annotations,
+            Owner = s.Owner,
+        };
+    }
+}

@@ -1,0 +1,153 @@
+using CsRun.Cgroups;
+using CsRun.Cli;
+using CsRun.Launch;
+using CsRun.Linux;
+using CsRun.Spec;
+
+namespace CsRun.Container;
+
+/// <summary>
+/// `create`: validate, make the state dir, fifo and cgroup, compile the setup program, clone the
+/// init and walk it through the sync points. Any failure undoes everything made so far.
+/// </summary>
+internal static class Creator
+{
+    public static CreatedContainer Create(GlobalOptions global, CreateRequest req)
+    {
+        var store = new StateStore(global.Root);
+        ContainerId.Validate(req.Id);
+        string bundle = Path.GetFullPath(req.Bundle);
+        var config = ConfigLoader.Load(Path.Combine(bundle, "config.json"));
+        ConfigValidator.Validate(config, bundle);
+        if (config.Process == null) throw new RuntimeError("process: must be set to create a container");
+        if (config.Root == null || string.IsNullOrEmpty(config.Root.Path)) throw new RuntimeError("root.path: must be set");
+        string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root.Path));
+        if (!Directory.Exists(rootfs)) throw new RuntimeError($"root.path: stat {rootfs}: no such file or directory");
+
+        var undo = new Undo();
+        var fds = new List<int>();
+        try
+        {
+            string dir = store.CreateDir(req.Id);
+            undo.Add("remove state dir", () => store.Remove(req.Id));
+            FaultInjection.At("statedir");
+
+            string fifo = store.FifoPath(req.Id);
+            Files.Mkfifo(fifo, 0x192 /*0622*/);
+            int fifoFd = Files.Open(fifo, O.Path, "exec fifo");
+            fds.Add(fifoFd);
+            FaultInjection.At("fifo");
+
+            var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup);
+            cgroup.Create();
+            undo.Add("remove cgroup", cgroup.Destroy);
+            cgroup.Apply(config.Linux?.Resources);
+            FaultInjection.At("cgroup");
+
+            var ctx = new CompileContext
+            {
+                Config = config, BundleDir = bundle, Rootfs = rootfs, NoPivot = req.NoPivot,
+                NoNewKeyring = req.NoNewKeyring, PreserveFds = req.PreserveFds, FifoFd = fifoFd,
+                HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = cgroup.Paths,
+            };
+            var program = Compiler.Compile(ctx);
+            foreach (var w in ctx.Warnings) Log.Warn(w);
+            OpenJoinedNamespaces(program, fds);
+            if (Log.Debugging) Log.Debug("setup program:\n" + program.Describe());
+            FaultInjection.At("compile");
+
+            var (parentEnd, childEnd) = SyncChannel.CreatePair();
+            fds.Add(childEnd);
+            int syncFd = parentEnd;
+            if (!req.KeepSync) fds.Add(parentEnd);
+            else undo.Add("close sync socket", () => Files.Close(parentEnd));
+
+            int child = Spawner.Spawn(program, program.CloneFlags, childEnd, parentEnd);
+            var init = new InitProcess(child);
+            undo.Add("kill container init", init.Kill);
+            Files.Close(childEnd);
+            fds.Remove(childEnd);
+            FaultInjection.At("clone");
+
+            cgroup.AddProcess(child);
+            if (program.NewUserNamespace && program.CloneFlags != 0 && (program.CloneFlags & CloneFlags.NewUser) != 0)
+                IdMaps.Write(child, config);
+            SyncChannel.Send(syncFd, SyncType.Go);
+            Drive(syncFd, program, init, config, req, bundle);
+            FaultInjection.At("ready");
+
+            var info = ProcessInfo.Read(init.Pid) ?? throw new RuntimeError("container init exited before it was ready");
+            var state = new ContainerState
+            {
+                Id = req.Id, InitPid = init.Pid, InitStartTime = info.StartTime, Bundle = bundle, Rootfs = rootfs,
+                Created = Rfc3339.Now(), Owner = "", SystemdCgroup = global.SystemdCgroup,
+                CgroupPaths = new Dictionary<string, string>(cgroup.Paths), Config = config,
+            };
+            store.Save(state);
+            if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
+            if (config.Hooks?.StartContainer is { Count: > 0 })
+                SyncChannel.Send(syncFd, SyncType.Payload, 0, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                    Hooks.State(state, ContainerStatus.Created), CompactStateJson.Default.HookState));
+            undo.Commit();
+            return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program, init.IsOurChild);
+        }
+        catch
+        {
+            undo.Rollback();
+            throw;
+        }
+        finally
+        {
+            foreach (var fd in fds) Files.Close(fd);
+        }
+    }
+
+    /// <summary>Answer the child at each sync point until it says it is ready.</summary>
+    static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle)
+    {
+        while (true)
+        {
+            var msg = SyncChannel.Receive(syncFd);
+            if (msg == null)
+            {
+                string how = init.IsOurChild ? init.DescribeExit() : "exited";
+                throw new RuntimeError($"container init {how} before it was ready");
+            }
+            var m = msg.Value;
+            switch ((SyncType)m.Type)
+            {
+                case SyncType.NeedMaps:
+                    IdMaps.Write(init.Pid, config);
+                    SyncChannel.Send(syncFd, SyncType.MapsDone);
+                    break;
+                case SyncType.InitPid:
+                    init.Adopt(m.Value);
+                    break;
+                case SyncType.Hooks:
+                    var state = Hooks.State(req.Id, bundle, config, init.Pid, "creating");
+                    HookRunner.Run(config.Hooks?.Prestart, "prestart", state);
+                    HookRunner.Run(config.Hooks?.CreateRuntime, "createRuntime", state);
+                    HookRunner.Run(config.Hooks?.CreateContainer, "createContainer", state, init.Pid);
+                    SyncChannel.Send(syncFd, SyncType.HooksDone);
+                    break;
+                case SyncType.Ready:
+                    return;
+                case SyncType.Error:
+                    throw new RuntimeError(StepError.Describe(program, m.Step, m.Errno));
+                default:
+                    throw new RuntimeError($"container init sent an unexpected message {m.Type}");
+            }
+        }
+    }
+
+    static void OpenJoinedNamespaces(SetupProgram program, List<int> fds)
+    {
+        foreach (var step in program.Steps.Where(s => s.Kind == StepKind.Setns))
+        {
+            var (type, path) = program.Joins[(int)step.A];
+            int fd = Files.Open(path, O.RdOnly, $"linux.namespaces: {type}");
+            fds.Add(fd);
+            step.A = fd;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using CsRun.Cli;
+using CsRun.Launch;
+using CsRun.Linux;
+using CsRun.Spec;
+
+namespace CsRun.Container;
+
+/// <summary>
+/// Runs OCI hooks from the parent: the state on stdin, `timeout` honoured. Hooks that must run
+/// in the container's namespaces (createContainer) are spawned by a child that first joins
+/// them with setns; the spawn reuses the setup interpreter, so there is no fork of managed code.
+/// </summary>
+internal static class HookRunner
+{
+    static readonly string[] JoinOrder = { "user", "ipc", "uts", "net", "pid", "cgroup", "mnt" };
+
+    public static void Run(List<Hook>? hooks, string phase, HookState state, int containerPid = 0)
+    {
+        if (hooks == null) return;
+        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(state, CompactStateJson.Default.HookState);
+        for (int i = 0; i < hooks.Count; i++)
+        {
+            string error = RunOne(hooks[i], payload, containerPid);
+            if (error.Length > 0) throw new RuntimeError($"hooks.{phase}[{i}]: {hooks[i].Path}: {error}");
+        }
+    }
+
+    /// <summary>Poststart and poststop failures are warnings: the spec lets the lifecycle continue.</summary>
+    public static void RunWarnOnly(List<Hook>? hooks, string phase, HookState state)
+    {
+        try { Run(hooks, phase, state); }
+        catch (RuntimeError e) { Log.Warn(e.Message); }
+    }
+
+    static unsafe string RunOne(Hook hook, byte[] payload, int containerPid)
+    {
+        var p = new SetupProgram();
+        var a = p.Arena;
+        var fds = new List<int>();
+        int* pair = stackalloc int[2];
+        long r = Libc.Sys(Nr.Socketpair, 1, 1 /*SOCK_STREAM*/ | O.CloExec, 0, (long)pair);
+        if (r < 0) return $"socketpair: {Errno.Message((int)-r)}";
+        try
+        {
+            if (containerPid > 0)
+            {
+                foreach (var ns in JoinOrder)
+                {
+                    string path = $"/proc/{containerPid}/ns/{ns}";
+                    if (SameAsOurs(path, ns)) continue;
+                    int fd = OpenReadOnly(path);
+                    if (fd < 0) continue;
+                    fds.Add(fd);
+                    p.Add(StepKind.Setns, "", $"join {ns} namespace of the container", fd, 0);
+                }
+            }
+            p.Add(StepKind.Dup2, "", "state on stdin", pair[1], 0);
+            p.Add(StepKind.FindExecutable, "", $"find {hook.Path}", a.StrArray(new[] { hook.Path }));
+            var args = hook.Args is { Count: > 0 } ? hook.Args : new List<string> { hook.Path };
+            p.Add(StepKind.Execve, "", $"execve {hook.Path}", a.StrArray(args), a.StrArray(hook.Env ?? new List<string>()));
+            int pid = Spawner.Spawn(p, 0, pair[1], pair[0]);
+            Libc.Sys(Nr.Close, pair[1]);
+            pair[1] = -1;
+            fixed (byte* b = payload) Libc.Sys(44 /*sendto*/, pair[0], (long)b, payload.Length, Launch.SyncChannel.MsgNoSignal, 0, 0);
+            Libc.Sys(Nr.Close, pair[0]);
+            pair[0] = -1;
+            int timeoutMs = hook.Timeout is > 0 ? hook.Timeout.Value * 1000 : -1;
+            int? status = Spawner.WaitWithTimeout(pid, timeoutMs);
+            if (status == null)
+            {
+                Libc.Sys(Nr.Kill, pid, Sig.Kill);
+                Spawner.Reap(pid);
+                return $"timed out after {hook.Timeout}s";
+            }
+            int code = Spawner.ExitCode(status.Value);
+            return code == 0 ? "" : $"exit status {code}";
+        }
+        finally
+        {
+            if (pair[0] >= 0) Libc.Sys(Nr.Close, pair[0]);
+            if (pair[1] >= 0) Libc.Sys(Nr.Close, pair[1]);
+            foreach (var fd in fds) Libc.Sys(Nr.Close, fd);
+        }
+    }
+
+    static bool SameAsOurs(string path, string ns)
+    {
+        try
+        {
+            var theirs = File.ResolveLinkTarget(path, false)?.ToString();
+            var ours = File.ResolveLinkTarget($"/proc/self/ns/{ns}", false)?.ToString();
+            return theirs != null && theirs == ours;
+        }
+        catch (IOException) { return false; }
+    }
+
+    internal static unsafe int OpenReadOnly(string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes) return (int)Libc.Sys(Nr.Open, (long)p, O.RdOnly | O.CloExec);
+    }
+}

@@ -1,0 +1,115 @@
+using CsRun.Cgroups;
+using CsRun.Cli;
+using CsRun.Launch;
+using CsRun.Linux;
+
+namespace CsRun.Container;
+
+/// <summary>start, kill and delete on an existing container, with runc's messages.</summary>
+internal static class Lifecycle
+{
+    public static void Start(StateStore store, string id)
+    {
+        using var _ = store.Lock(id);
+        var s = store.Load(id);
+        string status = ContainerStatus.Of(store, s);
+        if (status == ContainerStatus.Stopped) throw new RuntimeError("cannot start a container that has stopped");
+        if (status != ContainerStatus.Created) throw new RuntimeError("cannot start an already running container");
+        ReleaseInit(store, s);
+        HookRunner.RunWarnOnly(s.Config.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running));
+    }
+
+    /// <summary>Open the exec fifo for reading: the init, blocked opening it for writing, goes on to execve.</summary>
+    static unsafe void ReleaseInit(StateStore store, ContainerState s)
+    {
+        string fifo = store.FifoPath(s.Id);
+        int fd = Files.TryOpen(fifo, O.RdOnly | O.NonBlock);
+        if (fd < 0) throw new RuntimeError($"open exec fifo {fifo}: {Errno.Message(-fd)}");
+        try
+        {
+            while (true)
+            {
+                if (Spawner.Poll(fd, 100))
+                {
+                    byte b;
+                    long n = Libc.Sys(Nr.Read, fd, (long)&b, 1);
+                    if (n == 1) break;
+                    if (n == -Errno.EAGAIN) continue;
+                }
+                if (!ProcessInfo.IsAlive(s.InitPid, s.InitStartTime))
+                    throw new RuntimeError("cannot start a container that has stopped");
+            }
+        }
+        finally { Files.Close(fd); }
+        File.Delete(fifo);
+    }
+
+    public static void Kill(StateStore store, string id, int signal, bool all)
+    {
+        var s = store.Load(id);
+        string status = ContainerStatus.Of(store, s);
+        if (all)
+        {
+            var cgroup = CgroupManager.FromPaths(s.CgroupPaths);
+            var pids = cgroup.Pids();
+            if (pids.Count == 0 && status == ContainerStatus.Stopped) throw new RuntimeError("container not running");
+            foreach (var pid in pids) Libc.Sys(Nr.Kill, pid, signal);
+            if (pids.Count == 0) Signal(s, signal);
+            return;
+        }
+        if (status == ContainerStatus.Stopped) throw new RuntimeError("container not running");
+        Signal(s, signal);
+    }
+
+    /// <summary>Signal the init through a pidfd, after checking that pid still names our init.</summary>
+    static void Signal(ContainerState s, int signal)
+    {
+        long pidfd = Libc.Sys(Nr.PidfdOpen, s.InitPid, 0);
+        if (pidfd < 0) throw new RuntimeError("container not running");
+        try
+        {
+            if (!ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) throw new RuntimeError("container not running");
+            long r = Libc.Sys(Nr.PidfdSendSignal, pidfd, signal, 0, 0);
+            if (r == -Errno.ESRCH) throw new RuntimeError("no such process");
+            if (r < 0) throw new RuntimeError($"kill {s.InitPid}: {Errno.Message((int)-r)}");
+        }
+        finally { Libc.Sys(Nr.Close, pidfd); }
+    }
+
+    public static void Delete(StateStore store, string id, bool force)
+    {
+        if (!store.Exists(id))
+        {
+            // A create that died before writing state.json may leave its directory behind.
+            store.Remove(id);
+            if (force) return;
+            throw new RuntimeError("container does not exist");
+        }
+        using (store.Lock(id))
+        {
+            var s = store.Load(id);
+            string status = ContainerStatus.Of(store, s);
+            var cgroup = CgroupManager.FromPaths(s.CgroupPaths);
+            if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
+                throw new RuntimeError($"cannot delete container {id} that is not stopped: {status}");
+            if (status != ContainerStatus.Stopped)
+            {
+                if (status == ContainerStatus.Paused) cgroup.Freeze(false);
+                Libc.Sys(Nr.Kill, s.InitPid, Sig.Kill);
+                WaitForExit(s);
+            }
+            cgroup.Destroy();
+            HookRunner.RunWarnOnly(s.Config.Hooks?.Poststop, "poststop", Hooks.State(s, ContainerStatus.Stopped));
+            store.Remove(id);
+        }
+    }
+
+    /// <summary>Wait for a killed init to die (or turn zombie); it is not our child, so poll.</summary>
+    static void WaitForExit(ContainerState s)
+    {
+        for (int i = 0; i < 1000 && ProcessInfo.IsAlive(s.InitPid, s.InitStartTime); i++)
+            Thread.Sleep(i < 20 ? 1 : 10);
+        if (ProcessInfo.IsAlive(s.InitPid, s.InitStartTime))
+            throw new RuntimeError($"container init {s.InitPid} did not die after SIGKILL");
+    }
+}

@@ -1,0 +1,30 @@
+namespace CsRun.Container;
+
+/// <summary>Facts about a pid from /proc/&lt;pid&gt;/stat.</summary>
+internal readonly record struct ProcessInfo(char State, ulong StartTime)
+{
+    public bool IsZombie => State is 'Z' or 'X' or 'x';
+
+    public static ProcessInfo? Read(int pid)
+    {
+        if (pid <= 0) return null;
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+        // comm may hold spaces and parentheses: parse from the last ')'.
+        int close = stat.LastIndexOf(')');
+        if (close < 0) return null;
+        var fields = stat[(close + 2)..].Split(' ');
+        // fields[0] is field 3 (state); start time is field 22.
+        if (fields.Length < 20 || !ulong.TryParse(fields[19], out ulong start)) return null;
+        return new ProcessInfo(fields[0][0], start);
+    }
+
+    /// <summary>Is <paramref name="pid"/> still the process that started at <paramref name="startTime"/>, and not a zombie?</summary>
+    public static bool IsAlive(int pid, ulong startTime)
+    {
+        var info = Read(pid);
+        return info is { } i && i.StartTime == startTime && !i.IsZombie;
+    }
+}

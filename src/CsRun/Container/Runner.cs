@@ -1,0 +1,59 @@
+using CsRun.Cli;
+using CsRun.Launch;
+using CsRun.Linux;
+
+namespace CsRun.Container;
+
+/// <summary>`run`: create, start, then (unless detached) forward signals, wait, and delete.</summary>
+internal static class Runner
+{
+    public static int Run(GlobalOptions global, CreateRequest req, bool detach, bool keep)
+    {
+        var store = new StateStore(global.Root);
+        // An init forked inside a joined pid namespace is our grandchild: adopt it when its parent exits.
+        Libc.Sys(Nr.Prctl, Pr.SetChildSubreaper, 1);
+        var signals = detach ? null : SignalForwarder.Start();
+        CreatedContainer created;
+        try
+        {
+            created = Creator.Create(global, req);
+        }
+        catch (RuntimeError e)
+        {
+            throw new RuntimeError($"csrun run failed: {e.Message}", e);
+        }
+        var s = created.State;
+        try
+        {
+            Lifecycle.Start(store, s.Id);
+            string? execError = ExecOutcome(created);
+            if (execError != null)
+            {
+                Spawner.Reap(s.InitPid);
+                if (!keep) Lifecycle.Delete(store, s.Id, force: true);
+                throw new RuntimeError($"csrun run failed: {execError}");
+            }
+            if (detach) return 0;
+            int status = signals!.WaitForExit(s.InitPid);
+            if (!keep) Lifecycle.Delete(store, s.Id, force: true);
+            return Spawner.ExitCode(status);
+        }
+        catch (RuntimeError) when (!detach && store.Exists(s.Id) && !keep)
+        {
+            try { Lifecycle.Delete(store, s.Id, force: true); } catch (RuntimeError) { }
+            throw;
+        }
+        finally
+        {
+            Files.Close(created.SyncFd);
+        }
+    }
+
+    /// <summary>The sync socket closes on a successful execve; an error message means it failed.</summary>
+    static string? ExecOutcome(CreatedContainer created)
+    {
+        var msg = SyncChannel.Receive(created.SyncFd);
+        if (msg is { } m && (SyncType)m.Type == SyncType.Error) return StepError.Describe(created.Program, m.Step, m.Errno);
+        return null;
+    }
+}

@@ -1,0 +1,63 @@
+using CsRun.Launch;
+using CsRun.Linux;
+
+namespace CsRun.Container;
+
+/// <summary>
+/// `run` in the foreground passes the signals it gets on to the container's init, as runc does.
+/// Signals are blocked and read from a signalfd: no handler runs managed code, nothing is async.
+/// </summary>
+internal sealed unsafe class SignalForwarder
+{
+    readonly int _signalFd;
+
+    /// <summary>Signals we forward. SIGCHLD is ours; SIGKILL and SIGSTOP cannot be caught.</summary>
+    static readonly int[] Forwarded =
+        { 1, 2, 3, 6, 10, 12, 14, 15, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 };
+
+    SignalForwarder(int fd) { _signalFd = fd; }
+
+    public static SignalForwarder Start()
+    {
+        ulong mask = 0;
+        foreach (int s in Forwarded) mask |= 1UL << (s - 1);
+        Libc.Sys(Nr.RtSigprocmask, 0 /*SIG_BLOCK*/, (long)&mask, 0, 8);
+        long fd = Libc.Sys(Nr.Signalfd4, -1, (long)&mask, 8, O.CloExec);
+        return new SignalForwarder((int)fd);
+    }
+
+    /// <summary>Wait for the init to exit, forwarding signals meanwhile; returns its wait status.</summary>
+    public int WaitForExit(int pid)
+    {
+        long pidfd = Libc.Sys(Nr.PidfdOpen, pid, 0);
+        if (pidfd < 0 || _signalFd < 0) return Spawner.Reap(pid);
+        long* fds = stackalloc long[2];
+        byte* info = stackalloc byte[128];
+        try
+        {
+            while (true)
+            {
+                fds[0] = Poll((int)pidfd);
+                fds[1] = Poll(_signalFd);
+                long n = Libc.Sys(Nr.Poll, (long)fds, 2, -1);
+                if (n == -Errno.EINTR) continue;
+                if (n < 0) return Spawner.Reap(pid);
+                if ((((short*)&fds[0])[3] & 1) != 0) return Spawner.Reap(pid);
+                if ((((short*)&fds[1])[3] & 1) != 0 && Libc.Sys(Nr.Read, _signalFd, (long)info, 128) == 128)
+                {
+                    int sig = *(int*)info; // ssi_signo
+                    Libc.Sys(Nr.Kill, pid, sig);
+                }
+            }
+        }
+        finally { Libc.Sys(Nr.Close, pidfd); }
+    }
+
+    static long Poll(int fd)
+    {
+        long v = 0;
+        *(int*)&v = fd;
+        ((short*)&v)[2] = 1; // POLLIN
+        return v;
+    }
+}

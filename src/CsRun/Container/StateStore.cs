@@ -1,0 +1,120 @@
+using System.Text.Json;
+using CsRun.Cli;
+using CsRun.Linux;
+
+namespace CsRun.Container;
+
+/// <summary>
+/// The state directory (--root): one directory per container holding state.json and, until
+/// `start`, the exec fifo. It is the source of truth for every command but create.
+/// </summary>
+internal sealed class StateStore
+{
+    public const string StateFile = "state.json";
+    public const string FifoName = "exec.fifo";
+
+    public string Root { get; }
+
+    public StateStore(string root)
+    {
+        Root = Path.GetFullPath(root);
+    }
+
+    /// <summary>The container's directory; the id is validated so it can never leave --root.</summary>
+    public string Dir(string id) => Path.Combine(Root, ContainerId.Validate(id));
+    public string FifoPath(string id) => Path.Combine(Dir(id), FifoName);
+
+    public bool Exists(string id) => File.Exists(Path.Combine(Dir(id), StateFile));
+
+    public ContainerState Load(string id)
+    {
+        string file = Path.Combine(Dir(id), StateFile);
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(file); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new RuntimeError($"container does not exist");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, StateJson.Default.ContainerState)
+                ?? throw new RuntimeError($"{file}: empty state");
+        }
+        catch (JsonException e)
+        {
+            throw new RuntimeError($"{file}: corrupt state: {e.Message}");
+        }
+    }
+
+    /// <summary>Write state.json atomically (temp file, then rename).</summary>
+    public void Save(ContainerState state)
+    {
+        string dir = Dir(state.Id);
+        string tmp = Path.Combine(dir, "." + StateFile + ".tmp");
+        File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(state, StateJson.Default.ContainerState));
+        File.Move(tmp, Path.Combine(dir, StateFile), overwrite: true);
+    }
+
+    /// <summary>Make the container's directory; fails if the id is taken.</summary>
+    public string CreateDir(string id)
+    {
+        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string dir = Dir(id);
+        long r = MkdirOnce(dir);
+        if (r == -Errno.EEXIST) throw new RuntimeError($"container with id exists: {id}");
+        if (r < 0) throw new RuntimeError($"mkdir {dir}: {Errno.Message((int)-r)}");
+        return dir;
+    }
+
+    static unsafe long MkdirOnce(string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes) return Libc.Sys(Nr.Mkdir, (long)p, 0x1c0 /*0700*/);
+    }
+
+    public void Remove(string id)
+    {
+        string dir = Dir(id);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+
+    public IEnumerable<string> Ids()
+    {
+        if (!Directory.Exists(Root)) return Array.Empty<string>();
+        return Directory.EnumerateDirectories(Root)
+            .Select(Path.GetFileName)
+            .Where(n => n != null && File.Exists(Path.Combine(Root, n, StateFile)))
+            .Select(n => n!)
+            .OrderBy(n => n, StringComparer.Ordinal);
+    }
+
+    /// <summary>An exclusive flock on the container's directory, held until disposed.</summary>
+    public FileLock Lock(string id) => FileLock.Take(Dir(id));
+}
+
+/// <summary>flock(2) on a directory fd: serialises commands on one container.</summary>
+internal sealed unsafe class FileLock : IDisposable
+{
+    int _fd;
+
+    FileLock(int fd) { _fd = fd; }
+
+    public static FileLock Take(string dir)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(dir + "\0");
+        long fd;
+        fixed (byte* p = bytes) fd = Libc.Sys(Nr.Open, (long)p, O.RdOnly | O.Directory | O.CloExec);
+        if (fd == -Errno.ENOENT) throw new RuntimeError("container does not exist");
+        if (fd < 0) throw new RuntimeError($"open {dir}: {Errno.Message((int)-fd)}");
+        long r;
+        do r = Libc.Sys(Nr.Flock, fd, 2 /*LOCK_EX*/);
+        while (r == -Errno.EINTR);
+        return new FileLock((int)fd);
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0) Libc.Sys(Nr.Close, _fd);
+        _fd = -1;
+    }
+}

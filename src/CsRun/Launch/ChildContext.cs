@@ -1,0 +1,31 @@
+using System.Runtime.InteropServices;
+
+namespace CsRun.Launch;
+
+/// <summary>
+/// Everything the child needs, in native memory: the steps and the registers steps share.
+/// The parent fills it before the clone; the child owns its copy afterwards.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct ChildContext
+{
+    public NativeStep* Steps;
+    public int Count;
+    /// <summary>The child's end of the sync socket.</summary>
+    public int SyncFd;
+    /// <summary>The parent's end, which the child closes first so it sees EOF if the parent dies.</summary>
+    public int ParentSyncFd;
+    public int ReadyIndex;
+    /// <summary>O_PATH fd of the rootfs (before pivot_root) or of / (after).</summary>
+    public int RootFd;
+    /// <summary>O_PATH fd of the current mount target, and the in-root path it was opened by.</summary>
+    public int TargetFd;
+    public long TargetPath;
+    /// <summary>Verified /dev/null, opened once for maskedPaths.</summary>
+    public int DevNullFd;
+    /// <summary>The executable FindExecutable chose.</summary>
+    public long ExecPath;
+    /// <summary>Payload received from the parent (the state startContainer hooks read).</summary>
+    public long Payload;
+    public int PayloadLength;
+}

@@ -1,0 +1,23 @@
+namespace CsRun.Launch;
+
+/// <summary>Failures the child detects itself, reported in the errno slot above the kernel's range.</summary>
+internal static class ChildErrors
+{
+    public const int NotDevNull = 1001;
+    public const int CwdOutsideContainer = 1002;
+    public const int NotProcfs = 1003;
+    /// <summary>A hook exited non-zero: 1004 + (exit status &amp; 0xff).</summary>
+    public const int HookFailedBase = 1004;
+    public const int HookTimedOut = 1300;
+    public const int NotADevice = 1301;
+
+    public static string Describe(int errno) => errno switch
+    {
+        NotDevNull => "refusing to use /dev/null: it is not the null character device (1:3) inside the container",
+        CwdOutsideContainer => "current working directory is outside of container mount namespace root -- possible container breakout detected",
+        NotProcfs => "refusing to write: the file is not on procfs",
+        HookTimedOut => "hook timed out",
+        >= HookFailedBase and < HookFailedBase + 256 => $"hook exited with status {errno - HookFailedBase}",
+        _ => Linux.Errno.Message(errno),
+    };
+}

@@ -1,0 +1,377 @@
+using CsRun.Linux;
+
+namespace CsRun.Launch;
+
+/// <summary>
+/// The child's file system steps. Paths inside the rootfs are resolved with openat2
+/// RESOLVE_IN_ROOT from an fd of the rootfs, so no symlink can lead a mount or a new
+/// directory out of it (CVE-2021-30465, CVE-2024-45310); mounts go through /proc/self/fd/N.
+/// </summary>
+internal static unsafe class ChildFs
+{
+    const int PathMax = 4096;
+
+    /// <summary>openat2 with RESOLVE_IN_ROOT anchored at <paramref name="root"/>.</summary>
+    public static long OpenInRoot(int root, long path, int flags)
+    {
+        ulong* how = stackalloc ulong[3];
+        how[0] = (ulong)(flags | O.CloExec);
+        how[1] = 0;
+        how[2] = Resolve.InRoot | Resolve.NoMagicLinks;
+        long r;
+        do r = Libc.Raw(Nr.Openat2, root, path, (long)how, 24);
+        while (r == -Errno.EAGAIN || r == -Errno.EINTR);
+        return r;
+    }
+
+    /// <summary>"/proc/self/fd/N" into <paramref name="buf"/> (32 bytes).</summary>
+    public static long ProcFdPath(byte* buf, int fd)
+    {
+        ReadOnlySpan<byte> prefix = "/proc/self/fd/"u8;
+        int n = 0;
+        for (; n < prefix.Length; n++) buf[n] = prefix[n];
+        byte* digits = stackalloc byte[12];
+        int d = 0;
+        do { digits[d++] = (byte)('0' + fd % 10); fd /= 10; } while (fd > 0);
+        while (d > 0) buf[n++] = digits[--d];
+        buf[n] = 0;
+        return (long)buf;
+    }
+
+    public static long PrepareTarget(ChildContext* ctx, long path, bool directory)
+    {
+        CloseTarget(ctx);
+        long fd = OpenInRoot(ctx->RootFd, path, O.Path);
+        if (fd == -Errno.ENOENT)
+        {
+            long made = CreateInRoot(ctx->RootFd, path, directory);
+            if (made < 0) return made;
+            fd = OpenInRoot(ctx->RootFd, path, O.Path);
+        }
+        if (fd < 0) return fd;
+        ctx->TargetFd = (int)fd;
+        ctx->TargetPath = path;
+        return 0;
+    }
+
+    static void CloseTarget(ChildContext* ctx)
+    {
+        if (ctx->TargetFd >= 0) Libc.Raw(Nr.Close, ctx->TargetFd);
+        ctx->TargetFd = -1;
+    }
+
+    /// <summary>After a mount the old fd still names the covered directory: reopen to reach the new mount.</summary>
+    static long ReopenTarget(ChildContext* ctx)
+    {
+        long fd = OpenInRoot(ctx->RootFd, ctx->TargetPath, O.Path);
+        if (fd < 0) return fd;
+        CloseTarget(ctx);
+        ctx->TargetFd = (int)fd;
+        return 0;
+    }
+
+    /// <summary>
+    /// mkdir -p inside the root, one component at a time: each new directory is made with
+    /// mkdirat in a parent that was itself resolved inside the root, so a racing symlink can at
+    /// worst make the step fail, never escape.
+    /// </summary>
+    public static long CreateInRoot(int root, long path, bool lastIsDirectory)
+    {
+        byte* buf = stackalloc byte[PathMax];
+        byte* src = (byte*)path;
+        int len = 0;
+        while (src[len] != 0) { if (len >= PathMax - 1) return -Errno.ENAMETOOLONG; buf[len] = src[len]; len++; }
+        buf[len] = 0;
+        long parent = OpenInRoot(root, (long)".\0"u8.AsPointerUnsafe(), O.Path | O.Directory);
+        if (parent < 0) return parent;
+        int i = 0;
+        while (i < len)
+        {
+            while (i < len && buf[i] == '/') i++;
+            if (i >= len) break;
+            int start = i;
+            while (i < len && buf[i] != '/') i++;
+            int end = i;
+            int rest = i;
+            while (rest < len && buf[rest] == '/') rest++;
+            bool last = rest >= len;
+            byte saved = buf[end];
+            buf[end] = 0;
+            bool wantDir = !last || lastIsDirectory;
+            long fd = OpenInRoot(root, (long)buf, O.Path | (wantDir ? O.Directory : 0));
+            if (fd == -Errno.ENOENT)
+            {
+                long made;
+                if (wantDir)
+                {
+                    made = Libc.Raw(Nr.Mkdirat, parent, (long)(buf + start), 0x1ed /*0755*/);
+                }
+                else
+                {
+                    made = Libc.Raw(Nr.Openat, parent, (long)(buf + start), O.Creat | O.WrOnly | O.NoFollow | O.CloExec, 0x1a4 /*0644*/);
+                    if (made >= 0) { Libc.Raw(Nr.Close, made); made = 0; }
+                }
+                if (made < 0 && made != -Errno.EEXIST) { Libc.Raw(Nr.Close, parent); return made; }
+                fd = OpenInRoot(root, (long)buf, O.Path | (wantDir ? O.Directory : 0));
+            }
+            buf[end] = saved;
+            Libc.Raw(Nr.Close, parent);
+            if (fd < 0) return fd;
+            parent = fd;
+        }
+        Libc.Raw(Nr.Close, parent);
+        return 0;
+    }
+
+    public static long MountOnTarget(ChildContext* ctx, long source, long fstype, long flags, long data)
+    {
+        byte* target = stackalloc byte[32];
+        ProcFdPath(target, ctx->TargetFd);
+        long r = Libc.Raw(Nr.Mount, source, (long)target, fstype, flags, data);
+        if (r == -Errno.EPERM && (flags & (long)Ms.Remount) != 0)
+        {
+            // In a user namespace the flags a mount inherited are locked: keep them.
+            r = Libc.Raw(Nr.Mount, source, (long)target, fstype, flags | LockedFlags(ctx->TargetFd), data);
+        }
+        if (r < 0) return r;
+        return (flags & (long)(Ms.Remount | Ms.PropagationMask)) == 0 ? ReopenTarget(ctx) : 0;
+    }
+
+    public static long BindOnTarget(ChildContext* ctx, long source, long flags)
+        => MountOnTarget(ctx, source, 0, (long)Ms.Bind | flags, 0);
+
+    public static long SetattrTarget(ChildContext* ctx, long attrSet, long attrClr, long propagation)
+    {
+        ulong* attr = stackalloc ulong[4];
+        attr[0] = (ulong)attrSet;
+        attr[1] = (ulong)attrClr;
+        attr[2] = (ulong)propagation;
+        attr[3] = 0;
+        long r = Libc.Raw(Nr.MountSetattr, ctx->TargetFd, (long)"\0"u8.AsPointerUnsafe(), O.AtEmptyPath | 0x8000 /*AT_RECURSIVE*/, (long)attr, 32);
+        return r < 0 ? r : 0;
+    }
+
+    /// <summary>Mount flags that statfs reports for the mount under <paramref name="fd"/>.</summary>
+    static long LockedFlags(int fd)
+    {
+        byte* st = stackalloc byte[120];
+        if (Libc.Raw(Nr.Fstatfs, fd, (long)st) < 0) return 0;
+        long f = *(long*)(st + 80);
+        long m = f & (long)(Ms.RdOnly | Ms.NoSuid | Ms.NoDev | Ms.NoExec | Ms.NoAtime | Ms.NoDirAtime);
+        if ((f & 4096) != 0) m |= (long)Ms.RelAtime;
+        return m;
+    }
+
+    static long OpenParent(ChildContext* ctx, long parentPath)
+    {
+        long r = CreateInRoot(ctx->RootFd, parentPath, true);
+        if (r < 0) return r;
+        return OpenInRoot(ctx->RootFd, parentPath, O.Path | O.Directory);
+    }
+
+    public static long MknodInRoot(ChildContext* ctx, long parentPath, long name, uint mode, long dev, long owner)
+    {
+        long dir = OpenParent(ctx, parentPath);
+        if (dir < 0) return dir;
+        long r = Libc.Raw(Nr.Mknodat, dir, name, mode, dev);
+        if (r == -Errno.EEXIST)
+        {
+            // Keep a node the image already has, but only if it is a device (CVE-2025-52565).
+            byte* st = stackalloc byte[144];
+            r = Libc.Raw(Nr.Newfstatat, dir, name, (long)st, O.AtSymlinkNoFollow);
+            if (r == 0)
+            {
+                uint t = *(uint*)(st + 24) & S.IfMt;
+                if (t != (mode & S.IfMt)) r = -ChildErrors.NotADevice;
+            }
+        }
+        else if (r == 0 && owner != -1)
+        {
+            r = Libc.Raw(Nr.Fchownat, dir, name, (uint)(owner >> 32), (uint)owner, O.AtSymlinkNoFollow);
+        }
+        Libc.Raw(Nr.Close, dir);
+        return r < 0 ? r : 0;
+    }
+
+    public static long SymlinkInRoot(ChildContext* ctx, long target, long parentPath, long name)
+    {
+        long dir = OpenParent(ctx, parentPath);
+        if (dir < 0) return dir;
+        long r = Libc.Raw(Nr.Symlinkat, target, dir, name);
+        Libc.Raw(Nr.Close, dir);
+        return r < 0 && r != -Errno.EEXIST ? r : 0;
+    }
+
+    /// <summary>pivot_root(".", ".") and detach the old root from under the new one (runc's way).</summary>
+    public static long PivotRoot(ChildContext* ctx, long rootfs)
+    {
+        long oldRoot = Libc.Raw(Nr.Open, (long)"/\0"u8.AsPointerUnsafe(), O.Directory | O.RdOnly | O.CloExec);
+        if (oldRoot < 0) return oldRoot;
+        long newRoot = Libc.Raw(Nr.Open, rootfs, O.Directory | O.RdOnly | O.CloExec);
+        if (newRoot < 0) return newRoot;
+        long r = Libc.Raw(Nr.Fchdir, newRoot);
+        if (r == 0) r = Libc.Raw(Nr.PivotRoot, (long)".\0"u8.AsPointerUnsafe(), (long)".\0"u8.AsPointerUnsafe());
+        if (r == 0) r = Libc.Raw(Nr.Fchdir, oldRoot);
+        // Make the old root a slave so the unmount below does not propagate to the host.
+        if (r == 0) r = Libc.Raw(Nr.Mount, 0, (long)".\0"u8.AsPointerUnsafe(), 0, (long)(Ms.Slave | Ms.Rec), 0);
+        if (r == 0) r = Libc.Raw(Nr.Umount2, (long)".\0"u8.AsPointerUnsafe(), Ms.MntDetach);
+        if (r == 0) r = Libc.Raw(Nr.Chdir, (long)"/\0"u8.AsPointerUnsafe());
+        Libc.Raw(Nr.Close, oldRoot);
+        Libc.Raw(Nr.Close, newRoot);
+        return r < 0 ? r : ReopenRoot(ctx);
+    }
+
+    /// <summary>--no-pivot: move the rootfs mount over / and chroot into it.</summary>
+    public static long MoveRoot(ChildContext* ctx, long rootfs)
+    {
+        long r = Libc.Raw(Nr.Chdir, rootfs);
+        if (r == 0) r = Libc.Raw(Nr.Mount, rootfs, (long)"/\0"u8.AsPointerUnsafe(), 0, (long)Ms.Move, 0);
+        if (r == 0) r = Libc.Raw(Nr.Chroot, (long)".\0"u8.AsPointerUnsafe());
+        if (r == 0) r = Libc.Raw(Nr.Chdir, (long)"/\0"u8.AsPointerUnsafe());
+        return r < 0 ? r : ReopenRoot(ctx);
+    }
+
+    public static long Chroot(ChildContext* ctx, long rootfs)
+    {
+        long r = Libc.Raw(Nr.Chdir, rootfs);
+        if (r == 0) r = Libc.Raw(Nr.Chroot, (long)".\0"u8.AsPointerUnsafe());
+        if (r == 0) r = Libc.Raw(Nr.Chdir, (long)"/\0"u8.AsPointerUnsafe());
+        return r < 0 ? r : ReopenRoot(ctx);
+    }
+
+    static long ReopenRoot(ChildContext* ctx)
+    {
+        if (ctx->RootFd >= 0) Libc.Raw(Nr.Close, ctx->RootFd);
+        long fd = Libc.Raw(Nr.Open, (long)"/\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
+        if (fd < 0) return fd;
+        ctx->RootFd = (int)fd;
+        return 0;
+    }
+
+    /// <summary>
+    /// maskedPaths: a directory gets a read-only tmpfs, anything else the container's /dev/null,
+    /// checked to be the real null device so a symlink in the image cannot redirect the bind
+    /// mount to a host file (CVE-2025-31133). The masked path itself is never followed.
+    /// </summary>
+    public static long MaskPath(ChildContext* ctx, long path)
+    {
+        long fd = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
+        if (fd == -Errno.ENOENT || fd == -Errno.ENOTDIR) return 0;
+        if (fd < 0) return fd;
+        byte* st = stackalloc byte[144];
+        long r = Libc.Raw(Nr.Fstat, fd, (long)st);
+        byte* target = stackalloc byte[32];
+        ProcFdPath(target, (int)fd);
+        if (r == 0)
+        {
+            uint type = *(uint*)(st + 24) & S.IfMt;
+            if (type == S.IfDir)
+            {
+                r = Libc.Raw(Nr.Mount, (long)"tmpfs\0"u8.AsPointerUnsafe(), (long)target, (long)"tmpfs\0"u8.AsPointerUnsafe(), (long)Ms.RdOnly, 0);
+            }
+            else if (type == S.IfLnk)
+            {
+                r = 0; // A symlink hides nothing by itself and must not be followed.
+            }
+            else
+            {
+                r = DevNull(ctx);
+                if (r == 0)
+                {
+                    byte* source = stackalloc byte[32];
+                    ProcFdPath(source, ctx->DevNullFd);
+                    r = Libc.Raw(Nr.Mount, (long)source, (long)target, 0, (long)Ms.Bind, 0);
+                }
+            }
+        }
+        Libc.Raw(Nr.Close, fd);
+        return r < 0 ? r : 0;
+    }
+
+    static long DevNull(ChildContext* ctx)
+    {
+        if (ctx->DevNullFd >= 0) return 0;
+        long fd = OpenInRoot(ctx->RootFd, (long)"/dev/null\0"u8.AsPointerUnsafe(), O.Path | O.NoFollow);
+        if (fd < 0) return fd;
+        byte* st = stackalloc byte[144];
+        long r = Libc.Raw(Nr.Fstat, fd, (long)st);
+        uint mode = *(uint*)(st + 24);
+        ulong rdev = *(ulong*)(st + 40);
+        if (r < 0 || (mode & S.IfMt) != S.IfChr || rdev != 0x103)
+        {
+            Libc.Raw(Nr.Close, fd);
+            return r < 0 ? r : -ChildErrors.NotDevNull;
+        }
+        ctx->DevNullFd = (int)fd;
+        return 0;
+    }
+
+    /// <summary>readonlyPaths: bind the path on itself, then remount that bind read-only.</summary>
+    public static long ReadonlyPath(ChildContext* ctx, long path)
+    {
+        long fd = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
+        if (fd == -Errno.ENOENT || fd == -Errno.ENOTDIR) return 0;
+        if (fd < 0) return fd;
+        byte* p = stackalloc byte[32];
+        ProcFdPath(p, (int)fd);
+        long r = Libc.Raw(Nr.Mount, (long)p, (long)p, 0, (long)(Ms.Bind | Ms.Rec), 0);
+        Libc.Raw(Nr.Close, fd);
+        if (r < 0) return r;
+        fd = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
+        if (fd < 0) return fd;
+        ProcFdPath(p, (int)fd);
+        long flags = (long)(Ms.Remount | Ms.Bind | Ms.RdOnly | Ms.Rec);
+        r = Libc.Raw(Nr.Mount, 0, (long)p, 0, flags, 0);
+        if (r == -Errno.EPERM) r = Libc.Raw(Nr.Mount, 0, (long)p, 0, flags | LockedFlags((int)fd), 0);
+        Libc.Raw(Nr.Close, fd);
+        return r < 0 ? r : 0;
+    }
+
+    public static long RemountRoot(long flags)
+    {
+        long slash = (long)"/\0"u8.AsPointerUnsafe();
+        long all = (long)(Ms.Remount | Ms.Bind) | flags;
+        long r = Libc.Raw(Nr.Mount, 0, slash, 0, all, 0);
+        if (r == -Errno.EPERM)
+        {
+            long fd = Libc.Raw(Nr.Open, slash, O.Path | O.CloExec);
+            if (fd >= 0) { r = Libc.Raw(Nr.Mount, 0, slash, 0, all | LockedFlags((int)fd), 0); Libc.Raw(Nr.Close, fd); }
+        }
+        return r < 0 ? r : 0;
+    }
+
+    /// <summary>Write a file, refusing one that is not on procfs when it must be (CVE-2019-16884 class).</summary>
+    public static long WriteFile(long path, long data, int length, bool mustBeProc)
+    {
+        long fd = Libc.Raw(Nr.Open, path, O.WrOnly | O.CloExec | O.NoFollow);
+        if (fd < 0) return fd;
+        long r = 0;
+        if (mustBeProc)
+        {
+            byte* st = stackalloc byte[120];
+            r = Libc.Raw(Nr.Fstatfs, fd, (long)st);
+            if (r == 0 && *(long*)st != Magic.Proc) r = -ChildErrors.NotProcfs;
+        }
+        if (r == 0) r = Libc.Raw(Nr.Write, fd, data, length);
+        Libc.Raw(Nr.Close, fd);
+        return r < 0 ? r : 0;
+    }
+
+    /// <summary>getcwd says "(unreachable)…" for a directory outside our root (CVE-2024-21626).</summary>
+    public static long VerifyCwd()
+    {
+        byte* buf = stackalloc byte[PathMax];
+        long r = Libc.Raw(Nr.Getcwd, (long)buf, PathMax);
+        if (r < 0) return r;
+        return buf[0] == '/' ? 0 : -ChildErrors.CwdOutsideContainer;
+    }
+}
+
+internal static unsafe class Utf8LiteralExtensions
+{
+    /// <summary>u8 literals live in the image's read-only data and never move.</summary>
+    public static byte* AsPointerUnsafe(this ReadOnlySpan<byte> literal)
+    {
+        fixed (byte* p = literal) return p;
+    }
+}

@@ -1,0 +1,22 @@
+using CsRun.Spec;
+
+namespace CsRun.Launch;
+
+/// <summary>What the compiler needs besides config.json: host facts and command-line choices.</summary>
+internal sealed record CompileContext
+{
+    public required Config Config { get; init; }
+    public required string BundleDir { get; init; }
+    /// <summary>Absolute rootfs path on the host.</summary>
+    public required string Rootfs { get; init; }
+    public bool NoPivot { get; init; }
+    public bool NoNewKeyring { get; init; }
+    public int PreserveFds { get; init; }
+    /// <summary>O_PATH fd of the exec fifo, inherited by the child; -1 for none (exec).</summary>
+    public int FifoFd { get; init; } = -1;
+    /// <summary>Capabilities the host can grant (csrun's own bounding set).</summary>
+    public ulong HostBounding { get; init; } = ulong.MaxValue;
+    /// <summary>Compile the cgroup mount: controller → host path of the container's cgroup.</summary>
+    public IReadOnlyDictionary<string, string> CgroupPaths { get; init; } = new Dictionary<string, string>();
+    public List<string> Warnings { get; } = new();
+}

@@ -1,0 +1,44 @@
+using CsRun.Rootfs;
+
+namespace CsRun.Launch;
+
+/// <summary>
+/// config.json to the ordered setup program the child runs. Pure: it reads the config and a
+/// few host facts in the context and makes no system call that changes anything, so tests can
+/// assert the plan for a config without running a container.
+/// </summary>
+internal static class Compiler
+{
+    public static SetupProgram Compile(CompileContext ctx)
+    {
+        var p = new SetupProgram();
+        NamespaceCompiler.Compile(p, ctx);
+        ProcessCompiler.CompileEarly(p, ctx);
+        bool ownMountNamespace = ctx.Config.Linux?.Namespaces?.Any(n => n.Type == "mount") == true;
+        if (ownMountNamespace)
+        {
+            RootfsCompiler.CompileMounts(p, ctx);
+        }
+        if (HasCreateHooks(ctx))
+        {
+            p.Add(StepKind.SyncSend, "hooks", "ask the parent to run prestart, createRuntime and createContainer hooks", (long)SyncType.Hooks);
+            p.Add(StepKind.SyncWait, "hooks", "wait for the hooks", (long)SyncType.HooksDone);
+        }
+        var a = p.Arena;
+        if (ownMountNamespace && !ctx.NoPivot)
+            p.Add(StepKind.PivotRoot, "root.path", $"pivot_root {ctx.Rootfs}", a.Str(ctx.Rootfs));
+        else if (ownMountNamespace)
+            p.Add(StepKind.MoveRoot, "root.path", $"move {ctx.Rootfs} to / and chroot (--no-pivot)", a.Str(ctx.Rootfs));
+        else
+            p.Add(StepKind.Chroot, "root.path", $"chroot {ctx.Rootfs} (no mount namespace)", a.Str(ctx.Rootfs));
+        if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
+        ProcessCompiler.CompileLate(p, ctx);
+        return p;
+    }
+
+    static bool HasCreateHooks(CompileContext ctx)
+    {
+        var h = ctx.Config.Hooks;
+        return h != null && ((h.Prestart?.Count ?? 0) + (h.CreateRuntime?.Count ?? 0) + (h.CreateContainer?.Count ?? 0)) > 0;
+    }
+}

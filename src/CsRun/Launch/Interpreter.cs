@@ -1,0 +1,188 @@
+using CsRun.Linux;
+
+namespace CsRun.Launch;
+
+/// <summary>
+/// The child's side: runs the steps in order, one or a few raw system calls each. It must never
+/// allocate, throw or take a lock: it is a fork of a multi-threaded runtime whose other threads
+/// are gone. A failing step reports (index, errno) to the parent and the child exits.
+/// </summary>
+internal static unsafe partial class Interpreter
+{
+    public static void Run(ChildContext* ctx)
+    {
+        Libc.Raw(Nr.Close, ctx->ParentSyncFd);
+        ctx->RootFd = -1;
+        ctx->TargetFd = -1;
+        ctx->DevNullFd = -1;
+        for (int i = 0; i < ctx->Count; i++)
+        {
+            NativeStep* s = ctx->Steps + i;
+            long r = Execute(ctx, s, i);
+            if (r < 0) Fail(ctx, i, (int)-r);
+        }
+        Fail(ctx, ctx->Count, Errno.EINVAL);
+    }
+
+    /// <summary>Report and exit. Past the ready point nobody listens, so say it on stderr too.</summary>
+    public static void Fail(ChildContext* ctx, int step, int errno)
+    {
+        SyncMessage msg = new() { Type = (int)SyncType.Error, Step = step, Errno = errno };
+        Libc.Raw(44 /*sendto*/, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0);
+        if (step >= ctx->ReadyIndex && step < ctx->Count) ChildText.ReportOnStderr(ctx->Steps[step].Desc, errno);
+        Libc.Raw(Nr.ExitGroup, 1);
+    }
+
+    static long Execute(ChildContext* ctx, NativeStep* s, int index)
+    {
+        switch ((StepKind)s->Kind)
+        {
+            case StepKind.SyncSend: return Send(ctx, (int)s->A, (int)s->B);
+            case StepKind.SyncWait: return Wait(ctx, (int)s->A);
+            case StepKind.SyncReceivePayload: return ReceivePayload(ctx, s->A, (int)s->B);
+            case StepKind.Unshare: return Ok(Libc.Raw(Nr.Unshare, s->A));
+            case StepKind.Setns: return Ok(Libc.Raw(Nr.Setns, s->A, s->B));
+            case StepKind.ForkInit: return ForkInit(ctx);
+            case StepKind.Setsid: return Ok(Libc.Raw(Nr.Setsid));
+            case StepKind.Prctl: return Ok(Libc.Raw(Nr.Prctl, s->A, s->B, s->C, s->D));
+            case StepKind.Sethostname: return Ok(Libc.Raw(Nr.Sethostname, s->A, s->B));
+            case StepKind.Setdomainname: return Ok(Libc.Raw(Nr.Setdomainname, s->A, s->B));
+            case StepKind.MountHost: return Ok(Libc.Raw(Nr.Mount, s->A, s->B, s->C, s->D, s->E));
+            case StepKind.OpenRoot: return OpenRoot(ctx, s->A);
+            case StepKind.PrepareTarget: return ChildFs.PrepareTarget(ctx, s->A, s->B != 0);
+            case StepKind.MountTarget: return ChildFs.MountOnTarget(ctx, s->A, s->B, s->C, s->D);
+            case StepKind.BindTarget: return ChildFs.BindOnTarget(ctx, s->A, s->B);
+            case StepKind.RemountTarget: return ChildFs.MountOnTarget(ctx, 0, 0, (long)(Ms.Remount | Ms.Bind) | s->A, 0);
+            case StepKind.PropagateTarget: return ChildFs.MountOnTarget(ctx, 0, 0, s->A, 0);
+            case StepKind.SetattrTarget: return ChildFs.SetattrTarget(ctx, s->A, s->B, s->C);
+            case StepKind.MknodInRoot: return ChildFs.MknodInRoot(ctx, s->A, s->B, (uint)s->C, s->D, s->E);
+            case StepKind.SymlinkInRoot: return ChildFs.SymlinkInRoot(ctx, s->A, s->B, s->C);
+            case StepKind.PivotRoot: return ChildFs.PivotRoot(ctx, s->A);
+            case StepKind.MoveRoot: return ChildFs.MoveRoot(ctx, s->A);
+            case StepKind.Chroot: return ChildFs.Chroot(ctx, s->A);
+            case StepKind.MaskPath: return ChildFs.MaskPath(ctx, s->A);
+            case StepKind.ReadonlyPath: return ChildFs.ReadonlyPath(ctx, s->A);
+            case StepKind.RemountRoot: return ChildFs.RemountRoot(s->A);
+            case StepKind.WriteFile: return ChildFs.WriteFile(s->A, s->B, (int)s->C, s->D != 0);
+            case StepKind.Chdir: return Ok(Libc.Raw(Nr.Chdir, s->A));
+            case StepKind.VerifyCwd: return ChildFs.VerifyCwd();
+            case StepKind.Setrlimit: return SetRlimit((int)s->A, s->B, s->C);
+            case StepKind.Personality: return Ok(Libc.Raw(Nr.Personality, s->A));
+            case StepKind.Umask: Libc.Raw(Nr.Umask, s->A); return 0;
+            case StepKind.DropBounding: return ChildCreds.DropBounding((ulong)s->A);
+            case StepKind.Setgroups: return Ok(Libc.Raw(Nr.Setgroups, s->A, s->B));
+            case StepKind.Setgid: return Ok(Libc.Raw(Nr.Setresgid, s->A, s->A, s->A));
+            case StepKind.Setuid: return Ok(Libc.Raw(Nr.Setresuid, s->A, s->A, s->A));
+            case StepKind.Capset: return ChildCreds.Capset((ulong)s->A, (ulong)s->B, (ulong)s->C);
+            case StepKind.RaiseAmbient: return ChildCreds.RaiseAmbient((ulong)s->A);
+            case StepKind.ResetSignals: return ChildCreds.ResetSignals();
+            case StepKind.CloseFdsOnExec: return Ok(Libc.Raw(Nr.CloseRange, s->A, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/));
+            case StepKind.WaitStart: return WaitStart(s->A);
+            case StepKind.RunHook: return ChildHook.Run(ctx, s->A, s->B, s->C, (int)s->D);
+            case StepKind.Seccomp: return Ok(Libc.Raw(Nr.Seccomp, 1 /*SECCOMP_SET_MODE_FILTER*/, s->B, s->A));
+            case StepKind.FindExecutable: return FindExecutable(ctx, (long*)s->A);
+            case StepKind.Execve: return Libc.Raw(Nr.Execve, ctx->ExecPath, s->A, s->B);
+            case StepKind.JoinKeyring: return JoinKeyring(s->A);
+            case StepKind.Dup2: return Ok(Libc.Raw(Nr.Dup2, s->A, s->B));
+            default: return -Errno.EINVAL;
+        }
+    }
+
+    static long Ok(long r) => r < 0 ? r : 0;
+
+    static long Send(ChildContext* ctx, int type, int value)
+    {
+        SyncMessage msg = new() { Type = type, Value = value };
+        long r = Libc.Raw(44 /*sendto*/, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0);
+        return r < 0 ? r : 0;
+    }
+
+    static long Wait(ChildContext* ctx, int expected)
+    {
+        SyncMessage msg;
+        long r;
+        do r = Libc.Raw(Nr.Read, ctx->SyncFd, (long)&msg, sizeof(SyncMessage));
+        while (r == -Errno.EINTR);
+        if (r < 0) return r;
+        // EOF or a surprise: the parent gave up on us. Leave quietly; it already reported.
+        if (r == 0 || msg.Type != expected) Libc.Raw(Nr.ExitGroup, 1);
+        return 0;
+    }
+
+    static long ReceivePayload(ChildContext* ctx, long buffer, int capacity)
+    {
+        long r;
+        do r = Libc.Raw(Nr.Read, ctx->SyncFd, buffer, capacity);
+        while (r == -Errno.EINTR);
+        if (r < 0) return r;
+        if (r < sizeof(SyncMessage)) Libc.Raw(Nr.ExitGroup, 1);
+        ctx->Payload = buffer + sizeof(SyncMessage);
+        ctx->PayloadLength = (int)r - sizeof(SyncMessage);
+        return 0;
+    }
+
+    /// <summary>The process that unshared a pid namespace is not in it; its next child is pid 1 there.</summary>
+    static long ForkInit(ChildContext* ctx)
+    {
+        long pid = Libc.Raw(Nr.Clone, Sig.Chld, 0, 0, 0, 0);
+        if (pid < 0) return pid;
+        if (pid == 0) return 0;
+        Send(ctx, (int)SyncType.InitPid, (int)pid);
+        Libc.Raw(Nr.ExitGroup, 0);
+        return 0;
+    }
+
+    static long JoinKeyring(long name)
+    {
+        long r = Libc.Raw(250 /*keyctl*/, 1 /*KEYCTL_JOIN_SESSION_KEYRING*/, name);
+        return r >= 0 || r == -Errno.ENOSYS || r == -122 /*EDQUOT*/ ? 0 : r;
+    }
+
+    static long OpenRoot(ChildContext* ctx, long path)
+    {
+        if (ctx->RootFd >= 0) Libc.Raw(Nr.Close, ctx->RootFd);
+        long fd = Libc.Raw(Nr.Open, path, O.Path | O.Directory | O.CloExec);
+        if (fd < 0) return fd;
+        ctx->RootFd = (int)fd;
+        return 0;
+    }
+
+    static long SetRlimit(int resource, long soft, long hard)
+    {
+        long* lim = stackalloc long[2];
+        lim[0] = soft;
+        lim[1] = hard;
+        return Ok(Libc.Raw(Nr.Prlimit64, 0, resource, (long)lim, 0));
+    }
+
+    /// <summary>The exec fifo: opening it for writing blocks until `csrun start` opens it for reading.</summary>
+    static long WaitStart(long fifoPath)
+    {
+        long fd;
+        do fd = Libc.Raw(Nr.Open, fifoPath, O.WrOnly | O.CloExec);
+        while (fd == -Errno.EINTR);
+        if (fd < 0) return fd;
+        byte zero = (byte)'0';
+        long r = Libc.Raw(Nr.Write, fd, (long)&zero, 1);
+        Libc.Raw(Nr.Close, fd);
+        return r < 0 ? r : 0;
+    }
+
+    static long FindExecutable(ChildContext* ctx, long* candidates)
+    {
+        byte* st = stackalloc byte[256];
+        long last = -Errno.ENOENT;
+        for (; *candidates != 0; candidates++)
+        {
+            long r = Libc.Raw(Nr.Stat, *candidates, (long)st);
+            if (r < 0) { last = r; continue; }
+            uint mode = *(uint*)(st + 24);
+            if ((mode & S.IfMt) != S.IfReg) { last = -Errno.EACCES; continue; }
+            r = Libc.Raw(Nr.Access, *candidates, 1 /*X_OK*/);
+            if (r < 0) { last = r; continue; }
+            ctx->ExecPath = *candidates;
+            return 0;
+        }
+        return last;
+    }
+}

@@ -1,0 +1,84 @@
+using CsRun.Launch;
+using CsRun.Linux;
+using CsRun.Spec;
+
+namespace CsRun.Launch;
+
+/// <summary>
+/// Namespaces. With nothing to join, one clone creates every new namespace (the fast path).
+/// Joining must come first (setns into a namespace owned by another user namespace fails
+/// from inside a new one), so then the child is cloned plain, joins, unshares, and forks the
+/// init once more if a pid namespace is involved. cgroup and time namespaces are always
+/// unshared late: the cgroup one must be rooted at the container's cgroup, and time offsets
+/// must be written before any process enters the namespace.
+/// </summary>
+internal static class NamespaceCompiler
+{
+    public static readonly Dictionary<string, long> Flags = new()
+    {
+        ["mount"] = CloneFlags.NewNs, ["uts"] = CloneFlags.NewUts, ["ipc"] = CloneFlags.NewIpc,
+        ["network"] = CloneFlags.NewNet, ["pid"] = CloneFlags.NewPid, ["user"] = CloneFlags.NewUser,
+        ["cgroup"] = CloneFlags.NewCgroup, ["time"] = CloneFlags.NewTime,
+    };
+
+    /// <summary>Join order: the user namespace first, so the rest are joined with its privileges.</summary>
+    static readonly string[] JoinOrder = { "user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount" };
+
+    /// <summary>The steps up to and including the moment the container init exists in all its namespaces.</summary>
+    public static void Compile(SetupProgram p, CompileContext ctx)
+    {
+        var a = p.Arena;
+        var nss = ctx.Config.Linux?.Namespaces ?? new List<Namespace>();
+        long create = 0;
+        foreach (var ns in nss.Where(n => string.IsNullOrEmpty(n.Path))) create |= Flags[ns.Type];
+        var joins = JoinOrder.SelectMany(t => nss.Where(n => n.Type == t && !string.IsNullOrEmpty(n.Path))).ToList();
+        p.NewUserNamespace = (create & CloneFlags.NewUser) != 0;
+        long late = CloneFlags.NewCgroup | CloneFlags.NewTime;
+
+        p.Add(StepKind.SyncWait, "", "wait for the parent to join the cgroup", (long)SyncType.Go);
+        if (joins.Count == 0)
+        {
+            p.CloneFlags = create & ~late;
+        }
+        else
+        {
+            p.CloneFlags = 0;
+            foreach (var ns in joins)
+            {
+                int index = p.Joins.Count;
+                p.Joins.Add((ns.Type, ns.Path!));
+                // A: the fd slot; the launcher patches in the real fd number once it has opened the file.
+                p.Add(StepKind.Setns, $"linux.namespaces[{nss.IndexOf(ns)}].path", $"join {ns.Type} namespace {ns.Path}", index, Flags[ns.Type]);
+            }
+            if (p.NewUserNamespace)
+            {
+                p.Add(StepKind.Unshare, "linux.namespaces", "unshare user namespace", CloneFlags.NewUser);
+                p.Add(StepKind.SyncSend, "", "ask the parent for the id maps", (long)SyncType.NeedMaps);
+                p.Add(StepKind.SyncWait, "", "wait for the id maps", (long)SyncType.MapsDone);
+            }
+            long rest = create & ~late & ~CloneFlags.NewUser;
+            if (rest != 0) p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(rest)}", rest);
+        }
+        if ((create & CloneFlags.NewTime) != 0) CompileTime(p, ctx);
+        if ((create & CloneFlags.NewCgroup) != 0)
+            p.Add(StepKind.Unshare, "linux.namespaces", "unshare cgroup namespace (rooted at the container's cgroup)", CloneFlags.NewCgroup);
+        bool pidInvolved = nss.Any(n => n.Type == "pid");
+        if (joins.Count > 0 && pidInvolved)
+            p.Add(StepKind.ForkInit, "linux.namespaces", "fork the init into the pid namespace");
+    }
+
+    static void CompileTime(SetupProgram p, CompileContext ctx)
+    {
+        var a = p.Arena;
+        p.Add(StepKind.Unshare, "linux.namespaces", "unshare time namespace", CloneFlags.NewTime);
+        var offsets = ctx.Config.Linux?.TimeOffsets;
+        if (offsets == null || offsets.Count == 0) return;
+        string text = string.Concat(offsets.Select(kv => $"{kv.Key} {kv.Value.Secs} {kv.Value.Nanosecs}\n"));
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        p.Add(StepKind.WriteFile, "linux.timeOffsets", $"write /proc/self/timens_offsets \"{text.TrimEnd().Replace("\n", "; ")}\"",
+            a.Str("/proc/self/timens_offsets"), a.Bytes(bytes), bytes.Length, 1);
+    }
+
+    public static string Describe(long flags) =>
+        string.Join(",", Flags.Where(kv => (flags & kv.Value) != 0).Select(kv => kv.Key));
+}

@@ -1,0 +1,154 @@
+using CsRun.Cli;
+using CsRun.Linux;
+using CsRun.Spec;
+
+namespace CsRun.Launch;
+
+/// <summary>The process half of the program: identity, limits, credentials, and the exec.</summary>
+internal static class ProcessCompiler
+{
+    static readonly string[] RlimitNames =
+    {
+        "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC",
+        "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE",
+        "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
+    };
+
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>Steps that must run while the host's /proc is still reachable (before pivot_root).</summary>
+    public static void CompileEarly(SetupProgram p, CompileContext ctx)
+    {
+        var a = p.Arena;
+        var c = ctx.Config;
+        var nss = c.Linux?.Namespaces ?? new List<Namespace>();
+        p.Add(StepKind.Setsid, "", "setsid");
+        if (!string.IsNullOrEmpty(c.Hostname))
+            p.Add(StepKind.Sethostname, "hostname", $"sethostname \"{c.Hostname}\"", a.Str(c.Hostname), System.Text.Encoding.UTF8.GetByteCount(c.Hostname));
+        if (!string.IsNullOrEmpty(c.Domainname))
+            p.Add(StepKind.Setdomainname, "domainname", $"setdomainname \"{c.Domainname}\"", a.Str(c.Domainname), System.Text.Encoding.UTF8.GetByteCount(c.Domainname));
+        if (c.Process?.OomScoreAdj is int oom)
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(oom.ToString());
+            p.Add(StepKind.WriteFile, "process.oomScoreAdj", $"write /proc/self/oom_score_adj {oom}",
+                a.Str("/proc/self/oom_score_adj"), a.Bytes(bytes), bytes.Length, 1);
+        }
+        if (!ctx.NoNewKeyring)
+        {
+            // A fresh session keyring, so containers do not share the host's (runc does the same).
+            p.Add(StepKind.JoinKeyring, "", "join a new session keyring", p.Arena.Str("_ses.csrun"));
+        }
+    }
+
+    public static void CompileLate(SetupProgram p, CompileContext ctx)
+    {
+        var a = p.Arena;
+        var c = ctx.Config;
+        var proc = c.Process ?? throw new RuntimeError("process: must be set to create a container");
+        foreach (var (key, value) in c.Linux?.Sysctl ?? new Dictionary<string, string>())
+        {
+            string path = "/proc/sys/" + key.Replace('.', '/');
+            var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+            p.Add(StepKind.WriteFile, $"linux.sysctl[\"{key}\"]", $"write {path} \"{value}\"", a.Str(path), a.Bytes(bytes), bytes.Length, 1);
+        }
+        if (c.Linux?.Personality is { } pers)
+        {
+            long persona = pers.Domain switch
+            {
+                "LINUX" => 0,
+                "LINUX32" => 8,
+                _ => throw new RuntimeError($"linux.personality.domain: unknown domain \"{pers.Domain}\""),
+            };
+            p.Add(StepKind.Personality, "linux.personality", $"personality {pers.Domain}", persona);
+        }
+        var rlimits = proc.Rlimits ?? new List<Rlimit>();
+        for (int i = 0; i < rlimits.Count; i++)
+        {
+            int res = Array.IndexOf(RlimitNames, rlimits[i].Type);
+            if (res < 0) throw new RuntimeError($"process.rlimits[{i}].type: unknown rlimit \"{rlimits[i].Type}\"");
+            p.Add(StepKind.Setrlimit, $"process.rlimits[{i}]", $"setrlimit {rlimits[i].Type} soft {rlimits[i].Soft} hard {rlimits[i].Hard}",
+                res, (long)rlimits[i].Soft, (long)rlimits[i].Hard);
+        }
+        string cwd = string.IsNullOrEmpty(proc.Cwd) ? "/" : proc.Cwd;
+        p.Add(StepKind.Chdir, "process.cwd", $"chdir {cwd}", a.Str(cwd));
+        p.Add(StepKind.VerifyCwd, "process.cwd", "check the cwd is inside the container");
+        p.Add(StepKind.Umask, "process.user.umask", $"umask 0{Convert.ToString(proc.User.Umask ?? 0x12, 8)}", proc.User.Umask ?? 0x12);
+
+        var caps = CapabilityMasks.From(proc.Capabilities, ctx.HostBounding, ctx.Warnings);
+        var seccomp = SeccompStep.Compile(p, ctx);
+        if (seccomp != null && !proc.NoNewPrivileges) p.Steps.Add(seccomp);
+
+        p.Add(StepKind.DropBounding, "process.capabilities.bounding", $"keep bounding capabilities 0x{caps.Bounding:x}", (long)caps.Bounding);
+        p.Add(StepKind.Prctl, "process.user", "keep capabilities across the uid change", Pr.SetKeepCaps, 1);
+        var groups = proc.User.AdditionalGids ?? new List<uint>();
+        long gidArray = a.Zeroed(Math.Max(1, groups.Count) * 4);
+        unsafe { for (int i = 0; i < groups.Count; i++) ((uint*)gidArray)[i] = groups[i]; }
+        p.Add(StepKind.Setgroups, "process.user.additionalGids", $"setgroups [{string.Join(",", groups)}]", groups.Count, gidArray);
+        p.Add(StepKind.Setgid, "process.user.gid", $"setresgid {proc.User.Gid}", proc.User.Gid);
+        p.Add(StepKind.Setuid, "process.user.uid", $"setresuid {proc.User.Uid}", proc.User.Uid);
+        p.Add(StepKind.Prctl, "process.user", "clear keep-capabilities", Pr.SetKeepCaps, 0);
+        p.Add(StepKind.Capset, "process.capabilities", $"capset effective 0x{caps.Effective:x} permitted 0x{caps.Permitted:x} inheritable 0x{caps.Inheritable:x}",
+            (long)caps.Effective, (long)caps.Permitted, (long)caps.Inheritable);
+        if (caps.Ambient != 0)
+            p.Add(StepKind.RaiseAmbient, "process.capabilities.ambient", $"raise ambient 0x{caps.Ambient:x}", (long)caps.Ambient);
+
+        var env = Environment(ctx, proc);
+        var args = proc.Args ?? throw new RuntimeError("process.args: must not be empty");
+        var candidates = ExecCandidates(args[0], env);
+        p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
+            a.StrArray(candidates), subject: args[0]);
+        p.Add(StepKind.CloseFdsOnExec, "", $"close fds from {3 + ctx.PreserveFds} on exec", 3 + ctx.PreserveFds);
+        p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
+        p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);
+        p.ReadyIndex = p.Steps.Count;
+        var startHooks = c.Hooks?.StartContainer ?? new List<Hook>();
+        if (startHooks.Count > 0)
+            p.Add(StepKind.SyncReceivePayload, "", "receive the state for startContainer hooks", a.Zeroed(64 * 1024), 64 * 1024);
+        if (ctx.FifoFd >= 0)
+            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"/proc/self/fd/{ctx.FifoFd}"));
+        for (int i = 0; i < startHooks.Count; i++)
+        {
+            var h = startHooks[i];
+            p.Add(StepKind.RunHook, $"hooks.startContainer[{i}]", $"run startContainer hook {h.Path}",
+                a.Str(h.Path), a.StrArray(h.Args is { Count: > 0 } ? h.Args : new List<string> { h.Path }), a.StrArray(h.Env ?? new List<string>()), h.Timeout ?? 0);
+        }
+        if (proc.NoNewPrivileges)
+            p.Add(StepKind.Prctl, "process.noNewPrivileges", "set no_new_privs", Pr.SetNoNewPrivs, 1, 0, 0);
+        if (seccomp != null && proc.NoNewPrivileges) p.Steps.Add(seccomp);
+        p.Add(StepKind.Execve, "process.args", $"execve [{string.Join(" ", args.Select(x => "\"" + x + "\""))}]", a.StrArray(args), a.StrArray(env));
+    }
+
+    /// <summary>process.env, plus HOME from the image's /etc/passwd when it is missing (runc does the same).</summary>
+    static List<string> Environment(CompileContext ctx, Process proc)
+    {
+        var env = new List<string>(proc.Env ?? new List<string>());
+        if (!env.Any(e => e.StartsWith("HOME=")))
+            env.Add("HOME=" + (PasswdHome(ctx.Rootfs, proc.User.Uid) ?? "/"));
+        return env;
+    }
+
+    static string? PasswdHome(string rootfs, uint uid)
+    {
+        try
+        {
+            var passwd = new FileInfo(Path.Combine(rootfs, "etc/passwd"));
+            if (!passwd.Exists || passwd.LinkTarget != null || passwd.Length > 1 << 20) return null;
+            foreach (var line in File.ReadLines(passwd.FullName))
+            {
+                var f = line.Split(':');
+                if (f.Length >= 6 && uint.TryParse(f[2], out uint u) && u == uid) return f[5];
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return null;
+    }
+
+    /// <summary>Where execve may find args[0]: itself if it has a slash, else each $PATH entry in turn.</summary>
+    public static List<string> ExecCandidates(string arg0, List<string> env)
+    {
+        if (arg0.Contains('/')) return new List<string> { arg0 };
+        string path = env.LastOrDefault(e => e.StartsWith("PATH="))?["PATH=".Length..] ?? DefaultPath;
+        return path.Split(':').Select(d => (d.Length == 0 ? "." : d.TrimEnd('/')) + "/" + arg0).ToList();
+    }
+}

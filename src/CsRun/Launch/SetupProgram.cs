@@ -1,0 +1,68 @@
+using System.Runtime.InteropServices;
+
+namespace CsRun.Launch;
+
+/// <summary>One step as the child reads it. Args are integers or pointers into the arena.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeStep
+{
+    public int Kind;
+    public int Pad;
+    public long A, B, C, D, E;
+    /// <summary>C string describing the step, for messages the child writes itself.</summary>
+    public long Desc;
+}
+
+/// <summary>
+/// One step as the parent knows it: the kind, where it came from in config.json, a readable
+/// description (for errors, --debug and tests), and its native arguments.
+/// </summary>
+internal sealed record Step(StepKind Kind, string Field, string Text)
+{
+    public long A, B, C, D, E;
+    /// <summary>The name or path the step is about, for messages (the executable for FindExecutable).</summary>
+    public string? Subject { get; init; }
+    public override string ToString() => $"{Kind} {Text}";
+}
+
+/// <summary>The container's setup compiled to a flat list of steps plus the memory they point into.</summary>
+internal sealed unsafe class SetupProgram
+{
+    public NativeArena Arena { get; } = new();
+    public List<Step> Steps { get; } = new();
+
+    /// <summary>Clone flags for the fast path (one clone creates every new namespace).</summary>
+    public long CloneFlags { get; set; }
+    /// <summary>Namespace files the parent opens before the clone, by type, for setns steps.</summary>
+    public List<(string Type, string Path)> Joins { get; } = new();
+    /// <summary>Index of the first step after the child reported ready: failures there go to stderr.</summary>
+    public int ReadyIndex { get; set; } = int.MaxValue;
+    public bool NewUserNamespace { get; set; }
+
+    public Step Add(StepKind kind, string field, string text, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, string? subject = null)
+    {
+        var s = new Step(kind, field, text) { A = a, B = b, C = c, D = d, E = e, Subject = subject };
+        Steps.Add(s);
+        return s;
+    }
+
+    /// <summary>Lay the steps out for the child.</summary>
+    public NativeStep* Emit()
+    {
+        var steps = (NativeStep*)Arena.Alloc(sizeof(NativeStep) * Math.Max(1, Steps.Count));
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            var s = Steps[i];
+            steps[i] = new NativeStep
+            {
+                Kind = (int)s.Kind, A = s.A, B = s.B, C = s.C, D = s.D, E = s.E,
+                Desc = Arena.Str($"{s.Text}"),
+            };
+        }
+        return steps;
+    }
+
+    /// <summary>The plan as text: what --dry-run and --debug print.</summary>
+    public string Describe() =>
+        string.Join("\n", Steps.Select((s, i) => $"{i,3} {s.Kind,-18} {s.Text}" + (s.Field.Length > 0 ? $"  [{s.Field}]" : "")));
+}

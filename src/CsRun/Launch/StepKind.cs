@@ -1,0 +1,102 @@
+namespace CsRun.Launch;
+
+/// <summary>
+/// What the child can do. Each kind is one or a few raw system calls on arguments the parent
+/// prepared; the interpreter (<see cref="Interpreter"/>) gives every kind's argument meaning.
+/// </summary>
+internal enum StepKind
+{
+    /// <summary>A: message type. Tell the parent something; B: value sent along.</summary>
+    SyncSend,
+    /// <summary>A: message type expected from the parent.</summary>
+    SyncWait,
+    /// <summary>A: buffer, B: capacity. Read a payload message (the state for startContainer hooks).</summary>
+    SyncReceivePayload,
+    /// <summary>A: clone flags.</summary>
+    Unshare,
+    /// <summary>A: fd opened by the parent, B: namespace type.</summary>
+    Setns,
+    /// <summary>Fork once more: the new process is the container init; the old one reports its pid and exits.</summary>
+    ForkInit,
+    Setsid,
+    /// <summary>A: prctl option, B..D: arguments.</summary>
+    Prctl,
+    /// <summary>A: name, B: length.</summary>
+    Sethostname,
+    Setdomainname,
+    /// <summary>A: source, B: target, C: fstype, D: flags, E: data (host paths, before pivot_root).</summary>
+    MountHost,
+    /// <summary>A: rootfs path. Open it as the anchor for every later *InRoot step.</summary>
+    OpenRoot,
+    /// <summary>A: path inside the rootfs, B: 1 for a directory, 0 for a file. Creates it if missing
+    /// (never following a link out of the rootfs) and keeps an O_PATH fd to it as the target.</summary>
+    PrepareTarget,
+    /// <summary>A: source, B: fstype, C: flags, D: data. Mount on the prepared target.</summary>
+    MountTarget,
+    /// <summary>A: source path inside the container. Bind-mount on the prepared target; B: flags.</summary>
+    BindTarget,
+    /// <summary>A: flags. Remount the target (MS_REMOUNT|MS_BIND|flags).</summary>
+    RemountTarget,
+    /// <summary>A: propagation flags for the target.</summary>
+    PropagateTarget,
+    /// <summary>A: mount_setattr attr_set, B: attr_clr, C: propagation. Recursive options (rro, …).</summary>
+    SetattrTarget,
+    /// <summary>A: parent dir in the rootfs, B: name, C: mode|type, D: dev, E: uid&lt;&lt;32|gid (or -1).</summary>
+    MknodInRoot,
+    /// <summary>A: link target, B: parent dir in the rootfs, C: name.</summary>
+    SymlinkInRoot,
+    /// <summary>A: rootfs path.</summary>
+    PivotRoot,
+    /// <summary>A: rootfs path. --no-pivot: move the rootfs over / and chroot.</summary>
+    MoveRoot,
+    /// <summary>A: rootfs path. No mount namespace: chroot only, the host's mounts stay untouched.</summary>
+    Chroot,
+    /// <summary>A: path (after pivot_root). Hide it: /dev/null over a file, a read-only tmpfs over a directory.</summary>
+    MaskPath,
+    /// <summary>A: path (after pivot_root). Bind it on itself read-only.</summary>
+    ReadonlyPath,
+    /// <summary>A: flags. Remount / (MS_REMOUNT|MS_BIND|flags), for root.readonly.</summary>
+    RemountRoot,
+    /// <summary>A: path, B: data, C: length, D: 1 if the file must be on procfs.</summary>
+    WriteFile,
+    /// <summary>A: path.</summary>
+    Chdir,
+    /// <summary>Fail unless getcwd names a path inside the container (CVE-2024-21626).</summary>
+    VerifyCwd,
+    /// <summary>A: resource, B: soft, C: hard.</summary>
+    Setrlimit,
+    /// <summary>A: persona.</summary>
+    Personality,
+    /// <summary>A: mask.</summary>
+    Umask,
+    /// <summary>A: bitmask of bounding capabilities to keep.</summary>
+    DropBounding,
+    /// <summary>A: count, B: gid array.</summary>
+    Setgroups,
+    /// <summary>A: gid.</summary>
+    Setgid,
+    /// <summary>A: uid.</summary>
+    Setuid,
+    /// <summary>A: effective, B: permitted, C: inheritable (64-bit masks).</summary>
+    Capset,
+    /// <summary>A: ambient mask.</summary>
+    RaiseAmbient,
+    /// <summary>Default disposition and an empty mask for every signal.</summary>
+    ResetSignals,
+    /// <summary>A: first fd to close on exec; every fd from there on gets FD_CLOEXEC.</summary>
+    CloseFdsOnExec,
+    /// <summary>A: /proc/self/fd/N path of the exec fifo. Blocks until `start`.</summary>
+    WaitStart,
+    /// <summary>A: hook path, B: argv, C: envp, D: timeout seconds, E: state payload buffer.</summary>
+    RunHook,
+    /// <summary>A: sock_fprog, B: flags.</summary>
+    Seccomp,
+    /// <summary>A: NULL-terminated array of candidate paths. The first executable one is used by Execve.</summary>
+    FindExecutable,
+    /// <summary>A: argv, B: envp.</summary>
+    Execve,
+    /// <summary>A: keyring name. A fresh session keyring; kernels without keyrings are fine.</summary>
+    JoinKeyring,
+    /// <summary>A: fd to dup onto B (hooks' stdin).</summary>
+    Dup2,
+}

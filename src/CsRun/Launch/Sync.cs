@@ -1,0 +1,75 @@
+using System.Runtime.InteropServices;
+using CsRun.Linux;
+
+namespace CsRun.Launch;
+
+/// <summary>Messages between the parent and the child over a SOCK_SEQPACKET socketpair.</summary>
+internal enum SyncType
+{
+    /// <summary>Parent → child: cgroup joined (and id maps written on the fast path): go on.</summary>
+    Go = 1,
+    /// <summary>Child → parent: a new user namespace exists; write its maps.</summary>
+    NeedMaps = 2,
+    MapsDone = 3,
+    /// <summary>Child → parent: Value is the container init's pid (after an extra fork).</summary>
+    InitPid = 4,
+    /// <summary>Child → parent: mounts done, before pivot_root: run prestart/createRuntime/createContainer hooks.</summary>
+    Hooks = 5,
+    HooksDone = 6,
+    /// <summary>Child → parent: set up; about to wait for start.</summary>
+    Ready = 7,
+    /// <summary>Child → parent: step Step failed with Errno.</summary>
+    Error = 8,
+    /// <summary>Parent → child: Value bytes of payload follow in the same packet.</summary>
+    Payload = 9,
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct SyncMessage
+{
+    public int Type;
+    public int Step;
+    public int Errno;
+    public int Value;
+}
+
+/// <summary>Parent side of the sync socket (blocking calls, with the GC transition).</summary>
+internal static unsafe class SyncChannel
+{
+    public const int MsgNoSignal = 0x4000;
+
+    public static (int Parent, int Child) CreatePair()
+    {
+        int* fds = stackalloc int[2];
+        long r = Libc.Sys(Nr.Socketpair, 1 /*AF_UNIX*/, 5 /*SOCK_SEQPACKET*/ | O.CloExec, 0, (long)fds);
+        if (r < 0) throw new Cli.RuntimeError($"socketpair: {Errno.Message((int)-r)}");
+        return (fds[0], fds[1]);
+    }
+
+    public static void Send(int fd, SyncType type, int value = 0, ReadOnlySpan<byte> payload = default)
+    {
+        var buf = new byte[sizeof(SyncMessage) + payload.Length];
+        var msg = new SyncMessage { Type = (int)type, Value = payload.Length > 0 ? payload.Length : value };
+        MemoryMarshal.Write(buf, in msg);
+        payload.CopyTo(buf.AsSpan(sizeof(SyncMessage)));
+        fixed (byte* p = buf)
+        {
+            long r;
+            do r = Libc.Sys(44 /*sendto*/, fd, (long)p, buf.Length, MsgNoSignal, 0, 0);
+            while (r == -Errno.EINTR);
+            if (r < 0) throw new Cli.RuntimeError($"sync with container init: send: {Errno.Message((int)-r)}");
+        }
+    }
+
+    /// <summary>The next message, or null at EOF (the child exited or exec'd).</summary>
+    public static SyncMessage? Receive(int fd)
+    {
+        SyncMessage msg;
+        long r;
+        do r = Libc.Sys(Nr.Read, fd, (long)&msg, sizeof(SyncMessage));
+        while (r == -Errno.EINTR);
+        if (r == 0 || r == -Errno.ECONNRESET) return null;
+        if (r < 0) throw new Cli.RuntimeError($"sync with container init: read: {Errno.Message((int)-r)}");
+        return msg;
+    }
+}

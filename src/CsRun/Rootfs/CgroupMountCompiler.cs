@@ -1,0 +1,67 @@
+using CsRun.Launch;
+using CsRun.Linux;
+
+namespace CsRun.Rootfs;
+
+/// <summary>
+/// A `cgroup` mount. With a cgroup namespace the kernel shows only the container's subtree;
+/// without one we bind the container's own cgroup directories, so either way the container sees
+/// its own cgroup only. Read-only unless the options say rw.
+/// </summary>
+internal static class CgroupMountCompiler
+{
+    public static void Compile(SetupProgram p, CompileContext ctx, Spec.Mount m, string field, MountOptions o)
+    {
+        var a = p.Arena;
+        string dest = RootfsCompiler.Clean(m.Destination);
+        bool ownNamespace = ctx.Config.Linux?.Namespaces?.Any(n => n.Type == "cgroup" && string.IsNullOrEmpty(n.Path)) == true;
+        ulong flags = (o.Flags & ~(Ms.Bind | Ms.Rec)) | Ms.NoSuid | Ms.NoExec | Ms.NoDev;
+        var paths = ctx.CgroupPaths;
+        bool unified = paths.Count == 1 && paths.ContainsKey("");
+        if (unified || paths.Count == 0)
+        {
+            p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
+            if (ownNamespace || paths.Count == 0)
+                p.Add(StepKind.MountTarget, field, $"mount cgroup2 on {dest}", a.Str("cgroup2"), a.Str("cgroup2"), (long)flags, 0);
+            else
+            {
+                p.Add(StepKind.BindTarget, field, $"bind {paths[""]} on {dest}", a.Str(paths[""]), (long)Ms.Rec);
+                p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} {MountOptions.Describe(flags)}", (long)flags);
+            }
+            return;
+        }
+        // v1: a tmpfs holding one directory per hierarchy, then read-only on top of it all.
+        p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
+        p.Add(StepKind.MountTarget, field, $"mount tmpfs on {dest}", a.Str("tmpfs"), a.Str("tmpfs"),
+            (long)(Ms.NoSuid | Ms.NoExec | Ms.NoDev), a.Str("mode=755"));
+        foreach (var (controller, hostPath) in paths.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (controller.Length == 0) continue; // the hybrid unified mount
+            string sub = dest + "/" + MountDirName(controller);
+            string rel = RootfsCompiler.InRoot(sub);
+            p.Add(StepKind.PrepareTarget, field, $"mkdir {sub}", a.Str(rel), 1);
+            if (ownNamespace)
+            {
+                p.Add(StepKind.MountTarget, field, $"mount cgroup {controller} on {sub}", a.Str("cgroup"), a.Str("cgroup"),
+                    (long)(Ms.NoSuid | Ms.NoExec | Ms.NoDev), a.Str(controller));
+            }
+            else
+            {
+                p.Add(StepKind.BindTarget, field, $"bind {hostPath} on {sub}", a.Str(hostPath), 0);
+            }
+            p.Add(StepKind.RemountTarget, field + ".options", $"remount {sub} {MountOptions.Describe(flags)}", (long)flags);
+            foreach (var alias in controller.Split(','))
+                if (alias != controller && !alias.StartsWith("name="))
+                    p.Add(StepKind.SymlinkInRoot, field, $"symlink {dest}/{alias} -> {controller}", a.Str(controller), a.Str(RootfsCompiler.InRoot(dest)), a.Str(alias));
+        }
+        if ((flags & Ms.RdOnly) != 0)
+        {
+            p.Add(StepKind.PrepareTarget, field, $"reopen {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
+            p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} read-only", (long)(Ms.RdOnly | Ms.NoSuid | Ms.NoExec | Ms.NoDev));
+        }
+    }
+
+    /// <summary>The hierarchy's directory name under /sys/fs/cgroup ("cpu,cpuacct", "name=systemd" → "systemd").</summary>
+    static string MountDirName(string controller) =>
+        controller.StartsWith("name=") ? controller["name=".Length..] : controller;
+}

@@ -1,0 +1,125 @@
+using CsRun.Cli;
+using CsRun.Launch;
+using CsRun.Linux;
+using CsRun.Spec;
+
+namespace CsRun.Rootfs;
+
+/// <summary>Compiles root, mounts, devices and /dev links: everything up to (not including) pivot_root.</summary>
+internal static class RootfsCompiler
+{
+    public static void CompileMounts(SetupProgram p, CompileContext ctx)
+    {
+        var c = ctx.Config;
+        var a = p.Arena;
+        string rootfs = ctx.Rootfs;
+        ulong rootProp = Ms.Slave | Ms.Rec;
+        p.Add(StepKind.Umask, "", "umask 0 while creating files", 0);
+        p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {MountOptions.Describe(rootProp)} so nothing propagates back to the host",
+            0, a.Str("/"), 0, (long)rootProp, 0);
+        p.Add(StepKind.MountHost, "root.path", $"bind {rootfs} on itself",
+            a.Str(rootfs), a.Str(rootfs), 0, (long)(Ms.Bind | Ms.Rec), 0);
+        p.Add(StepKind.OpenRoot, "root.path", $"open rootfs {rootfs}", a.Str(rootfs));
+
+        var mounts = c.Mounts ?? new List<Spec.Mount>();
+        for (int i = 0; i < mounts.Count; i++)
+            CompileMount(p, ctx, mounts[i], $"mounts[{i}]");
+
+        bool devBound = mounts.Any(m => Clean(m.Destination) == "/dev" && MountOptions.Parse(m.Options).Bind);
+        if (!devBound) DeviceCompiler.Compile(p, ctx, mounts);
+    }
+
+    static void CompileMount(SetupProgram p, CompileContext ctx, Spec.Mount m, string field)
+    {
+        var a = p.Arena;
+        string dest = Clean(m.Destination);
+        string rel = InRoot(dest);
+        var o = MountOptions.Parse(m.Options);
+        string type = m.Type ?? "";
+        if (type == "cgroup" || type == "cgroup2")
+        {
+            CgroupMountCompiler.Compile(p, ctx, m, field, o);
+            return;
+        }
+        if (o.Bind)
+        {
+            string source = BindSource(ctx, m, field);
+            bool dir = Directory.Exists(source);
+            p.Add(StepKind.PrepareTarget, field + ".destination", $"{(dir ? "mkdir" : "touch")} {dest}", a.Str(rel), dir ? 1 : 0);
+            p.Add(StepKind.BindTarget, field, $"bind {source} on {dest}{((o.Flags & Ms.Rec) != 0 ? " recursively" : "")}",
+                a.Str(source), (long)(o.Flags & Ms.Rec));
+            ulong rest = o.Flags & ~(Ms.Bind | Ms.Rec | Ms.Remount);
+            if (rest != 0)
+                p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} {MountOptions.Describe(rest)}", (long)rest);
+        }
+        else
+        {
+            // proc and sysfs must land on a real directory: a symlink there could aim them at the host (CVE-2019-19921).
+            int mode = type is "proc" or "sysfs" ? 2 : 1;
+            p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(rel), mode);
+            string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
+            p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{o.Data}\"",
+                a.Str(source), a.Str(type), (long)o.Flags, o.Data.Length > 0 ? a.Str(o.Data) : 0);
+        }
+        CompileAttributes(p, field, dest, o);
+    }
+
+    internal static void CompileAttributes(SetupProgram p, string field, string dest, MountOptions o)
+    {
+        if (o.Propagation != 0)
+        {
+            foreach (ulong flag in new[] { Ms.Shared, Ms.Slave, Ms.Private, Ms.Unbindable })
+                if ((o.Propagation & flag) != 0)
+                {
+                    ulong f = flag | (o.Propagation & Ms.Rec);
+                    p.Add(StepKind.PropagateTarget, field + ".options", $"make {dest} {MountOptions.Describe(f)}", (long)f);
+                }
+        }
+        if (o.RecursiveSet != 0 || o.RecursiveClear != 0)
+            p.Add(StepKind.SetattrTarget, field + ".options", $"mount_setattr {dest} recursively set 0x{o.RecursiveSet:x} clear 0x{o.RecursiveClear:x}",
+                (long)o.RecursiveSet, (long)o.RecursiveClear, 0);
+    }
+
+    static string BindSource(CompileContext ctx, Spec.Mount m, string field)
+    {
+        if (string.IsNullOrEmpty(m.Source)) throw new RuntimeError($"{field}.source: a bind mount needs a source");
+        string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(ctx.BundleDir, m.Source));
+        if (!File.Exists(source) && !Directory.Exists(source))
+            throw new RuntimeError($"{field}.source: stat {source}: no such file or directory");
+        return source;
+    }
+
+    /// <summary>Lexically clean an absolute path: "/a//b/../c/" → "/a/c".</summary>
+    public static string Clean(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == ".") continue;
+            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
+            parts.Add(part);
+        }
+        return "/" + string.Join("/", parts);
+    }
+
+    /// <summary>A cleaned absolute path as the relative path openat2 takes from the rootfs fd.</summary>
+    public static string InRoot(string cleanAbsolute) => cleanAbsolute == "/" ? "." : cleanAbsolute[1..];
+
+    public static void CompileAfterPivot(SetupProgram p, CompileContext ctx)
+    {
+        var c = ctx.Config;
+        var a = p.Arena;
+        var linux = c.Linux;
+        foreach (var (path, i) in (linux?.MaskedPaths ?? new()).Select((x, i) => (x, i)))
+            p.Add(StepKind.MaskPath, $"linux.maskedPaths[{i}]", $"mask {path}", a.Str(Clean(path)));
+        foreach (var (path, i) in (linux?.ReadonlyPaths ?? new()).Select((x, i) => (x, i)))
+            p.Add(StepKind.ReadonlyPath, $"linux.readonlyPaths[{i}]", $"make {path} read-only", a.Str(Clean(path)));
+        if (c.Root?.Readonly == true)
+            p.Add(StepKind.RemountRoot, "root.readonly", "remount / read-only", (long)Ms.RdOnly);
+        if (!string.IsNullOrEmpty(linux?.RootfsPropagation))
+        {
+            ulong flag = MountOptions.Parse(new[] { linux.RootfsPropagation }).Propagation;
+            p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {linux.RootfsPropagation}", 0, a.Str("/"), 0, (long)flag, 0);
+        }
+    }
+}
