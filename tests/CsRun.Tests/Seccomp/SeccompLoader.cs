@@ -49,6 +49,7 @@ internal static class SeccompLoader
     static string Build()
     {
         string dir = Directory.CreateTempSubdirectory("csrun-seccomp-loader-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         string exe = Path.Combine(dir, "seccomp-loader");
         var (exit, _, err) = Start("cc", new[] { "-O2", "-Wall", "-o", exe, Path.Combine(AppContext.BaseDirectory, "Seccomp", "seccomp-loader.c") });
         exit.Should().Be(0, "cc must build the test loader: " + err);
