@@ -38,8 +38,9 @@ public static class SeccompCompiler
 
         using var filter = SeccompFilter.Create(defaultAction)
             ?? throw new RuntimeError($"{P}.defaultAction: libseccomp or the kernel does not support {s.DefaultAction}");
-        // The child sets no_new_privs itself from process.noNewPrivileges; the attribute would
-        // only matter to seccomp_load, which we never call, but keep the filter honest.
+        // no_new_privs follows process.noNewPrivileges and the child sets it. libseccomp's
+        // default (on) only acts in seccomp_load, which csrun never calls; clear it as runc does
+        // so that no future caller of seccomp_load sets it behind the spec's back.
         Check(filter.SetAttr(ScmpAttr.CtlNnp, 0), $"{P}: clearing SCMP_FLTATR_CTL_NNP");
         AddArchitectures(filter, s.Architectures);
 
