@@ -59,3 +59,18 @@ internal static class Magic
 {
     public const long Proc = 0x9fa0, Sysfs = 0x62656572, Tmpfs = 0x01021994, Cgroup = 0x27e0eb, Cgroup2 = 0x63677270;
 }
+
+/// <summary>seccomp(2) operations and SECCOMP_FILTER_FLAG_* (linux/seccomp.h).</summary>
+internal static class SeccompConst
+{
+    public const uint SetModeFilter = 1;
+    public const uint FlagTsync = 1, FlagLog = 2, FlagSpecAllow = 4, FlagNewListener = 8, FlagTsyncEsrch = 16;
+    public const uint FlagWaitKillableRecv = 32;
+    /// <summary>BPF_MAXINSNS: the kernel refuses a longer classic BPF program.</summary>
+    public const int MaxInstructions = 4096;
+}
+
+internal static class Mfd
+{
+    public const uint CloExec = 1;
+}
