@@ -1,14 +1,27 @@
 using CsRun.Cli;
+using CsRun.Seccomp;
 
 namespace CsRun.Launch;
 
-/// <summary>linux.seccomp as a step that loads a BPF program compiled in the parent.</summary>
+/// <summary>linux.seccomp as one step: the parent compiles the BPF, the child only hands it to seccomp(2).</summary>
 internal static class SeccompStep
 {
-    public static Step? Compile(SetupProgram p, CompileContext ctx)
+    public static unsafe Step? Compile(SetupProgram p, CompileContext ctx)
     {
-        if (ctx.Config.Linux?.Seccomp == null) return null;
-        ctx.Warnings.Add("linux.seccomp: not supported yet; the container runs without a seccomp filter");
-        return null;
+        var spec = ctx.Config.Linux?.Seccomp;
+        if (!SeccompCompiler.IsEnabled(spec)) return null;
+        var compiled = SeccompCompiler.Compile(spec!);
+        if (compiled.UsesNotify)
+            throw new RuntimeError("linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
+        var a = p.Arena;
+        long filter = a.Bytes(compiled.Bpf);
+        // struct sock_fprog { unsigned short len; struct sock_filter *filter; }
+        long prog = a.Zeroed(16);
+        *(ushort*)prog = (ushort)(compiled.Bpf.Length / 8);
+        *(long*)(prog + 8) = filter;
+        return new Step(StepKind.Seccomp, "linux.seccomp", $"load seccomp filter ({compiled.Bpf.Length / 8} instructions, flags 0x{compiled.Flags:x})")
+        {
+            A = prog, B = compiled.Flags,
+        };
     }
 }

@@ -40,6 +40,9 @@ internal static unsafe class Spawner
             if (pid < 0)
                 throw new RuntimeError($"clone({NamespaceCompiler.Describe(cloneFlags)}): {Errno.Message((int)-pid)} ({Errno.Name((int)-pid)})");
             if (ForceGcAfterClone && attempt == 0) GC.Collect();
+            // A call with a GC transition: if a collection was requested while we sat in clone,
+            // we block here until it has finished, so the count below has seen it.
+            Libc.Sys(Nr.Getpid);
             if (GC.CollectionCount(0) == before) return (int)pid;
             Retries++;
             Log.Debug($"a collection ran across clone; replacing child {pid}");
