@@ -1,0 +1,54 @@
+using FluentAssertions;
+using Xunit;
+
+namespace CsRun.Tests.Integration;
+
+/// <summary>`csrun run` end to end: output, exit codes, and a clean host afterwards.</summary>
+public class RunTests
+{
+    [Fact]
+    public void Run_prints_the_container_output_and_exits_zero()
+    {
+        using var b = new Bundle("echo", "hello from csrun");
+        var id = b.NewId();
+        var r = b.Csrun("run", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("hello from csrun\n");
+        Leftovers.AssertNone(b, id);
+    }
+
+    [Theory]
+    [InlineData("exit 3", 3)]
+    [InlineData("kill -KILL $$", 137)]
+    [InlineData("kill -TERM $$; sleep 1", 143)]
+    public void Run_exits_with_the_container_status_or_128_plus_signal(string script, int expected)
+    {
+        using var b = new Bundle("sh", "-c", script);
+        // Outside a pid namespace, so the shell is not pid 1 (which ignores signals it has no handler for).
+        b.Config.Linux!.Namespaces!.RemoveAll(n => n.Type == "pid");
+        var r = b.Run();
+        r.ExitCode.Should().Be(expected, r.ToString());
+    }
+
+    [Fact]
+    public void Missing_executable_fails_create_like_runc_and_leaves_nothing()
+    {
+        using var b = new Bundle("no-such-binary");
+        var id = b.NewId();
+        var r = b.Csrun("run", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(1);
+        r.Stderr.Should().Contain("exec: \"no-such-binary\": executable file not found in $PATH");
+        Leftovers.AssertNone(b, id);
+    }
+
+    [Fact]
+    public void Detached_run_leaves_a_running_container_that_delete_force_removes()
+    {
+        using var b = new Bundle("sleep", "100");
+        var id = b.NewId();
+        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        b.Csrun("state", id).Stdout.Should().Contain("\"status\": \"running\"");
+        b.Csrun("delete", "-f", id).ExitCode.Should().Be(0);
+        Leftovers.AssertNone(b, id);
+    }
+}
