@@ -1,0 +1,33 @@
+using System.Text.Json;
+using CsRun.Cli;
+using CsRun.Linux;
+
+namespace CsRun.Spec;
+
+/// <summary>Reads config.json into the model. Fields this runtime does not know are ignored, as
+/// the spec requires; a value of the wrong JSON type is an error that names its JSON path.</summary>
+public static class ConfigLoader
+{
+    public static Config Load(string path)
+    {
+        int errno = Files.ReadAll(path, out byte[] data);
+        // runc's words for the common case, so that callers matching them keep working.
+        if (errno == Errno.ENOENT) throw new RuntimeError($"JSON specification file {path} not found: {Errno.Message(errno)}");
+        if (errno != 0) throw new RuntimeError($"open {path}: {Errno.Message(errno)}");
+        return Parse(data);
+    }
+
+    public static Config Parse(ReadOnlySpan<byte> json)
+    {
+        Config? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(json, SpecJson.Default.Config);
+        }
+        catch (JsonException e)
+        {
+            throw new RuntimeError(JsonErrorText.Describe(json, e, SpecJson.Default.Config), e);
+        }
+        return config ?? throw new RuntimeError("config cannot be null");
+    }
+}
