@@ -34,7 +34,7 @@ internal static class JsonErrorText
             shown++;
         }
         string where = shown == 0 ? "config.json" : path[(path[1] == '.' ? 2 : 1)..segments[shown - 1].End];
-        JsonElement? actual = Find(json, segments.Take(shown));
+        JsonValueKind? actual = KindAt(json, segments.Take(shown));
         return $"{where}: {Rule(root.Options, type, actual)}";
     }
 
@@ -51,13 +51,13 @@ internal static class JsonErrorText
         };
     }
 
-    static string Rule(JsonSerializerOptions options, Type type, JsonElement? actual)
+    static string Rule(JsonSerializerOptions options, Type type, JsonValueKind? actual)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (type == typeof(string)) return "must be a string";
         if (type == typeof(bool)) return "must be a boolean";
         if (IntegerRange(type) is var (min, max))
-            return actual?.ValueKind == JsonValueKind.Number ? $"must be an integer from {min} to {max}" : "must be a number";
+            return actual == JsonValueKind.Number ? $"must be an integer from {min} to {max}" : "must be a number";
         if (type == typeof(List<string>)) return "must be an array of strings";
         if (type == typeof(Dictionary<string, string>)) return "must be an object with string values";
         var info = options.GetTypeInfo(type);
@@ -114,12 +114,14 @@ internal static class JsonErrorText
         return list;
     }
 
-    static JsonElement? Find(ReadOnlySpan<byte> json, IEnumerable<Segment> segments)
+    /// <summary>The JSON kind of the value at the path (null if the path is not there).</summary>
+    static JsonValueKind? KindAt(ReadOnlySpan<byte> json, IEnumerable<Segment> segments)
     {
         try
         {
             var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-            var element = JsonDocument.Parse(json.ToArray(), options).RootElement;
+            using var doc = JsonDocument.Parse(json.ToArray(), options);
+            var element = doc.RootElement;
             foreach (var seg in segments)
             {
                 JsonElement? next = null;
@@ -131,7 +133,7 @@ internal static class JsonErrorText
                 if (next == null) return null;
                 element = next.Value;
             }
-            return element;
+            return element.ValueKind;
         }
         catch (JsonException)
         {
