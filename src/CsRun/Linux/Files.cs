@@ -3,24 +3,116 @@ using CsRun.Cli;
 
 namespace CsRun.Linux;
 
-/// <summary>Parent-side file calls that .NET has no API for (fifos, O_PATH, raw fds).</summary>
+/// <summary>What stat(2) says about a file: enough to compare two files and tell a directory.</summary>
+internal readonly record struct FileId(ulong Dev, ulong Ino, uint Mode)
+{
+    public bool IsDirectory => (Mode & S.IfMt) == S.IfDir;
+}
+
+/// <summary>
+/// Whole-file reads and writes through plain system calls: errors come back as errno, so the
+/// callers can word them the way runc does ("open x: permission denied"), and no FileStream
+/// machinery is loaded on the start-up path.
+/// </summary>
 internal static unsafe class Files
 {
-    static byte[] CPath(string path) => Encoding.UTF8.GetBytes(path + "\0");
+    /// <summary>Reads the whole file. Returns 0 or an errno.</summary>
+    public static int ReadAll(string path, out byte[] data)
+    {
+        data = Array.Empty<byte>();
+        int fd = Open(path, O.RdOnly | O.CloExec, 0);
+        if (fd < 0) return -fd;
+        try
+        {
+            var buf = new byte[16 * 1024];
+            int len = 0;
+            while (true)
+            {
+                if (len == buf.Length) Array.Resize(ref buf, buf.Length * 2);
+                long n;
+                fixed (byte* p = buf) n = Libc.Sys(Nr.Read, fd, (long)(p + len), buf.Length - len);
+                if (n == -Errno.EINTR) continue;
+                if (n < 0) return (int)-n;
+                if (n == 0) break;
+                len += (int)n;
+            }
+            data = buf.AsSpan(0, len).ToArray();
+            return 0;
+        }
+        finally
+        {
+            Libc.Sys(Nr.Close, fd);
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> (O_EXCL: never follows or replaces what is
+    /// there) and writes <paramref name="data"/>. Returns 0 or an errno (EEXIST if it exists).</summary>
+    public static int WriteNew(string path, ReadOnlySpan<byte> data, int mode)
+    {
+        int fd = Open(path, O.WrOnly | O.Creat | O.Excl | O.CloExec, mode);
+        if (fd < 0) return -fd;
+        try
+        {
+            int off = 0;
+            while (off < data.Length)
+            {
+                long n;
+                fixed (byte* p = data) n = Libc.Sys(Nr.Write, fd, (long)(p + off), data.Length - off);
+                if (n == -Errno.EINTR) continue;
+                if (n < 0) return (int)-n;
+                off += (int)n;
+            }
+            return 0;
+        }
+        finally
+        {
+            Libc.Sys(Nr.Close, fd);
+        }
+    }
+
+    /// <summary>stat(2), following symlinks. Returns 0 or an errno.</summary>
+    public static int Stat(string path, out FileId id)
+    {
+        id = default;
+        // struct stat on x86_64 is 144 bytes: st_dev at 0, st_ino at 8, st_mode at 24.
+        byte* st = stackalloc byte[144];
+        long r;
+        fixed (byte* p = CString(path)) r = Libc.Sys(Nr.Newfstatat, O.AtFdCwd, (long)p, (long)st, 0);
+        if (r < 0) return (int)-r;
+        id = new FileId(*(ulong*)st, *(ulong*)(st + 8), *(uint*)(st + 24));
+        return 0;
+    }
+
+    static int Open(string path, int flags, int mode)
+    {
+        while (true)
+        {
+            long r;
+            fixed (byte* p = CString(path)) r = Libc.Sys(Nr.Openat, O.AtFdCwd, (long)p, flags, mode);
+            if (r != -Errno.EINTR) return (int)r;
+        }
+    }
+
+    static byte[] CString(string s)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
+        Encoding.UTF8.GetBytes(s, bytes);
+        return bytes;
+    }
 
     public static void Mkfifo(string path, uint mode)
     {
         long r;
-        fixed (byte* p = CPath(path)) r = Libc.Sys(Nr.Mknod, (long)p, S.IfIfo | mode, 0);
+        fixed (byte* p = CString(path)) r = Libc.Sys(Nr.Mknod, (long)p, S.IfIfo | mode, 0);
         if (r < 0) throw new RuntimeError($"mkfifo {path}: {Errno.Message((int)-r)}");
         // mknod honours the umask; the fifo must be writable by the container's user.
-        fixed (byte* p = CPath(path)) Libc.Sys(Nr.Chmod, (long)p, mode);
+        fixed (byte* p = CString(path)) Libc.Sys(Nr.Chmod, (long)p, mode);
     }
 
     /// <summary>open(2); returns the fd or -errno.</summary>
     public static int TryOpen(string path, int flags, uint mode = 0)
     {
-        fixed (byte* p = CPath(path)) return (int)Libc.Sys(Nr.Open, (long)p, flags | O.CloExec, mode);
+        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Open, (long)p, flags | O.CloExec, mode);
     }
 
     public static int Open(string path, int flags, string what)

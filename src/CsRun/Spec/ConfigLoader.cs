@@ -1,22 +1,33 @@
 using System.Text.Json;
 using CsRun.Cli;
+using CsRun.Linux;
 
 namespace CsRun.Spec;
 
-/// <summary>Placeholder loader (replaced by the spec layer's full one).</summary>
+/// <summary>Reads config.json into the model. Fields this runtime does not know are ignored, as
+/// the spec requires; a value of the wrong JSON type is an error that names its JSON path.</summary>
 public static class ConfigLoader
 {
     public static Config Load(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new RuntimeError($"open {path}: no such file or directory"); }
-        return Parse(bytes);
+        int errno = Files.ReadAll(path, out byte[] data);
+        // runc's words for the common case, so that callers matching them keep working.
+        if (errno == Errno.ENOENT) throw new RuntimeError($"JSON specification file {path} not found: {Errno.Message(errno)}");
+        if (errno != 0) throw new RuntimeError($"open {path}: {Errno.Message(errno)}");
+        return Parse(data);
     }
 
     public static Config Parse(ReadOnlySpan<byte> json)
     {
-        try { return JsonSerializer.Deserialize(json, SpecJson.Default.Config) ?? throw new RuntimeError("config.json: empty"); }
-        catch (JsonException e) { throw new RuntimeError($"config.json: {e.Message}"); }
+        Config? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(json, SpecJson.Default.Config);
+        }
+        catch (JsonException e)
+        {
+            throw new RuntimeError(JsonErrorText.Describe(json, e, SpecJson.Default.Config), e);
+        }
+        return config ?? throw new RuntimeError("config cannot be null");
     }
 }

@@ -2,25 +2,27 @@ using System.Text.Json.Serialization;
 
 namespace CsRun.Spec;
 
+/// <summary>linux: properties in the order specs-go declares them, so that what we write
+/// (`csrun spec`) is byte for byte what runc writes.</summary>
 public sealed record Linux
 {
-    [JsonPropertyName("namespaces")] public List<Namespace>? Namespaces { get; set; }
     [JsonPropertyName("uidMappings")] public List<IdMapping>? UidMappings { get; set; }
     [JsonPropertyName("gidMappings")] public List<IdMapping>? GidMappings { get; set; }
-    [JsonPropertyName("timeOffsets")] public Dictionary<string, TimeOffset>? TimeOffsets { get; set; }
+    [JsonPropertyName("sysctl")] public Dictionary<string, string>? Sysctl { get; set; }
+    [JsonPropertyName("resources")] public Resources? Resources { get; set; }
+    [JsonPropertyName("cgroupsPath")] public string? CgroupsPath { get; set; }
+    [JsonPropertyName("namespaces")] public List<Namespace>? Namespaces { get; set; }
     [JsonPropertyName("devices")] public List<Device>? Devices { get; set; }
     [JsonPropertyName("netDevices")] public Dictionary<string, NetDevice>? NetDevices { get; set; }
-    [JsonPropertyName("cgroupsPath")] public string? CgroupsPath { get; set; }
-    [JsonPropertyName("resources")] public Resources? Resources { get; set; }
-    [JsonPropertyName("rootfsPropagation")] public string? RootfsPropagation { get; set; }
     [JsonPropertyName("seccomp")] public Seccomp? Seccomp { get; set; }
-    [JsonPropertyName("sysctl")] public Dictionary<string, string>? Sysctl { get; set; }
+    [JsonPropertyName("rootfsPropagation")] public string? RootfsPropagation { get; set; }
     [JsonPropertyName("maskedPaths")] public List<string>? MaskedPaths { get; set; }
     [JsonPropertyName("readonlyPaths")] public List<string>? ReadonlyPaths { get; set; }
     [JsonPropertyName("mountLabel")] public string? MountLabel { get; set; }
     [JsonPropertyName("intelRdt")] public IntelRdt? IntelRdt { get; set; }
-    [JsonPropertyName("personality")] public Personality? Personality { get; set; }
     [JsonPropertyName("memoryPolicy")] public MemoryPolicy? MemoryPolicy { get; set; }
+    [JsonPropertyName("personality")] public Personality? Personality { get; set; }
+    [JsonPropertyName("timeOffsets")] public Dictionary<string, TimeOffset>? TimeOffsets { get; set; }
 }
 
 public sealed record Namespace
@@ -37,8 +39,8 @@ public sealed record TimeOffset
 
 public sealed record Device
 {
-    [JsonPropertyName("type")] public string Type { get; set; } = "";
     [JsonPropertyName("path")] public string Path { get; set; } = "";
+    [JsonPropertyName("type")] public string Type { get; set; } = "";
     [JsonPropertyName("major")] public long Major { get; set; }
     [JsonPropertyName("minor")] public long Minor { get; set; }
     [JsonPropertyName("fileMode")] public uint? FileMode { get; set; }

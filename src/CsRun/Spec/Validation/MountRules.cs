@@ -1,0 +1,54 @@
+namespace CsRun.Spec.Validation;
+
+/// <summary>mounts[]: config.md's rules and runc's (no filesystem data on a bind mount, id-mapped
+/// mounts are bind mounts with both maps).</summary>
+internal static class MountRules
+{
+    public static void Validate(Context ctx)
+    {
+        var mounts = ctx.Config.Mounts;
+        if (mounts == null) return;
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            var m = mounts[i];
+            string at = $"mounts[{i}]";
+            // config.md allows relative destinations for old tools; runc warns; Linux says MUST.
+            Check.Absolute(m.Destination, $"{at}.destination");
+            Check.NoNul(m.Destination, $"{at}.destination");
+            Check.NoNul(m.Source, $"{at}.source");
+            Check.NoNul(m.Type, $"{at}.type");
+
+            bool bind = MountOptions.IsBind(m.Options);
+            bool idmapOption = false;
+            if (m.Options != null)
+                foreach (var o in m.Options)
+                {
+                    bool known = MountOptions.TryGet(o, out var meaning);
+                    // The kernel ignores filesystem data on a bind mount: refuse it rather than
+                    // leave the user believing "mode=700" took effect.
+                    if (bind && !known) throw Check.Fail($"{at}.options", $"a bind mount cannot take filesystem options (got \"{o}\")");
+                    idmapOption |= known && meaning.Kind == MountOptionKind.IdMap;
+                }
+
+            bool hasMaps = m.UidMappings != null || m.GidMappings != null;
+            if (hasMaps || idmapOption) IdMapped(ctx, m, at, bind, hasMaps);
+        }
+    }
+
+    static void IdMapped(Context ctx, Mount m, string at, bool bind, bool hasMaps)
+    {
+        if (!bind) throw Check.Fail(at, "an id-mapped mount must be a bind mount");
+        if (hasMaps)
+        {
+            if (m.UidMappings == null || m.UidMappings.Count == 0) throw Check.Fail($"{at}.uidMappings", "must be set along with gidMappings");
+            if (m.GidMappings == null || m.GidMappings.Count == 0) throw Check.Fail($"{at}.gidMappings", "must be set along with uidMappings");
+            NamespaceRules.Mappings(m.UidMappings, $"{at}.uidMappings");
+            NamespaceRules.Mappings(m.GidMappings, $"{at}.gidMappings");
+        }
+        else if (!ctx.Has("user"))
+        {
+            // idmap without maps borrows the container's user namespace maps (config.md).
+            throw Check.Fail($"{at}.options", "idmap needs uidMappings and gidMappings or a user namespace");
+        }
+    }
+}

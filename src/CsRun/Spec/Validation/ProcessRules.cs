@@ -1,0 +1,77 @@
+namespace CsRun.Spec.Validation;
+
+/// <summary>process: what runc checks before create, the rlimit, scheduler and ioPriority
+/// rules, and what the kernel would refuse later with a bare EINVAL.</summary>
+internal static class ProcessRules
+{
+    public static void Validate(Context ctx)
+    {
+        // Required for create and run (runc refuses a config without it even for create).
+        var p = ctx.Config.Process ?? throw Check.Fail("process", "must be set");
+
+        if (p.Args == null || p.Args.Count == 0) throw Check.Fail("process.args", "must not be empty");
+        if (p.Args[0].Length == 0) throw Check.Fail("process.args[0]", "must not be empty");
+        for (int i = 0; i < p.Args.Count; i++) Check.NoNul(p.Args[i], $"process.args[{i}]");
+        Check.Absolute(p.Cwd, "process.cwd");
+        Env(p.Env, "process.env");
+        Rlimits(p.Rlimits);
+
+        if (p.OomScoreAdj is < -1000 or > 1000)
+            throw Check.Fail("process.oomScoreAdj", $"must be from -1000 to 1000 (got {p.OomScoreAdj})");
+        if (p.Scheduler != null) Scheduler(p.Scheduler);
+        if (p.IoPriority != null)
+        {
+            Check.OneOf(p.IoPriority.Class, SpecNames.IoPriorityClasses.Keys, "process.ioPriority.class");
+            if (p.IoPriority.Priority is < 0 or > 7)
+                throw Check.Fail("process.ioPriority.priority", $"must be from 0 to 7 (got {p.IoPriority.Priority})");
+        }
+        if (p.ExecCpuAffinity != null)
+        {
+            Check.CpuList(p.ExecCpuAffinity.Initial, "process.execCPUAffinity.initial");
+            Check.CpuList(p.ExecCpuAffinity.Final, "process.execCPUAffinity.final");
+        }
+    }
+
+    /// <summary>NAME=VALUE entries (runc's prepareEnv rules). Also used for hooks.</summary>
+    public static void Env(List<string>? env, string path)
+    {
+        if (env == null) return;
+        for (int i = 0; i < env.Count; i++)
+        {
+            int eq = env[i].IndexOf('=');
+            if (eq <= 0) throw Check.Fail($"{path}[{i}]", $"must be NAME=VALUE (got \"{env[i]}\")");
+            Check.NoNul(env[i], $"{path}[{i}]");
+        }
+    }
+
+    static void Rlimits(List<Rlimit>? rlimits)
+    {
+        if (rlimits == null) return;
+        for (int i = 0; i < rlimits.Count; i++)
+        {
+            var r = rlimits[i];
+            Check.OneOf(r.Type, SpecNames.Rlimits.Keys, $"process.rlimits[{i}].type");
+            if (r.Soft > r.Hard)
+                throw Check.Fail($"process.rlimits[{i}].soft", $"must not exceed hard (soft {r.Soft}, hard {r.Hard})");
+        }
+        Check.Unique(rlimits, r => r.Type, "process.rlimits", "type");
+    }
+
+    /// <summary>runc's reading of sched_setattr(2).</summary>
+    static void Scheduler(Scheduler s)
+    {
+        const string at = "process.scheduler";
+        if (string.IsNullOrEmpty(s.Policy)) throw Check.Fail($"{at}.policy", "must be set");
+        Check.OneOf(s.Policy, SpecNames.SchedulerPolicies.Keys, $"{at}.policy");
+        bool fair = s.Policy is "SCHED_OTHER" or "SCHED_BATCH";
+        if (fair && s.Nice is < -20 or > 19)
+            throw Check.Fail($"{at}.nice", $"must be from -20 to 19 for {s.Policy} (got {s.Nice})");
+        if (s.Priority is not null and not 0 && s.Policy is not ("SCHED_FIFO" or "SCHED_RR"))
+            throw Check.Fail($"{at}.priority", "can only be set for SCHED_FIFO and SCHED_RR");
+        bool deadlineParams = s.Runtime is not null and not 0 || s.Deadline is not null and not 0 || s.Period is not null and not 0;
+        if (deadlineParams && s.Policy != "SCHED_DEADLINE")
+            throw Check.Fail(at, "runtime, deadline and period can only be set for SCHED_DEADLINE");
+        if (s.Flags != null)
+            for (int i = 0; i < s.Flags.Count; i++) Check.OneOf(s.Flags[i], SpecNames.SchedulerFlags.Keys, $"{at}.flags[{i}]");
+    }
+}
