@@ -25,19 +25,27 @@ internal sealed class TestCgroup : IDisposable
 
     public string Read(string controller, string file) => File.ReadAllText(Path.Combine(Dir(controller), file)).Trim();
 
-    public Process Sleep()
+    public Process Sleep() => Spawn(new ProcessStartInfo("/bin/sleep", "100"));
+
+    /// <summary>A shell running the script, reading from a pipe the test writes to.</summary>
+    public Process Shell(string script) =>
+        Spawn(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", script }, RedirectStandardInput = true });
+
+    Process Spawn(ProcessStartInfo info)
     {
-        var p = Process.Start(new ProcessStartInfo("/bin/sleep", "100") { UseShellExecute = false })!;
+        info.UseShellExecute = false;
+        var p = Process.Start(info)!;
         _processes.Add(p);
         return p;
     }
 
-    /// <summary>Created, with one sleeping process in it.</summary>
+    /// <summary>Created, with one sleeping process in it, resources applied: the create path's order.</summary>
     public Process Started(CsRun.Spec.Resources? resources = null)
     {
         Manager.Create(resources);
         var p = Sleep();
         Manager.AddProcess(p.Id);
+        Manager.Apply(resources);
         return p;
     }
 

@@ -146,13 +146,20 @@ public class V1ResourcesTests
     public void A_memory_limit_below_usage_reports_the_usage()
     {
         using var cg = new TestCgroup();
-        cg.Started(new Resources { Memory = new() { DisableOomKiller = true } });
-        // Charge page cache to the cgroup: this test process's reads count where it runs, so
-        // move a reader in. The sleep alone uses too little to make the kernel refuse.
+        // swappiness 0: the kernel may not swap the cgroup's anonymous memory out to make room.
+        cg.Started(new Resources { Memory = new() { Swappiness = 0 } });
+        // The shell joins first, then fills 30 MB of its own memory, charged to the cgroup.
+        var sh = cg.Shell("read go; v=$(head -c 30000000 /dev/zero | tr '\\0' a); sleep 100");
+        cg.Manager.AddProcess(sh.Id);
+        sh.StandardInput.WriteLine("go");
+        sh.StandardInput.Flush();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (long.Parse(cg.Read("memory", "memory.usage_in_bytes")) < 25 * MiB && clock.ElapsedMilliseconds < 10000) Thread.Sleep(20);
+
         var act = () => cg.Manager.Apply(new Resources { Memory = new() { Limit = 4096 } });
 
-        var error = act.Should().Throw<RuntimeError>().Which;
-        error.Message.Should().StartWith($"linux.resources.memory.limit: write {cg.Dir("memory")}/memory.limit_in_bytes: device or resource busy (current usage: ");
+        act.Should().Throw<RuntimeError>().Which.Message.Should().MatchRegex(
+            $"^linux.resources.memory.limit: write {cg.Dir("memory")}/memory.limit_in_bytes: device or resource busy \\(current usage: \\d+, peak usage: \\d+\\)$");
     }
 
     [Fact]
