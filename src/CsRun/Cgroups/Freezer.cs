@@ -40,16 +40,20 @@ internal static class Freezer
 
     public static void ThawV1(string dir) => CgroupFiles.Write(dir, "freezer.state", "THAWED", "thaw");
 
-    /// <summary>Frozen by this cgroup itself; frozen only through a frozen ancestor does not count (runc).</summary>
+    /// <summary>
+    /// Frozen by this cgroup itself; frozen only through a frozen ancestor does not count (runc).
+    /// FREEZING is asked again for up to a second, then counts as not (yet) frozen.
+    /// </summary>
     public static bool IsFrozenV1(string dir)
     {
-        while (true)
+        for (int i = 0; i < 1000; i++)
         {
             string? state = CgroupFiles.TryRead(dir, "freezer.state")?.Trim();
             if (state != "FREEZING")
                 return state == "FROZEN" && (CgroupFiles.TryRead(dir, "freezer.self_freezing")?.Trim() ?? "1") == "1";
-            Thread.Sleep(1); // settling: ask again
+            Thread.Sleep(1);
         }
+        return false;
     }
 
     /// <summary>
