@@ -13,9 +13,15 @@ internal sealed class TestCgroup : IDisposable
     readonly List<Process> _processes = new();
 
     public TestCgroup(string? cgroupsPath = null)
+        : this(name => CgroupManager.ForContainer(name, cgroupsPath ?? "/" + name, systemd: false))
+    {
+    }
+
+    /// <summary>With a manager made from the test's unique name.</summary>
+    public TestCgroup(Func<string, ICgroupManager> manager)
     {
         Name = "csrun-test-" + Guid.NewGuid().ToString("N");
-        Manager = CgroupManager.ForContainer(Name, cgroupsPath ?? "/" + Name, systemd: false);
+        Manager = manager(Name);
     }
 
     public string Name { get; }
