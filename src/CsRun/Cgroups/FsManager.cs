@@ -78,8 +78,8 @@ internal abstract class FsManager : ICgroupManager
             Thread.Sleep(delay);
             delay = Math.Min(delay * 2, 50);
         }
-        // A cgroup frozen when its processes were killed would keep them: leave it thawed.
-        if (CanFreeze) TryFreeze(false);
+        // A frozen cgroup would keep killed processes: never leave it frozen.
+        if (CanFreeze && IsFrozen()) TryFreeze(false);
     }
 
     bool TryFreeze(bool frozen)
