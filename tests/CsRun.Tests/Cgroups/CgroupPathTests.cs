@@ -61,26 +61,18 @@ public class CgroupPathTests
     }
 
     [Theory]
-    [InlineData("../escape")]
-    [InlineData("a/../../escape")]
-    [InlineData("/../escape")]
-    [InlineData("/a/../..")]
-    public void Paths_that_climb_out_are_rejected(string path)
+    [InlineData("../escape", "must not leave the cgroup hierarchy with \"..\"")]
+    [InlineData("a/../../escape", "must not leave the cgroup hierarchy with \"..\"")]
+    [InlineData("/../escape", "must not leave the cgroup hierarchy with \"..\"")]
+    [InlineData("/a/../..", "must not leave the cgroup hierarchy with \"..\"")]
+    [InlineData("/", "must name a cgroup below its base")]
+    [InlineData("a/..", "must name a cgroup below its base")]
+    [InlineData("/./", "must name a cgroup below its base")]
+    public void Paths_that_climb_out_or_name_the_base_itself_are_rejected(string path, string why)
     {
         var act = () => CgroupPath.Resolve(Hybrid, "c1", path);
 
-        act.Should().Throw<RuntimeError>().WithMessage($"linux.cgroupsPath: {path}: must not leave the cgroup hierarchy*");
-    }
-
-    [Theory]
-    [InlineData("/")]
-    [InlineData("a/..")]
-    [InlineData("/./")]
-    public void Paths_that_name_the_base_itself_are_rejected(string path)
-    {
-        var act = () => CgroupPath.Resolve(Hybrid, "c1", path);
-
-        act.Should().Throw<RuntimeError>().WithMessage($"linux.cgroupsPath: {path}: must name a cgroup below its base");
+        act.Should().Throw<RuntimeError>().Which.Message.Should().Be($"linux.cgroupsPath: {path}: {why}");
     }
 
     [Theory]
