@@ -8,26 +8,40 @@ namespace CsRun.Cgroups;
 /// </summary>
 internal interface ICgroupManager
 {
-    /// <summary>Controller (v1) or "" (v2) to absolute directory; saved in the state file.</summary>
+    /// <summary>
+    /// Hierarchy key to absolute directory: each v1 controller ("memory", "cpu", ...), plus
+    /// "name=systemd" and "" (the unified hierarchy) where present; on v2 only "". Saved in
+    /// the state file; <see cref="CgroupManager.FromPaths"/> rebuilds the manager from it.
+    /// </summary>
     IReadOnlyDictionary<string, string> Paths { get; }
 
-    /// <summary>Make the cgroup directories (idempotent). Throws RuntimeError naming the path and errno.</summary>
-    void Create();
+    /// <summary>
+    /// Makes the cgroup directories (idempotent) and sets what must precede the first process:
+    /// v1 cpuset cpus/mems (an empty cpuset refuses processes) and the realtime CPU budget
+    /// (a SCHED_RR process cannot join a cgroup without one). Throws RuntimeError naming path and errno.
+    /// </summary>
+    void Create(Resources? resources);
 
-    /// <summary>Move a process into the cgroup (cgroup.procs in every hierarchy).</summary>
+    /// <summary>Moves a process into the cgroup (cgroup.procs in every hierarchy).</summary>
     void AddProcess(int pid);
 
-    /// <summary>Write linux.resources; fields the host lacks give a RuntimeError naming the field.</summary>
+    /// <summary>Writes linux.resources; a failed write gives a RuntimeError naming the field, file and errno.</summary>
     void Apply(Resources? resources);
 
-    /// <summary>Pids of every process in the cgroup.</summary>
+    /// <summary>Pids of every process in the cgroup and its sub-cgroups.</summary>
     IReadOnlyList<int> Pids();
 
-    /// <summary>Freeze or thaw every process of the cgroup.</summary>
+    /// <summary>Freezes (returning once the kernel reports it frozen) or thaws every process.</summary>
     void Freeze(bool frozen);
 
     bool IsFrozen();
 
-    /// <summary>SIGKILL what is left, wait for it, remove the directories. Never throws for a missing cgroup.</summary>
+    /// <summary>Sends the signal to every process, frozen meanwhile so that none can fork away.</summary>
+    void SignalAll(int signal);
+
+    /// <summary>Usage counters, in the shape `runc events --stats` prints.</summary>
+    CgroupStats Stats();
+
+    /// <summary>SIGKILLs what is left, waits for it, removes the directories. Never throws for a missing cgroup.</summary>
     void Destroy();
 }

@@ -18,7 +18,7 @@ internal static class Creator
         ContainerId.Validate(req.Id);
         string bundle = Path.GetFullPath(req.Bundle);
         var config = ConfigLoader.Load(Path.Combine(bundle, "config.json"));
-        ConfigValidator.Validate(config, bundle);
+        ConfigValidator.Validate(config, bundle, new ValidationOptions { SystemdCgroup = global.SystemdCgroup });
         if (config.Process == null) throw new RuntimeError("process: must be set to create a container");
         if (config.Root == null || string.IsNullOrEmpty(config.Root.Path)) throw new RuntimeError("root.path: must be set");
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root.Path));
@@ -39,9 +39,10 @@ internal static class Creator
             FaultInjection.At("fifo");
 
             var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup);
-            cgroup.Create();
+            var resources = DefaultDeviceRules.Complete(config.Linux?.Resources);
+            cgroup.Create(resources);
             undo.Add("remove cgroup", cgroup.Destroy);
-            cgroup.Apply(config.Linux?.Resources);
+            cgroup.Apply(resources);
             FaultInjection.At("cgroup");
 
             var ctx = new CompileContext

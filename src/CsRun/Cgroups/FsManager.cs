@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using CsRun.Cli;
+using CsRun.Linux;
+using CsRun.Spec;
+
+namespace CsRun.Cgroups;
+
+/// <summary>
+/// What the v1 and v2 cgroupfs managers share: signalling every process and tearing the
+/// cgroup down. A systemd manager can reuse it once its unit is stopped.
+/// </summary>
+internal abstract class FsManager : ICgroupManager
+{
+    /// <summary>How long Destroy waits for killed processes to leave before reporting failure.</summary>
+    static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
+
+    public abstract IReadOnlyDictionary<string, string> Paths { get; }
+    public abstract void Create(Resources? resources);
+    public abstract void AddProcess(int pid);
+    public abstract void Apply(Resources? resources);
+    public abstract IReadOnlyList<int> Pids();
+    public abstract void Freeze(bool frozen);
+    public abstract bool IsFrozen();
+    public abstract CgroupStats Stats();
+
+    /// <summary>The v2 cgroup (also the hybrid unified one), whose cgroup.kill kills a whole tree at once.</summary>
+    string? UnifiedDir => Paths.TryGetValue(CgroupLayout.Unified, out string? d) ? d : null;
+
+    /// <summary>Whether this manager can freeze at all (v1 without a freezer hierarchy cannot).</summary>
+    protected abstract bool CanFreeze { get; }
+
+    public void SignalAll(int signal)
+    {
+        // cgroup.kill (Linux 5.14) kills the whole tree atomically, forks included. On v2 that
+        // is all; on hybrid a process may have left the unified cgroup, so v1's list still runs.
+        if (signal == Sig.Kill && UnifiedDir is string unified && CgroupFiles.TryWrite(unified, "cgroup.kill", "1") == 0
+            && Paths.Count == 1) return;
+        bool frozen = CanFreeze && TryFreeze(true);
+        try
+        {
+            foreach (int pid in Pids())
+            {
+                long r = Libc.Sys(Nr.Kill, pid, signal);
+                if (r < 0 && r != -Errno.ESRCH) Log.Warn($"kill {pid}: {Errno.Message((int)-r)}");
+            }
+        }
+        finally
+        {
+            if (frozen) TryFreeze(false);
+        }
+    }
+
+    public void Destroy()
+    {
+        var dirs = Paths.Values.Distinct().ToList();
+        if (!dirs.Any(CgroupDirs.Exists)) return;
+        KillAndWait();
+        var failed = new List<string>();
+        foreach (string dir in dirs)
+        {
+            int errno = CgroupDirs.Remove(dir);
+            if (errno != 0) failed.Add($"rmdir {dir}: {Errno.Message(errno)}");
+        }
+        if (failed.Count > 0) throw new RuntimeError("failed to remove cgroup: " + string.Join("; ", failed));
+    }
+
+    /// <summary>
+    /// SIGKILL until the cgroup is empty: a process may fork between our listing and our kill,
+    /// so list again until nothing is left or the wait is over (then rmdir reports EBUSY).
+    /// </summary>
+    void KillAndWait()
+    {
+        var clock = Stopwatch.StartNew();
+        int delay = 1;
+        while (Pids().Count > 0 && clock.Elapsed < KillWait)
+        {
+            SignalAll(Sig.Kill);
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, 50);
+        }
+        // A frozen cgroup would keep killed processes: never leave it frozen.
+        if (CanFreeze && IsFrozen()) TryFreeze(false);
+    }
+
+    bool TryFreeze(bool frozen)
+    {
+        try
+        {
+            Freeze(frozen);
+            return true;
+        }
+        catch (RuntimeError e)
+        {
+            Log.Warn(e.Message);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using CsRun.Cli;
+using CsRun.Spec;
+
+namespace CsRun.Cgroups;
+
+/// <summary>
+/// cgroupfs on v1 (and hybrid) hosts: one directory per hierarchy, each controller's
+/// resources written to its own.
+/// </summary>
+internal sealed class V1Manager : FsManager
+{
+    readonly Dictionary<string, string> _paths;
+
+    public V1Manager(IReadOnlyDictionary<string, string> paths) => _paths = new Dictionary<string, string>(paths);
+
+    public override IReadOnlyDictionary<string, string> Paths => _paths;
+
+    protected override bool CanFreeze => _paths.ContainsKey("freezer");
+
+    string? Dir(string key) => _paths.TryGetValue(key, out string? dir) ? dir : null;
+
+    /// <summary>
+    /// The hybrid unified hierarchy and name=systemd carry no limits; they are joined so that
+    /// tools see the container where it is, and a failure there is not fatal (runc alike).
+    /// </summary>
+    static bool BestEffort(string key) => key == CgroupLayout.Unified || key.StartsWith("name=", StringComparison.Ordinal);
+
+    public override void Create(Resources? resources)
+    {
+        foreach (var (key, dir) in _paths)
+        {
+            if (BestEffort(key))
+            {
+                try { CgroupDirs.MakeAll(dir); }
+                catch (RuntimeError e) { Log.Debug(e.Message); }
+                continue;
+            }
+            if (key == "cpuset") CpusetWriter.PrepareV1(dir, resources?.Cpu);
+            else CgroupDirs.MakeAll(dir);
+            if (key == "cpu") CpuWriter.Realtime(dir, resources?.Cpu);
+        }
+    }
+
+    public override void AddProcess(int pid)
+    {
+        // Controllers mounted together (cpu,cpuacct) share a directory: join it once.
+        var joined = new HashSet<string>();
+        foreach (var (key, dir) in _paths)
+        {
+            if (!joined.Add(dir)) continue;
+            try
+            {
+                CgroupDirs.Join(dir, pid);
+            }
+            catch (RuntimeError e) when (BestEffort(key))
+            {
+                Log.Debug(e.Message);
+            }
+        }
+    }
+
+    /// <summary>In runc's order; the first failure stops the rest.</summary>
+    public override void Apply(Resources? r)
+    {
+        if (r == null) return;
+        UnifiedWriter.V1(r.Unified);
+        CpusetWriter.V1(Dir("cpuset"), r.Cpu);
+        DevicesWriter.V1(Dir("devices"), r.Devices);
+        MemoryWriter.V1(Dir("memory"), r.Memory);
+        CpuWriter.V1(Dir("cpu"), r.Cpu);
+        PidsWriter.Apply(Dir("pids"), r.Pids);
+        BlockIoWriter.V1(Dir("blkio"), r.BlockIo);
+        HugetlbWriter.V1(Dir("hugetlb"), r.HugepageLimits);
+        NetworkWriter.V1(Dir("net_cls"), Dir("net_prio"), r.Network);
+        RdmaWriter.Apply(Dir("rdma"), r.Rdma);
+    }
+
+    /// <summary>Every hierarchy holds the same processes; pids or memory are nearly always mounted.</summary>
+    public override IReadOnlyList<int> Pids()
+    {
+        string? dir = Dir("pids") ?? Dir("memory") ?? _paths.Where(p => !BestEffort(p.Key)).Select(p => p.Value).FirstOrDefault();
+        return dir == null ? Array.Empty<int>() : CgroupDirs.Procs(dir, recursive: true);
+    }
+
+    public override void Freeze(bool frozen)
+    {
+        string dir = Dir("freezer") ?? throw new RuntimeError("cannot toggle freezer: cgroups not configured for container");
+        if (frozen) Freezer.FreezeV1(dir);
+        else Freezer.ThawV1(dir);
+    }
+
+    public override bool IsFrozen() => Dir("freezer") is string dir && Freezer.IsFrozenV1(dir);
+
+    public override CgroupStats Stats() => V1StatsReader.Read(_paths);
+}

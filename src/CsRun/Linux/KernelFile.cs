@@ -1,0 +1,103 @@
+using System.Text;
+
+namespace CsRun.Linux;
+
+/// <summary>
+/// Kernel pseudo-files (cgroupfs, procfs) and directories, with the errno kept: callers act on
+/// it (EBUSY, EINVAL, ENOENT) and print it in runc's words. Every result is 0 (or a count) on
+/// success and -errno on failure. For the parent process only: these calls allocate.
+/// </summary>
+internal static unsafe class KernelFile
+{
+    /// <summary>
+    /// Writes the value with ONE write(2): a cgroup file parses each write as one value, so a
+    /// value split over two writes would be two (wrong) values.
+    /// </summary>
+    public static int Write(string path, string value)
+    {
+        int fd = Open(path, O.WrOnly);
+        if (fd < 0) return fd;
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+        long n;
+        fixed (byte* p = bytes)
+        {
+            do n = Libc.Sys(Nr.Write, fd, (long)p, bytes.Length);
+            while (n == -Errno.EINTR);
+        }
+        Libc.Sys(Nr.Close, fd);
+        return n < 0 ? (int)n : 0;
+    }
+
+    /// <summary>Reads the whole file (procfs and cgroupfs report size 0, so read to EOF).</summary>
+    public static int Read(string path, out string text)
+    {
+        text = "";
+        int fd = Open(path, O.RdOnly);
+        if (fd < 0) return fd;
+        byte[] buf = new byte[4096];
+        int len = 0;
+        try
+        {
+            while (true)
+            {
+                if (len == buf.Length) Array.Resize(ref buf, buf.Length * 2);
+                long n;
+                fixed (byte* p = buf) n = Libc.Sys(Nr.Read, fd, (long)(p + len), buf.Length - len);
+                if (n == -Errno.EINTR) continue;
+                if (n < 0) return (int)n;
+                if (n == 0) break;
+                len += (int)n;
+            }
+        }
+        finally
+        {
+            Libc.Sys(Nr.Close, fd);
+        }
+        text = Encoding.UTF8.GetString(buf, 0, len);
+        return 0;
+    }
+
+    public static int Mkdir(string path, int mode)
+    {
+        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Mkdir, (long)p, mode);
+    }
+
+    public static int Rmdir(string path)
+    {
+        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Rmdir, (long)p);
+    }
+
+    public static bool Exists(string path)
+    {
+        fixed (byte* p = CString(path)) return Libc.Sys(Nr.Access, (long)p, 0 /* F_OK */) == 0;
+    }
+
+    /// <summary>statfs(2) f_type (see <see cref="Magic"/>), or -errno.</summary>
+    public static long FsType(string path)
+    {
+        long* buf = stackalloc long[16]; // struct statfs is 120 bytes on x86_64; f_type comes first
+        fixed (byte* p = CString(path))
+        {
+            long r = Libc.Sys(Nr.Statfs, (long)p, (long)buf);
+            return r < 0 ? r : buf[0];
+        }
+    }
+
+    static int Open(string path, int flags)
+    {
+        fixed (byte* p = CString(path))
+        {
+            long fd;
+            do fd = Libc.Sys(Nr.Openat, O.AtFdCwd, (long)p, flags | O.CloExec);
+            while (fd == -Errno.EINTR);
+            return (int)fd;
+        }
+    }
+
+    static byte[] CString(string s)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
+        Encoding.UTF8.GetBytes(s, bytes);
+        return bytes;
+    }
+}
