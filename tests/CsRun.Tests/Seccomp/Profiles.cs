@@ -7,10 +7,10 @@ namespace CsRun.Tests.Seccomp;
 internal static class Profiles
 {
     /// <summary>Parses through the real config.json reader, as csrun will.</summary>
-    public static Spec.Seccomp Parse(string seccompJson) =>
+    public static CsRun.Spec.Seccomp Parse(string seccompJson) =>
         JsonSerializer.Deserialize("{\"linux\":{\"seccomp\":" + seccompJson + "}}", SpecJson.Default.Config)!
             .Linux!.Seccomp!;
 
-    public static Spec.Seccomp Fixture(string file) =>
+    public static CsRun.Spec.Seccomp Fixture(string file) =>
         Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "seccomp", file)));
 }

@@ -25,7 +25,7 @@ public class ConfigValidatorTests
         c.Linux.GidMappings = new() { new IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 } };
     }
 
-    static Seccomp Seccomp(string action, uint? errnoRet = null, string name = "mkdir") => new()
+    static CsRun.Spec.Seccomp SeccompOf(string action, uint? errnoRet = null, string name = "mkdir") => new()
     {
         DefaultAction = "SCMP_ACT_ALLOW",
         Syscalls = new() { new SeccompSyscall { Names = new() { name }, Action = action, ErrnoRet = errnoRet } },
@@ -136,19 +136,19 @@ public class ConfigValidatorTests
         { "rdma", c => c.Linux!.Resources!.Rdma = new() { ["mlx5_1"] = new RdmaLimit() }, "linux.resources.rdma.mlx5_1: must set hcaHandles or hcaObjects" },
 
         // seccomp
-        { "seccomp default action", c => c.Linux!.Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_MAYBE" }, "linux.seccomp.defaultAction: must be one of SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (got \"SCMP_ACT_MAYBE\")" },
-        { "seccomp default notify", c => c.Linux!.Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_NOTIFY" }, "linux.seccomp.defaultAction: must not be SCMP_ACT_NOTIFY" },
-        { "seccomp default errno", c => c.Linux!.Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_ALLOW", DefaultErrnoRet = 1 }, "linux.seccomp.defaultErrnoRet: can only be set with SCMP_ACT_ERRNO or SCMP_ACT_TRACE (defaultAction is SCMP_ACT_ALLOW)" },
-        { "seccomp arch", c => c.Linux!.Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_ALLOW", Architectures = new() { "SCMP_ARCH_X86_64", "SCMP_ARCH_Z80" } }, "linux.seccomp.architectures[1]: must be one of SCMP_ARCH_X86, SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_ARM, SCMP_ARCH_AARCH64, SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS64N32, SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_PPC, SCMP_ARCH_PPC64, SCMP_ARCH_PPC64LE, SCMP_ARCH_S390, SCMP_ARCH_S390X, SCMP_ARCH_PARISC, SCMP_ARCH_PARISC64, SCMP_ARCH_RISCV64, SCMP_ARCH_LOONGARCH64, SCMP_ARCH_M68K, SCMP_ARCH_SH, SCMP_ARCH_SHEB (got \"SCMP_ARCH_Z80\")" },
-        { "seccomp flag", c => c.Linux!.Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_ALLOW", Flags = new() { "SECCOMP_FILTER_FLAG_X" } }, "linux.seccomp.flags[0]: must be one of SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (got \"SECCOMP_FILTER_FLAG_X\")" },
-        { "seccomp metadata", c => c.Linux!.Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_ALLOW", ListenerMetadata = "m" }, "linux.seccomp.listenerMetadata: must not be set without listenerPath" },
-        { "seccomp action", c => c.Linux!.Seccomp = Seccomp("SCMP_ACT_NOPE"), "linux.seccomp.syscalls[0].action: must be one of SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (got \"SCMP_ACT_NOPE\")" },
-        { "seccomp errnoRet", c => c.Linux!.Seccomp = Seccomp("SCMP_ACT_KILL", errnoRet: 1), "linux.seccomp.syscalls[0].errnoRet: can only be set with SCMP_ACT_ERRNO or SCMP_ACT_TRACE (action is SCMP_ACT_KILL)" },
-        { "seccomp notify without listener", c => c.Linux!.Seccomp = Seccomp("SCMP_ACT_NOTIFY"), "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath" },
-        { "seccomp notify write", c => { c.Linux!.Seccomp = Seccomp("SCMP_ACT_NOTIFY", name: "write"); c.Linux.Seccomp.ListenerPath = "/run/agent.sock"; }, "linux.seccomp.syscalls[0].names: SCMP_ACT_NOTIFY cannot be used for write" },
-        { "seccomp no names", c => { c.Linux!.Seccomp = Seccomp("SCMP_ACT_ERRNO"); c.Linux.Seccomp.Syscalls![0].Names.Clear(); }, "linux.seccomp.syscalls[0].names: must not be empty" },
-        { "seccomp arg index", c => { c.Linux!.Seccomp = Seccomp("SCMP_ACT_ERRNO"); c.Linux.Seccomp.Syscalls![0].Args = new() { new SeccompArg { Index = 6, Op = "SCMP_CMP_EQ" } }; }, "linux.seccomp.syscalls[0].args[0].index: must be from 0 to 5 (got 6)" },
-        { "seccomp arg op", c => { c.Linux!.Seccomp = Seccomp("SCMP_ACT_ERRNO"); c.Linux.Seccomp.Syscalls![0].Args = new() { new SeccompArg { Index = 0, Op = "SCMP_CMP_IN" } }; }, "linux.seccomp.syscalls[0].args[0].op: must be one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ (got \"SCMP_CMP_IN\")" },
+        { "seccomp default action", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_MAYBE" }, "linux.seccomp.defaultAction: must be one of SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (got \"SCMP_ACT_MAYBE\")" },
+        { "seccomp default notify", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_NOTIFY" }, "linux.seccomp.defaultAction: must not be SCMP_ACT_NOTIFY" },
+        { "seccomp default errno", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_ALLOW", DefaultErrnoRet = 1 }, "linux.seccomp.defaultErrnoRet: can only be set with SCMP_ACT_ERRNO or SCMP_ACT_TRACE (defaultAction is SCMP_ACT_ALLOW)" },
+        { "seccomp arch", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_ALLOW", Architectures = new() { "SCMP_ARCH_X86_64", "SCMP_ARCH_Z80" } }, "linux.seccomp.architectures[1]: must be one of SCMP_ARCH_X86, SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_ARM, SCMP_ARCH_AARCH64, SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS64N32, SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_PPC, SCMP_ARCH_PPC64, SCMP_ARCH_PPC64LE, SCMP_ARCH_S390, SCMP_ARCH_S390X, SCMP_ARCH_PARISC, SCMP_ARCH_PARISC64, SCMP_ARCH_RISCV64, SCMP_ARCH_LOONGARCH64, SCMP_ARCH_M68K, SCMP_ARCH_SH, SCMP_ARCH_SHEB (got \"SCMP_ARCH_Z80\")" },
+        { "seccomp flag", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_ALLOW", Flags = new() { "SECCOMP_FILTER_FLAG_X" } }, "linux.seccomp.flags[0]: must be one of SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (got \"SECCOMP_FILTER_FLAG_X\")" },
+        { "seccomp metadata", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_ALLOW", ListenerMetadata = "m" }, "linux.seccomp.listenerMetadata: must not be set without listenerPath" },
+        { "seccomp action", c => c.Linux!.Seccomp = SeccompOf("SCMP_ACT_NOPE"), "linux.seccomp.syscalls[0].action: must be one of SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (got \"SCMP_ACT_NOPE\")" },
+        { "seccomp errnoRet", c => c.Linux!.Seccomp = SeccompOf("SCMP_ACT_KILL", errnoRet: 1), "linux.seccomp.syscalls[0].errnoRet: can only be set with SCMP_ACT_ERRNO or SCMP_ACT_TRACE (action is SCMP_ACT_KILL)" },
+        { "seccomp notify without listener", c => c.Linux!.Seccomp = SeccompOf("SCMP_ACT_NOTIFY"), "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath" },
+        { "seccomp notify write", c => { c.Linux!.Seccomp = SeccompOf("SCMP_ACT_NOTIFY", name: "write"); c.Linux.Seccomp.ListenerPath = "/run/agent.sock"; }, "linux.seccomp.syscalls[0].names: SCMP_ACT_NOTIFY cannot be used for write" },
+        { "seccomp no names", c => { c.Linux!.Seccomp = SeccompOf("SCMP_ACT_ERRNO"); c.Linux.Seccomp.Syscalls![0].Names.Clear(); }, "linux.seccomp.syscalls[0].names: must not be empty" },
+        { "seccomp arg index", c => { c.Linux!.Seccomp = SeccompOf("SCMP_ACT_ERRNO"); c.Linux.Seccomp.Syscalls![0].Args = new() { new SeccompArg { Index = 6, Op = "SCMP_CMP_EQ" } }; }, "linux.seccomp.syscalls[0].args[0].index: must be from 0 to 5 (got 6)" },
+        { "seccomp arg op", c => { c.Linux!.Seccomp = SeccompOf("SCMP_ACT_ERRNO"); c.Linux.Seccomp.Syscalls![0].Args = new() { new SeccompArg { Index = 0, Op = "SCMP_CMP_IN" } }; }, "linux.seccomp.syscalls[0].args[0].op: must be one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ (got \"SCMP_CMP_IN\")" },
     };
 
     [Theory]
@@ -172,7 +172,7 @@ public class ConfigValidatorTests
         { "user namespace with maps", AddUserNs },
         { "idmap from the user namespace", c => { AddUserNs(c); c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "ridmap" } }); } },
         { "relative rootfs", c => c.Root!.Path = "../rootfs" },
-        { "empty seccomp means none", c => c.Linux!.Seccomp = new Seccomp() },
+        { "empty seccomp means none", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp() },
         { "personality flags are ignored", c => c.Linux!.Personality = new Personality { Domain = "LINUX32", Flags = new() { "WHATEVER" } } },
         { "plain cgroupsPath", c => c.Linux!.CgroupsPath = "/default/abc" },
         { "pre-release ociVersion", c => c.OciVersion = "1.0.2-dev+build.5" },
