@@ -20,7 +20,8 @@ deps() {
 build() {
   dotnet publish src/CsRun/CsRun.csproj -c Release -r linux-x64 -o out/publish -nologo -v quiet -p:TreatWarningsAsErrors=true
   mkdir -p out
-  cp out/publish/csrun out/csrun
+  # rename, not copy: a running csrun (a container not yet started) keeps the old inode busy
+  cp out/publish/csrun out/csrun.new && mv -f out/csrun.new out/csrun
   echo "built out/csrun ($(stat -c %s out/csrun) bytes)"
 }
 
