@@ -10,6 +10,7 @@ internal static class ChildErrors
     public const int HookFailedBase = 1004;
     public const int HookTimedOut = 1300;
     public const int NotADevice = 1301;
+    public const int TargetIsSymlink = 1302;
 
     public static string Describe(int errno) => errno switch
     {
@@ -17,6 +18,8 @@ internal static class ChildErrors
         CwdOutsideContainer => "current working directory is outside of container mount namespace root -- possible container breakout detected",
         NotProcfs => "refusing to write: the file is not on procfs",
         HookTimedOut => "hook timed out",
+        NotADevice => "refusing to reuse it: the image has something other than a device node there",
+        TargetIsSymlink => "refusing to mount on a symlink: proc and sysfs need a real directory (CVE-2019-19921)",
         >= HookFailedBase and < HookFailedBase + 256 => $"hook exited with status {errno - HookFailedBase}",
         _ => Linux.Errno.Message(errno),
     };

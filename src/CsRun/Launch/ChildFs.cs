@@ -38,9 +38,24 @@ internal static unsafe class ChildFs
         return (long)buf;
     }
 
-    public static long PrepareTarget(ChildContext* ctx, long path, bool directory)
+    /// <summary>Target kinds: a file, a directory, or a directory that must not be a symlink itself.</summary>
+    public const int TargetFile = 0, TargetDirectory = 1, TargetRealDirectory = 2;
+
+    public static long PrepareTarget(ChildContext* ctx, long path, int kind)
     {
         CloseTarget(ctx);
+        bool directory = kind != TargetFile;
+        if (kind == TargetRealDirectory)
+        {
+            long link = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
+            if (link >= 0)
+            {
+                byte* st = stackalloc byte[144];
+                long r = Libc.Raw(Nr.Fstat, link, (long)st);
+                Libc.Raw(Nr.Close, link);
+                if (r == 0 && (*(uint*)(st + 24) & S.IfMt) == S.IfLnk) return -ChildErrors.TargetIsSymlink;
+            }
+        }
         long fd = OpenInRoot(ctx->RootFd, path, O.Path);
         if (fd == -Errno.ENOENT)
         {

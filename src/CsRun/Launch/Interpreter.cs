@@ -49,7 +49,7 @@ internal static unsafe partial class Interpreter
             case StepKind.Setdomainname: return Ok(Libc.Raw(Nr.Setdomainname, s->A, s->B));
             case StepKind.MountHost: return Ok(Libc.Raw(Nr.Mount, s->A, s->B, s->C, s->D, s->E));
             case StepKind.OpenRoot: return OpenRoot(ctx, s->A);
-            case StepKind.PrepareTarget: return ChildFs.PrepareTarget(ctx, s->A, s->B != 0);
+            case StepKind.PrepareTarget: return ChildFs.PrepareTarget(ctx, s->A, (int)s->B);
             case StepKind.MountTarget: return ChildFs.MountOnTarget(ctx, s->A, s->B, s->C, s->D);
             case StepKind.BindTarget: return ChildFs.BindOnTarget(ctx, s->A, s->B);
             case StepKind.RemountTarget: return ChildFs.MountOnTarget(ctx, 0, 0, (long)(Ms.Remount | Ms.Bind) | s->A, 0);

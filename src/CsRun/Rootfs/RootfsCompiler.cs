@@ -55,7 +55,7 @@ internal static class RootfsCompiler
         else
         {
             // proc and sysfs must land on a real directory: a symlink there could aim them at the host (CVE-2019-19921).
-            int mode = type is "proc" or "sysfs" ? 2 : 1;
+            int mode = type is "proc" or "sysfs" ? ChildFs.TargetRealDirectory : ChildFs.TargetDirectory;
             p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(rel), mode);
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
             p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{o.Data}\"",
