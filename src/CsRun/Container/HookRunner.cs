@@ -88,8 +88,9 @@ internal static class HookRunner
     {
         try
         {
-            var theirs = File.ResolveLinkTarget(path, false)?.ToString();
-            var ours = File.ResolveLinkTarget($"/proc/self/ns/{ns}", false)?.ToString();
+            // "mnt:[4026532177]": equal targets mean the same namespace (setns into our own user namespace is EINVAL).
+            var theirs = new FileInfo(path).LinkTarget;
+            var ours = new FileInfo($"/proc/self/ns/{ns}").LinkTarget;
             return theirs != null && theirs == ours;
         }
         catch (IOException) { return false; }

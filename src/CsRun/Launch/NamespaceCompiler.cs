@@ -59,6 +59,12 @@ internal static class NamespaceCompiler
             long rest = create & ~late & ~CloneFlags.NewUser;
             if (rest != 0) p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(rest)}", rest);
         }
+        if (p.NewUserNamespace)
+        {
+            // Until now we run as the host's root, which has no id in the new namespace: become its root.
+            p.Add(StepKind.Setgid, "linux.gidMappings", "setresgid 0 in the user namespace", 0);
+            p.Add(StepKind.Setuid, "linux.uidMappings", "setresuid 0 in the user namespace", 0);
+        }
         if ((create & CloneFlags.NewTime) != 0) CompileTime(p, ctx);
         if ((create & CloneFlags.NewCgroup) != 0)
             p.Add(StepKind.Unshare, "linux.namespaces", "unshare cgroup namespace (rooted at the container's cgroup)", CloneFlags.NewCgroup);
