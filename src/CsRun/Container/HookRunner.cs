@@ -56,6 +56,7 @@ internal static class HookRunner
                 }
             }
             p.Add(StepKind.Dup2, "", "state on stdin", pair[1], 0);
+            p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
             p.Add(StepKind.FindExecutable, "", $"find {hook.Path}", a.StrArray(new[] { hook.Path }));
             var args = hook.Args is { Count: > 0 } ? hook.Args : new List<string> { hook.Path };
             p.Add(StepKind.Execve, "", $"execve {hook.Path}", a.StrArray(args), a.StrArray(hook.Env ?? new List<string>()));

@@ -22,8 +22,35 @@ internal sealed unsafe class SignalForwarder
         ulong mask = 0;
         foreach (int s in Forwarded) mask |= 1UL << (s - 1);
         Libc.Sys(Nr.RtSigprocmask, 0 /*SIG_BLOCK*/, (long)&mask, 0, 8);
+        BlockOnFinalizerThread(mask);
         long fd = Libc.Sys(Nr.Signalfd4, -1, (long)&mask, 8, O.CloExec);
         return new SignalForwarder((int)fd);
+    }
+
+    /// <summary>
+    /// A process-directed signal goes to any thread that does not block it, and the runtime
+    /// started a finalizer thread before Main. A signalfd only sees signals every thread blocks,
+    /// so we have that thread block them too: the one code we can run there is a finalizer.
+    /// </summary>
+    static void BlockOnFinalizerThread(ulong mask)
+    {
+        Create(mask);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        static void Create(ulong m) => _ = new MaskBlocker(m);
+    }
+
+    sealed class MaskBlocker
+    {
+        readonly ulong _mask;
+        public MaskBlocker(ulong mask) { _mask = mask; }
+        ~MaskBlocker()
+        {
+            ulong m = _mask;
+            Libc.Sys(Nr.RtSigprocmask, 0 /*SIG_BLOCK*/, (long)&m, 0, 8);
+        }
     }
 
     /// <summary>Wait for the init to exit, forwarding signals meanwhile; returns its wait status.</summary>

@@ -51,4 +51,25 @@ public class RunTests
         b.Csrun("delete", "-f", id).ExitCode.Should().Be(0);
         Leftovers.AssertNone(b, id);
     }
+
+    [Fact]
+    public void Run_forwards_signals_it_receives_to_the_container()
+    {
+        using var b = new Bundle("sh", "-c", "trap 'echo got TERM; exit 5' TERM; while true; do sleep 0.05; done");
+        var id = b.NewId();
+        b.Save();
+        string output = Path.Combine(b.Dir, "out");
+        var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh", new[] { "-c", $"exec {TestHost.Csrun} --root {b.StateRoot} run -b {b.Dir} {id} > {output} 2>&1 </dev/null" });
+        using var csrun = System.Diagnostics.Process.Start(psi)!;
+        LifecycleTests.WaitFor(() => b.Csrun("state", id).Stdout.Contains("running"));
+        Thread.Sleep(100);
+        kill(csrun.Id, 15);
+        csrun.WaitForExit(10_000).Should().BeTrue();
+        csrun.ExitCode.Should().Be(5, File.ReadAllText(output));
+        File.ReadAllText(output).Should().Contain("got TERM");
+        Leftovers.AssertNone(b, id);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    static extern int kill(int pid, int sig);
 }
