@@ -1,0 +1,101 @@
+using CsRun.Launch;
+using CsRun.Tests.Integration;
+using FluentAssertions;
+using Xunit;
+
+namespace CsRun.Tests.Launch;
+
+/// <summary>The setup program compiled from a config, asserted step by step without running anything.</summary>
+public class CompilerTests
+{
+    static SetupProgram Compile(global::CsRun.Spec.Config config, bool noPivot = false) =>
+        Compiler.Compile(new CompileContext
+        {
+            Config = config, BundleDir = "/bundle", Rootfs = "/bundle/rootfs", NoPivot = noPivot, FifoFd = 7,
+            HostBounding = ulong.MaxValue,
+        });
+
+    static List<StepKind> Kinds(SetupProgram p) => p.Steps.Select(s => s.Kind).ToList();
+
+    [Fact]
+    public void No_joins_means_one_clone_with_every_new_namespace_but_cgroup_and_time()
+    {
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        var p = Compile(c);
+        p.CloneFlags.Should().Be(CsRun.Linux.CloneFlags.NewPid | CsRun.Linux.CloneFlags.NewNet | CsRun.Linux.CloneFlags.NewIpc
+            | CsRun.Linux.CloneFlags.NewUts | CsRun.Linux.CloneFlags.NewNs);
+        p.Steps[0].Kind.Should().Be(StepKind.SyncWait, "nothing happens before the parent has put the child in its cgroup");
+        p.Steps.Should().ContainSingle(s => s.Kind == StepKind.Unshare && s.A == CsRun.Linux.CloneFlags.NewCgroup);
+        Kinds(p).Should().NotContain(StepKind.ForkInit);
+    }
+
+    [Fact]
+    public void The_order_is_mounts_then_pivot_then_masks_then_credentials_then_exec()
+    {
+        var p = Compile(Bundle.DefaultConfig(new[] { "sh" }));
+        var k = Kinds(p);
+        int Index(StepKind kind) => k.IndexOf(kind);
+        int LastIndex(StepKind kind) => k.LastIndexOf(kind);
+        Index(StepKind.MountHost).Should().BeLessThan(Index(StepKind.OpenRoot));
+        LastIndex(StepKind.MountTarget).Should().BeLessThan(Index(StepKind.PivotRoot));
+        Index(StepKind.PivotRoot).Should().BeLessThan(Index(StepKind.MaskPath));
+        LastIndex(StepKind.ReadonlyPath).Should().BeLessThan(Index(StepKind.RemountRoot));
+        Index(StepKind.DropBounding).Should().BeLessThan(Index(StepKind.Setuid));
+        Index(StepKind.Setuid).Should().BeLessThan(Index(StepKind.Capset));
+        Index(StepKind.FindExecutable).Should().BeLessThan(Index(StepKind.WaitStart), "a missing binary is a create error");
+        Index(StepKind.SyncSend).Should().BeLessThan(Index(StepKind.WaitStart));
+        k[^1].Should().Be(StepKind.Execve);
+        p.ReadyIndex.Should().Be(k.FindIndex(x => x == StepKind.WaitStart));
+    }
+
+    [Fact]
+    public void Mounts_name_their_config_field_and_resolve_in_the_root()
+    {
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        var p = Compile(c);
+        var proc = p.Steps.First(s => s.Kind == StepKind.PrepareTarget && s.Field == "mounts[0].destination");
+        proc.B.Should().Be(ChildFs.TargetRealDirectory, "proc must not land on a symlink");
+        p.Steps.First(s => s.Kind == StepKind.MountTarget && s.Field == "mounts[1]").Text
+            .Should().Be("mount tmpfs tmpfs on /dev flags nosuid|strictatime data \"mode=755,size=65536k\"");
+    }
+
+    [Fact]
+    public void Joining_a_namespace_clones_plain_then_setns_unshare_and_fork()
+    {
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        c.Linux!.Namespaces!.First(n => n.Type == "network").Path = "/proc/1/ns/net";
+        var p = Compile(c);
+        p.CloneFlags.Should().Be(0);
+        var k = Kinds(p);
+        k.IndexOf(StepKind.Setns).Should().BeLessThan(k.IndexOf(StepKind.Unshare));
+        k.Should().Contain(StepKind.ForkInit, "a new pid namespace holds only the children of whoever unshared it");
+        p.Joins.Should().Equal(("network", "/proc/1/ns/net"));
+    }
+
+    [Fact]
+    public void No_new_privileges_puts_seccomp_last_and_without_it_before_dropping_capabilities()
+    {
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        c.Linux!.Seccomp = new() { DefaultAction = "SCMP_ACT_ALLOW", Syscalls = new() { new() { Names = new() { "mkdir" }, Action = "SCMP_ACT_ERRNO" } } };
+        var k = Kinds(Compile(c));
+        k.IndexOf(StepKind.Seccomp).Should().Be(k.Count - 2, "with no_new_privs the filter goes on right before execve");
+        c.Process!.NoNewPrivileges = false;
+        k = Kinds(Compile(c));
+        k.IndexOf(StepKind.Seccomp).Should().BeLessThan(k.IndexOf(StepKind.DropBounding), "without no_new_privs loading a filter needs CAP_SYS_ADMIN");
+    }
+
+    [Fact]
+    public void Exec_candidates_follow_the_containers_PATH()
+    {
+        ProcessCompiler.ExecCandidates("sh", new() { "PATH=/a:/b/" }).Should().Equal("/a/sh", "/b/sh");
+        ProcessCompiler.ExecCandidates("./x", new() { "PATH=/a" }).Should().Equal("./x");
+        ProcessCompiler.ExecCandidates("sh", new()).Should().HaveCount(6);
+    }
+
+    [Fact]
+    public void Describe_prints_one_line_per_step_with_its_field()
+    {
+        var text = Compile(Bundle.DefaultConfig(new[] { "true" })).Describe();
+        text.Should().Contain("PivotRoot").And.Contain("[root.path]").And.Contain("execve [\"true\"]");
+    }
+}
