@@ -22,6 +22,9 @@ internal static class ProcessCompiler
         var a = p.Arena;
         var c = ctx.Config;
         var nss = c.Linux?.Namespaces ?? new List<Namespace>();
+        // Not dumpable while csrun's image runs in the container: no process there may open our
+        // /proc/<pid>/exe (the host binary, CVE-2019-5736) or our fds. execve resets it.
+        p.Add(StepKind.Prctl, "", "set not dumpable", Pr.SetDumpable, 0);
         p.Add(StepKind.Setsid, "", "setsid");
         if (!string.IsNullOrEmpty(c.Hostname))
             p.Add(StepKind.Sethostname, "hostname", $"sethostname \"{c.Hostname}\"", a.Str(c.Hostname), System.Text.Encoding.UTF8.GetByteCount(c.Hostname));
