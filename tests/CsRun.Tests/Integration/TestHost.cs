@@ -23,6 +23,9 @@ internal static partial class TestHost
     internal static void BecomeSubreaper()
     {
         prctl(36 /*PR_SET_CHILD_SUBREAPER*/, 1, 0, 0, 0);
+        // Adopted inits we did not reap would become PID 1's zombies when we exit, and this
+        // host's PID 1 never reaps: reap every exited child on the way out.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { while (waitpid(-1, out _, 1 /*WNOHANG*/) > 0) { } };
     }
 
     /// <summary>Reap an adopted container init if it has exited (WNOHANG).</summary>
