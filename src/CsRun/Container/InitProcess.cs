@@ -28,8 +28,11 @@ internal sealed class InitProcess
     public void Kill()
     {
         Libc.Sys(Nr.Kill, Pid, Sig.Kill);
-        if (IsOurChild) Spawner.Reap(Pid);
-        else Libc.Sys(Nr.Kill, _child, Sig.Kill);
+        if (!IsOurChild) Libc.Sys(Nr.Kill, _child, Sig.Kill);
+        // A grandchild is ours too once its parent exited, if we are a subreaper (run, exec);
+        // otherwise wait4 says ECHILD at once. An unreaped zombie in a pid namespace would keep
+        // that namespace's init from ever finishing its exit.
+        Spawner.Reap(Pid);
     }
 
     public string DescribeExit()

@@ -32,7 +32,8 @@ internal static class Compiler
         else
             p.Add(StepKind.Chroot, "root.path", $"chroot {ctx.Rootfs} (no mount namespace)", a.Str(ctx.Rootfs));
         if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
-        ProcessCompiler.CompileLate(p, ctx);
+        ProcessCompiler.CompileKernelSettings(p, ctx);
+        ProcessCompiler.CompileProcess(p, ctx);
         return p;
     }
 

@@ -43,11 +43,11 @@ internal static class ProcessCompiler
         }
     }
 
-    public static void CompileLate(SetupProgram p, CompileContext ctx)
+    /// <summary>Kernel settings of the container as a whole (not repeated for exec).</summary>
+    public static void CompileKernelSettings(SetupProgram p, CompileContext ctx)
     {
         var a = p.Arena;
         var c = ctx.Config;
-        var proc = c.Process ?? throw new RuntimeError("process: must be set to create a container");
         foreach (var (key, value) in c.Linux?.Sysctl ?? new Dictionary<string, string>())
         {
             string path = "/proc/sys/" + key.Replace('.', '/');
@@ -64,6 +64,14 @@ internal static class ProcessCompiler
             };
             p.Add(StepKind.Personality, "linux.personality", $"personality {pers.Domain}", persona);
         }
+    }
+
+    /// <summary>The process itself: limits, cwd, credentials, then the exec (for create and exec alike).</summary>
+    public static void CompileProcess(SetupProgram p, CompileContext ctx)
+    {
+        var a = p.Arena;
+        var c = ctx.Config;
+        var proc = c.Process ?? throw new RuntimeError("process: must be set to create a container");
         var rlimits = proc.Rlimits ?? new List<Rlimit>();
         for (int i = 0; i < rlimits.Count; i++)
         {

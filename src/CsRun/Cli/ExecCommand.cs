@@ -1,0 +1,103 @@
+using System.Text.Json;
+using CsRun.Container;
+using CsRun.Spec;
+
+namespace CsRun.Cli;
+
+internal sealed class ExecCommand : ICommand
+{
+    public string Name => "exec";
+    public string Usage => "execute new process inside the container";
+    public string ArgsUsage => "<container-id> <command> [command options]  ||  -p process.json <container-id>";
+    public bool StopAtFirstPositional => true;
+
+    public FlagSpec[] Flags => new[]
+    {
+        new FlagSpec("console-socket", null, true, "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal"),
+        new FlagSpec("cwd", null, true, "current working directory in the container"),
+        new FlagSpec("env", "e", true, "set environment variables", Repeatable: true),
+        new FlagSpec("tty", "t", false, "allocate a pseudo-TTY"),
+        new FlagSpec("user", "u", true, "UID (format: <uid>[:<gid>])"),
+        new FlagSpec("additional-gids", "g", true, "additional gids", Repeatable: true),
+        new FlagSpec("process", "p", true, "path to the process.json"),
+        new FlagSpec("detach", "d", false, "detach from the container's process"),
+        new FlagSpec("pid-file", null, true, "specify the file to write the process id to"),
+        new FlagSpec("process-label", null, true, "set the asm process label for the process commonly used with selinux"),
+        new FlagSpec("apparmor", null, true, "set the apparmor profile for the process"),
+        new FlagSpec("no-new-privs", null, false, "set the no new privileges value for the process"),
+        new FlagSpec("cap", "c", true, "add a capability to the bounding set for the process", Repeatable: true),
+        new FlagSpec("preserve-fds", null, true, "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)"),
+        new FlagSpec("cgroup", null, true, "run the process in an (existing) sub-cgroup(s)", Repeatable: true),
+        new FlagSpec("ignore-paused", null, false, "allow exec in a paused container"),
+    };
+
+    public int Run(GlobalOptions global, ParsedArgs args)
+    {
+        if (args.Positional.Count < 1) throw new RuntimeError("\"exec\" requires a minimum of 1 argument(s)");
+        string id = args.Positional[0];
+        if (args.Bool("tty") || args.Has("console-socket"))
+            throw new RuntimeError("exec: --tty and --console-socket are not supported yet");
+        var store = new StateStore(global.Root);
+        var state = store.Load(id);
+        var process = args.Get("process") is string file ? FromFile(file) : FromFlags(state.Config.Process, args);
+        return Executor.Exec(global, new ExecRequest
+        {
+            Id = id, Process = process, Detach = args.Bool("detach"), PidFile = args.Get("pid-file"),
+            PreserveFds = args.Int("preserve-fds", 0), IgnorePaused = args.Bool("ignore-paused"),
+        });
+    }
+
+    static Spec.Process FromFile(string path)
+    {
+        byte[] json;
+        try { json = File.ReadAllBytes(path); }
+        catch (FileNotFoundException) { throw new RuntimeError($"open {path}: no such file or directory"); }
+        try { return JsonSerializer.Deserialize(json, SpecJson.Default.Process) ?? throw new RuntimeError($"{path}: empty process"); }
+        catch (JsonException e) { throw new RuntimeError($"{path}: {e.Message}"); }
+    }
+
+    /// <summary>The container's own process, changed by the command line (runc's newProcess).</summary>
+    static Spec.Process FromFlags(Spec.Process? template, ParsedArgs args)
+    {
+        if (args.Positional.Count < 2) throw new RuntimeError("exec: a command to run is required (or --process)");
+        var t = template ?? new Spec.Process();
+        var env = new List<string>(t.Env ?? new List<string>());
+        foreach (var e in args.GetAll("env"))
+        {
+            string key = e.Split('=')[0];
+            env.RemoveAll(x => x.Split('=')[0] == key);
+            env.Add(e);
+        }
+        var user = t.User with { };
+        if (args.Get("user") is string u)
+        {
+            var parts = u.Split(':');
+            if (!uint.TryParse(parts[0], out uint uid) || parts.Length > 2) throw new RuntimeError($"exec: --user {u}: expected <uid>[:<gid>]");
+            user.Uid = uid;
+            if (parts.Length == 2)
+            {
+                if (!uint.TryParse(parts[1], out uint gid)) throw new RuntimeError($"exec: --user {u}: expected <uid>[:<gid>]");
+                user.Gid = gid;
+            }
+        }
+        if (args.GetAll("additional-gids").Count > 0)
+            user.AdditionalGids = args.GetAll("additional-gids").Select(g => uint.TryParse(g, out uint v) ? v : throw new RuntimeError($"exec: --additional-gids {g}: not a number")).ToList();
+        var caps = t.Capabilities is null ? new Capabilities() : t.Capabilities with { };
+        foreach (var c in args.GetAll("cap"))
+        {
+            caps.Bounding = (caps.Bounding ?? new()).Append(c).ToList();
+            caps.Effective = (caps.Effective ?? new()).Append(c).ToList();
+            caps.Permitted = (caps.Permitted ?? new()).Append(c).ToList();
+        }
+        return t with
+        {
+            Args = args.Positional.Skip(1).ToList(),
+            Env = env,
+            Cwd = args.Get("cwd") ?? t.Cwd,
+            User = user,
+            Capabilities = caps,
+            NoNewPrivileges = t.NoNewPrivileges || args.Bool("no-new-privs"),
+            Terminal = false,
+        };
+    }
+}

@@ -1,0 +1,104 @@
+using CsRun.Cgroups;
+using CsRun.Cli;
+using CsRun.Launch;
+using CsRun.Linux;
+
+namespace CsRun.Container;
+
+/// <summary>`exec`: run another process in a running container, in all its namespaces and its cgroup.</summary>
+internal static class Executor
+{
+    public static int Exec(GlobalOptions global, ExecRequest req)
+    {
+        var store = new StateStore(global.Root);
+        var s = store.Load(req.Id);
+        string status = ContainerStatus.Of(store, s);
+        if (status == ContainerStatus.Stopped) throw new RuntimeError("cannot exec in a stopped container");
+        if (status == ContainerStatus.Paused && !req.IgnorePaused) throw new RuntimeError("cannot exec in a paused container");
+        if (req.Process.Args is not { Count: > 0 }) throw new RuntimeError("process.args: must not be empty");
+
+        Libc.Sys(Nr.Prctl, Pr.SetChildSubreaper, 1);
+        var signals = req.Detach ? null : SignalForwarder.Start();
+        var fds = new List<int>();
+        int syncFd = -1;
+        try
+        {
+            var joins = OpenNamespaces(s.InitPid, fds);
+            var config = s.Config with { Process = req.Process, Hooks = null };
+            var ctx = new CompileContext
+            {
+                Config = config, BundleDir = s.Bundle, Rootfs = s.Rootfs, PreserveFds = req.PreserveFds,
+                HostBounding = CapabilityMasks.HostBounding(),
+            };
+            var program = ExecCompiler.Compile(ctx, joins);
+            foreach (var w in ctx.Warnings) Log.Warn(w);
+            if (Log.Debugging) Log.Debug("exec program:\n" + program.Describe());
+            var (parentEnd, childEnd) = SyncChannel.CreatePair();
+            syncFd = parentEnd;
+            fds.Add(childEnd);
+            int child = Spawner.Spawn(program, 0, childEnd, parentEnd);
+            var process = new InitProcess(child);
+            Files.Close(childEnd);
+            fds.Remove(childEnd);
+            try
+            {
+                CgroupManager.FromPaths(s.CgroupPaths).AddProcess(child);
+                SyncChannel.Send(syncFd, SyncType.Go);
+                WaitUntilReady(syncFd, program, process);
+            }
+            catch
+            {
+                process.Kill();
+                throw;
+            }
+            if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), process.Pid.ToString());
+            string? execError = ExecOutcome(syncFd, program);
+            if (execError != null) throw new RuntimeError(execError);
+            if (req.Detach) return 0;
+            return Spawner.ExitCode(signals!.WaitForExit(process.Pid));
+        }
+        finally
+        {
+            Files.Close(syncFd);
+            foreach (var fd in fds) Files.Close(fd);
+        }
+    }
+
+    /// <summary>The container's namespaces that differ from ours, opened in join order.</summary>
+    static List<(string Type, int Fd)> OpenNamespaces(int initPid, List<int> fds)
+    {
+        var joins = new List<(string, int)>();
+        foreach (var (type, _) in ExecCompiler.JoinOrder)
+        {
+            string theirs = $"/proc/{initPid}/ns/{type}";
+            string? target = new FileInfo(theirs).LinkTarget;
+            if (target == null || target == new FileInfo($"/proc/self/ns/{type}").LinkTarget) continue;
+            int fd = Files.Open(theirs, O.RdOnly, "exec");
+            fds.Add(fd);
+            joins.Add((type, fd));
+        }
+        return joins;
+    }
+
+    static void WaitUntilReady(int syncFd, SetupProgram program, InitProcess process)
+    {
+        while (true)
+        {
+            var msg = SyncChannel.Receive(syncFd) ?? throw new RuntimeError($"exec failed: the process {process.DescribeExit()} before it was ready");
+            switch ((SyncType)msg.Type)
+            {
+                case SyncType.InitPid: process.Adopt(msg.Value); break;
+                case SyncType.Ready: return;
+                case SyncType.Error: throw new RuntimeError("exec failed: " + StepError.Describe(program, msg.Step, msg.Errno));
+                default: throw new RuntimeError($"exec: unexpected message {msg.Type}");
+            }
+        }
+    }
+
+    /// <summary>EOF once execve closed the socket; an error message if it failed.</summary>
+    static string? ExecOutcome(int syncFd, SetupProgram program)
+    {
+        var msg = SyncChannel.Receive(syncFd);
+        return msg is { } m && (SyncType)m.Type == SyncType.Error ? "exec failed: " + StepError.Describe(program, m.Step, m.Errno) : null;
+    }
+}
