@@ -81,6 +81,7 @@ internal static unsafe partial class Interpreter
             case StepKind.RunHook: return ChildHook.Run(ctx, s->A, s->B, s->C, (int)s->D);
             case StepKind.Seccomp: return Ok(Libc.Raw(Nr.Seccomp, 1 /*SECCOMP_SET_MODE_FILTER*/, s->B, s->A));
             case StepKind.FindExecutable: return FindExecutable(ctx, (long*)s->A);
+            case StepKind.GuardExec: return ChildExecGuard.Check(ctx->ExecPath, (ulong)s->A, (ulong)s->B);
             case StepKind.Execve: return Libc.Raw(Nr.Execve, ctx->ExecPath, s->A, s->B);
             case StepKind.JoinKeyring: return JoinKeyring(s->A);
             case StepKind.Dup2: return Ok(Libc.Raw(Nr.Dup2, s->A, s->B));

@@ -108,6 +108,8 @@ internal static class ProcessCompiler
         var candidates = ExecCandidates(args[0], env);
         p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
             a.StrArray(candidates), subject: args[0]);
+        var (dev, ino) = RuntimeImage.Identity;
+        p.Add(StepKind.GuardExec, "process.args", "refuse to exec the csrun binary (CVE-2019-5736)", (long)dev, (long)ino);
         p.Add(StepKind.CloseFdsOnExec, "", $"close fds from {3 + ctx.PreserveFds} on exec", 3 + ctx.PreserveFds);
         p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
         p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);

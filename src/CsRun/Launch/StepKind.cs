@@ -93,6 +93,8 @@ internal enum StepKind
     Seccomp,
     /// <summary>A: NULL-terminated array of candidate paths. The first executable one is used by Execve.</summary>
     FindExecutable,
+    /// <summary>A: device, B: inode of the csrun binary. Refuse to exec it, directly or as a #! interpreter.</summary>
+    GuardExec,
     /// <summary>A: argv, B: envp.</summary>
     Execve,
     /// <summary>A: keyring name. A fresh session keyring; kernels without keyrings are fine.</summary>
