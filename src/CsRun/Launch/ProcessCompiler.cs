@@ -40,17 +40,24 @@ internal static class ProcessCompiler
         }
     }
 
-    public static void CompileLate(SetupProgram p, CompileContext ctx)
+    /// <summary>linux.sysctl, written in the container's /proc after the root switch but before
+    /// readonlyPaths make /proc/sys read-only (runc's order; podman always sets some).</summary>
+    public static void CompileSysctls(SetupProgram p, CompileContext ctx)
     {
         var a = p.Arena;
-        var c = ctx.Config;
-        var proc = c.Process ?? throw new RuntimeError("process: must be set to create a container");
-        foreach (var (key, value) in c.Linux?.Sysctl ?? new Dictionary<string, string>())
+        foreach (var (key, value) in ctx.Config.Linux?.Sysctl ?? new Dictionary<string, string>())
         {
             string path = "/proc/sys/" + key.Replace('.', '/');
             var bytes = System.Text.Encoding.UTF8.GetBytes(value);
             p.Add(StepKind.WriteFile, $"linux.sysctl[\"{key}\"]", $"write {path} \"{value}\"", a.Str(path), a.Bytes(bytes), bytes.Length, 1);
         }
+    }
+
+    public static void CompileLate(SetupProgram p, CompileContext ctx)
+    {
+        var a = p.Arena;
+        var c = ctx.Config;
+        var proc = c.Process ?? throw new RuntimeError("process: must be set to create a container");
         if (c.Linux?.Personality is { } pers)
         {
             long persona = pers.Domain switch
