@@ -19,8 +19,10 @@ internal static class Pausing
     {
         using var _ = store.Lock(id);
         var s = store.Load(id);
-        if (ContainerStatus.Of(store, s) != ContainerStatus.Paused) throw new RuntimeError("container not paused");
-        Cgroup(s).Freeze(false);
+        // A created container reads as created even when frozen (its exec fifo is there): ask the cgroup.
+        var cgroup = Cgroup(s);
+        if (ContainerStatus.Of(store, s) == ContainerStatus.Stopped || !cgroup.IsFrozen()) throw new RuntimeError("container not paused");
+        cgroup.Freeze(false);
     }
 
     static ICgroupManager Cgroup(ContainerState s) =>

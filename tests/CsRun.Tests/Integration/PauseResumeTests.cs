@@ -46,6 +46,19 @@ public class PauseResumeTests
     }
 
     [Fact]
+    public void A_created_container_can_be_paused_and_resumed()
+    {
+        using var b = new Bundle("true");
+        var id = b.NewId();
+        b.Csrun("create", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        b.Csrun("pause", id).ExitCode.Should().Be(0);
+        FreezerState(id).Should().Be("FROZEN");
+        var r = b.Csrun("resume", id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        FreezerState(id).Should().Be("THAWED");
+    }
+
+    [Fact]
     public void Pause_and_resume_of_an_unknown_container_say_it_does_not_exist()
     {
         using var b = new Bundle();
