@@ -11,7 +11,7 @@ internal static class CommandLine
     static readonly ICommand[] Commands =
     {
         new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
-        new DeleteCommand(), new ListCommand(), new SpecCommand(), new PauseCommand(), new ResumeCommand(), new PsCommand(),
+        new DeleteCommand(), new ListCommand(), new SpecCommand(), new PauseCommand(), new ResumeCommand(), new PsCommand(), new UpdateCommand(),
     };
 
     public static int Run(string[] argv)

@@ -106,6 +106,19 @@ public sealed class PodmanTests : IDisposable
     }
 
     [PodmanFact]
+    public void Update_changes_the_limits_of_a_running_container_through_csrun_update()
+    {
+        string name = NewName("updated");
+        P.Ok("run", "-d", "--name", name, "--memory", "128m", Image, "sleep", "100");
+        int pid = int.Parse(P.Inspect(name, "{{.State.Pid}}"));
+        CgroupValue(pid, "memory", "memory.limit_in_bytes", "memory.max").Should().Be((128 << 20).ToString());
+        P.Ok("update", "--memory", "64m", name);
+        CgroupValue(pid, "memory", "memory.limit_in_bytes", "memory.max").Should().Be((64 << 20).ToString());
+        P.Ok("rm", "--force", "--time", "0", name);
+        AssertNothingLeft();
+    }
+
+    [PodmanFact]
     public void Privileged_gets_every_capability_the_host_can_grant()
     {
         // This host's bounding set lacks CAP_SYS_RESOURCE: csrun warns and grants the rest.
@@ -176,6 +189,15 @@ public sealed class PodmanTests : IDisposable
 
     void WaitForLog(string name, string text) =>
         LifecycleTests.WaitFor(() => P.Run("logs", name).Stdout.Contains(text));
+
+    /// <summary>A cgroup file of a process, read on the host: its v1 controller's, else cgroup v2's.</summary>
+    static string CgroupValue(int pid, string v1Controller, string v1File, string v2File)
+    {
+        var lines = File.ReadAllLines($"/proc/{pid}/cgroup").Select(l => l.Split(':', 3)).ToList();
+        var v1 = lines.FirstOrDefault(f => f[1].Split(',').Contains(v1Controller));
+        string file = v1 != null ? $"/sys/fs/cgroup/{v1Controller}{v1[2]}/{v1File}" : $"/sys/fs/cgroup{lines.First(f => f[0] == "0")[2]}/{v2File}";
+        return File.ReadAllText(file).Trim();
+    }
 
     static string Field(string status, string name) =>
         status.Split('\n').First(l => l.StartsWith(name + ":"))[(name.Length + 1)..].Trim();
