@@ -11,7 +11,8 @@ internal static class CommandLine
     static readonly ICommand[] Commands =
     {
         new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
-        new DeleteCommand(), new ListCommand(), new SpecCommand(), new ExecCommand(),
+        new DeleteCommand(), new ListCommand(), new SpecCommand(), new ExecCommand(), new PauseCommand(), new ResumeCommand(),
+        new PsCommand(), new UpdateCommand(),
     };
 
     public static int Run(string[] argv)

@@ -31,6 +31,7 @@ internal static class Compiler
             p.Add(StepKind.MoveRoot, "root.path", $"move {ctx.Rootfs} to / and chroot (--no-pivot)", a.Str(ctx.Rootfs));
         else
             p.Add(StepKind.Chroot, "root.path", $"chroot {ctx.Rootfs} (no mount namespace)", a.Str(ctx.Rootfs));
+        ProcessCompiler.CompileSysctls(p, ctx);
         if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
         ProcessCompiler.CompileKernelSettings(p, ctx);
         ProcessCompiler.CompileProcess(p, ctx);

@@ -43,17 +43,23 @@ internal static class ProcessCompiler
         }
     }
 
-    /// <summary>Kernel settings of the container as a whole (not repeated for exec).</summary>
-    public static void CompileKernelSettings(SetupProgram p, CompileContext ctx)
+    /// <summary>linux.sysctl, written in the container's /proc after the root switch but before
+    /// readonlyPaths make /proc/sys read-only (runc's order; podman always sets some).</summary>
+    public static void CompileSysctls(SetupProgram p, CompileContext ctx)
     {
         var a = p.Arena;
-        var c = ctx.Config;
-        foreach (var (key, value) in c.Linux?.Sysctl ?? new Dictionary<string, string>())
+        foreach (var (key, value) in ctx.Config.Linux?.Sysctl ?? new Dictionary<string, string>())
         {
             string path = "/proc/sys/" + key.Replace('.', '/');
             var bytes = System.Text.Encoding.UTF8.GetBytes(value);
             p.Add(StepKind.WriteFile, $"linux.sysctl[\"{key}\"]", $"write {path} \"{value}\"", a.Str(path), a.Bytes(bytes), bytes.Length, 1);
         }
+    }
+
+    /// <summary>Kernel settings of the container as a whole (not repeated for exec).</summary>
+    public static void CompileKernelSettings(SetupProgram p, CompileContext ctx)
+    {
+        var c = ctx.Config;
         if (c.Linux?.Personality is { } pers)
         {
             long persona = pers.Domain switch

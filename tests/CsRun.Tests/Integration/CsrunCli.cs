@@ -14,7 +14,11 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// </summary>
 internal static class CsrunCli
 {
-    public static CliResult Run(IEnumerable<string> args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 60_000)
+    public static CliResult Run(IEnumerable<string> args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 60_000) =>
+        RunProgram(TestHost.Csrun, args, env, stdin, timeoutMs);
+
+    /// <summary>Any program the same way (the container managers in the Clients tests).</summary>
+    public static CliResult RunProgram(string program, IEnumerable<string> args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 60_000)
     {
         string tmp = Path.Combine(Path.GetTempPath(), "csrun-cli-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(tmp);
@@ -25,7 +29,7 @@ internal static class CsrunCli
             var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add("exec \"$0\" \"$@\" <\"$CSRUN_IN\" >\"$CSRUN_OUT\" 2>\"$CSRUN_ERR\"");
-            psi.ArgumentList.Add(TestHost.Csrun);
+            psi.ArgumentList.Add(program);
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.Environment["CSRUN_IN"] = input;
             psi.Environment["CSRUN_OUT"] = output;
@@ -35,7 +39,7 @@ internal static class CsrunCli
             if (!p.WaitForExit(timeoutMs))
             {
                 p.Kill(true);
-                throw new TimeoutException($"csrun {string.Join(" ", args)} did not finish in {timeoutMs} ms");
+                throw new TimeoutException($"{program} {string.Join(" ", args)} did not finish in {timeoutMs} ms");
             }
             p.WaitForExit();
             return new CliResult(p.ExitCode, File.ReadAllText(output), File.ReadAllText(error));

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using CsRun.Cli;
+using CsRun.Container;
+using CsRun.Spec;
+using FluentAssertions;
+using Xunit;
+
+namespace CsRun.Tests.Integration;
+
+/// <summary>`csrun update`: podman update passes `-r FILE`, containerd's shim `-r -` on stdin, people use the flags.</summary>
+public class UpdateTests
+{
+    /// <summary>A cgroup file of the container: the v1 controller's, else the unified one.</summary>
+    static string Read(string id, string v1Controller, string v1File, string v2File)
+    {
+        var dirs = Leftovers.CgroupDirs(id);
+        var v1 = dirs.FirstOrDefault(d => d.StartsWith($"/sys/fs/cgroup/{v1Controller}/"));
+        return File.ReadAllText(v1 != null ? Path.Combine(v1, v1File) : Path.Combine(dirs.First(), v2File)).Trim();
+    }
+
+    static string MemoryLimit(string id) => Read(id, "memory", "memory.limit_in_bytes", "memory.max");
+    static string PidsMax(string id) => Read(id, "pids", "pids.max", "pids.max");
+
+    [Fact]
+    public void Update_changes_the_limits_of_a_running_container_from_flags_a_file_or_stdin()
+    {
+        using var b = new Bundle("sleep", "100");
+        b.Config.Linux!.Resources = new Resources { Memory = new MemoryResources { Limit = 128 << 20 }, Pids = new PidsResources { Limit = 100 } };
+        var id = b.NewId();
+        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        int pid = JsonDocument.Parse(b.Csrun("state", id).Stdout).RootElement.GetProperty("pid").GetInt32();
+        MemoryLimit(id).Should().Be((128 << 20).ToString());
+
+        var r = b.Csrun("update", "--memory", "64m", "--pids-limit", "30", id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        MemoryLimit(id).Should().Be((64 << 20).ToString());
+        PidsMax(id).Should().Be("30");
+
+        string file = Path.Combine(b.Dir, "resources.json");
+        File.WriteAllText(file, """{"memory":{"limit":33554432}}""");
+        b.Csrun("update", "-r", file, id).ExitCode.Should().Be(0);
+        MemoryLimit(id).Should().Be("33554432");
+        PidsMax(id).Should().Be("30", "a field left out keeps its value");
+
+        r = CsrunCli.Run(new[] { "--root", b.StateRoot, "update", "--resources", "-", id }, stdin: """{"pids":{"limit":40}}""");
+        r.ExitCode.Should().Be(0, r.ToString());
+        PidsMax(id).Should().Be("40");
+
+        var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(b.StateRoot, id, "state.json"))).RootElement;
+        var saved = state.GetProperty("config").GetProperty("linux").GetProperty("resources");
+        saved.GetProperty("memory").GetProperty("limit").GetInt64().Should().Be(33554432);
+        saved.GetProperty("pids").GetProperty("limit").GetInt64().Should().Be(40);
+
+        b.Csrun("update", "--memory", "12x", id).Stderr.Should().Contain("invalid value for memory: invalid size: '12x'");
+        b.Csrun("kill", id, "KILL").ExitCode.Should().Be(0);
+        LifecycleTests.WaitFor(() => b.Csrun("state", id).Stdout.Contains("stopped"));
+        b.Csrun("update", "--memory", "64m", id).Stderr.Should().Contain("container not running");
+        TestHost.Reap(pid);
+        b.Csrun("update", "--memory", "64m", "nope-" + Guid.NewGuid().ToString("N")[..8]).Stderr.Should().Contain("container does not exist");
+    }
+
+    [Fact]
+    public void Merge_keeps_what_the_change_leaves_out_and_never_touches_devices()
+    {
+        var devices = new List<DeviceRule> { new() { Allow = false, Access = "rwm" } };
+        var current = new Resources
+        {
+            Devices = devices,
+            Memory = new MemoryResources { Limit = 100, Reservation = 50 },
+            Cpu = new CpuResources { Shares = 1024, Cpus = "0-1" },
+            Pids = new PidsResources { Limit = 10 },
+        };
+        var change = new Resources { Memory = new MemoryResources { Limit = -1 }, Cpu = new CpuResources { Quota = 5000, Cpus = "" }, Pids = new PidsResources() };
+        var m = Updating.Merge(current, change);
+        m.Devices.Should().BeSameAs(devices);
+        m.Memory.Should().Be(new MemoryResources { Limit = -1, Reservation = 50, Swap = -1 }, "unlimited memory with swap unset unlimits swap too");
+        m.Cpu.Should().Be(new CpuResources { Shares = 1024, Quota = 5000, Cpus = "0-1" });
+        m.Pids!.Limit.Should().Be(10, "a pids limit of 0 means unchanged");
+    }
+
+    [Theory]
+    [InlineData("1024", 1024L)]
+    [InlineData("64m", 64L << 20)]
+    [InlineData("1.5g", 3L << 29)]
+    [InlineData("2GiB", 2L << 30)]
+    [InlineData("512 kb", 512L << 10)]
+    [InlineData("-1", -1L)]
+    public void Sizes_read_like_docker_units(string text, long expected)
+    {
+        var args = ParsedArgs.Parse(new[] { "--memory", text }, new[] { new FlagSpec("memory", null, true, "") });
+        UpdateCommand.Bytes(args, "memory").Should().Be(expected);
+    }
+}
