@@ -21,8 +21,6 @@ internal static class CreateFlags
             throw new RuntimeError($"\"{(keepSync ? "run" : "create")}\" requires exactly 1 argument(s)");
         // Not implemented yet: fail clearly rather than leave the caller (conmon, the containerd
         // shim) waiting on its socket for a pty that never comes.
-        if (args.Get("console-socket") != null)
-            throw new RuntimeError("--console-socket: terminals (process.terminal) are not supported yet");
         int preserve = args.Int("preserve-fds", 0);
         if (preserve < 0) throw new RuntimeError("--preserve-fds: must not be negative");
         // LISTEN_FDS (socket activation) are passed through as well, like runc does.

@@ -35,8 +35,6 @@ internal sealed class ExecCommand : ICommand
     {
         if (args.Positional.Count < 1) throw new RuntimeError("\"exec\" requires a minimum of 1 argument(s)");
         string id = args.Positional[0];
-        if (args.Bool("tty") || args.Has("console-socket"))
-            throw new RuntimeError("exec: --tty and --console-socket are not supported yet");
         var store = new StateStore(global.Root);
         var state = store.Load(id);
         var process = args.Get("process") is string file ? FromFile(file) : FromFlags(state.Config.Process, args);
@@ -44,6 +42,7 @@ internal sealed class ExecCommand : ICommand
         {
             Id = id, Process = process, Detach = args.Bool("detach"), PidFile = args.Get("pid-file"),
             PreserveFds = args.Int("preserve-fds", 0), IgnorePaused = args.Bool("ignore-paused"),
+            ConsoleSocket = args.Get("console-socket"),
         });
     }
 
@@ -97,7 +96,7 @@ internal sealed class ExecCommand : ICommand
             User = user,
             Capabilities = caps,
             NoNewPrivileges = t.NoNewPrivileges || args.Bool("no-new-privs"),
-            Terminal = false,
+            Terminal = args.Bool("tty"),
         };
     }
 }

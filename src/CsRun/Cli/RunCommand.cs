@@ -15,8 +15,8 @@ internal sealed class RunCommand : ICommand
 
     public int Run(GlobalOptions global, ParsedArgs args)
     {
-        var req = CreateFlags.Request(args, keepSync: true);
         bool detach = args.Bool("detach");
+        var req = CreateFlags.Request(args, keepSync: true) with { ProxyConsole = !detach };
         if (detach && args.Bool("keep")) throw new RuntimeError("--detach and --keep cannot both be used");
         return Runner.Run(global, req, detach, keep: args.Bool("keep"));
     }

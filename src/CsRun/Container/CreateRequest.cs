@@ -12,7 +12,13 @@ internal sealed record CreateRequest
     public string? ConsoleSocket { get; init; }
     /// <summary>`run` keeps the sync socket to learn whether execve worked.</summary>
     public bool KeepSync { get; init; }
+    /// <summary>`run` in the foreground with a terminal and no console socket: csrun holds the master itself.</summary>
+    public bool ProxyConsole { get; init; }
 }
 
 /// <summary>A created container: its state, and for `run`, the socket the init reports an exec failure on.</summary>
-internal sealed record CreatedContainer(ContainerState State, int SyncFd, Launch.SetupProgram Program, bool InitIsOurChild);
+internal sealed record CreatedContainer(ContainerState State, int SyncFd, Launch.SetupProgram Program, bool InitIsOurChild)
+{
+    /// <summary>Our end of the console socketpair when csrun proxies the terminal; -1 otherwise.</summary>
+    public int ConsoleReceiver { get; init; } = -1;
+}

@@ -45,8 +45,21 @@ internal static class Creator
             cgroup.Apply(resources);
             FaultInjection.At("cgroup");
 
+            int consoleFd = -1, consoleReceiver = -1;
+            if (config.Process.Terminal && req.ConsoleSocket != null)
+            {
+                consoleFd = UnixSockets.Connect(req.ConsoleSocket, "--console-socket");
+                fds.Add(consoleFd);
+            }
+            else if (config.Process.Terminal && req.ProxyConsole)
+            {
+                (consoleReceiver, consoleFd) = SyncChannel.CreateStreamPair();
+                fds.Add(consoleFd);
+                undo.Add("close console", () => Files.Close(consoleReceiver));
+            }
             var ctx = new CompileContext
             {
+                ConsoleFd = consoleFd,
                 Config = config, BundleDir = bundle, Rootfs = rootfs, NoPivot = req.NoPivot,
                 NoNewKeyring = req.NoNewKeyring, PreserveFds = req.PreserveFds, FifoFd = fifoFd,
                 HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = cgroup.Paths,
@@ -90,7 +103,7 @@ internal static class Creator
                 SyncChannel.Send(syncFd, SyncType.Payload, 0, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
                     Hooks.State(state, ContainerStatus.Created), CompactStateJson.Default.HookState));
             undo.Commit();
-            return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program, init.IsOurChild);
+            return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program, init.IsOurChild) { ConsoleReceiver = consoleReceiver };
         }
         catch
         {

@@ -9,4 +9,5 @@ internal sealed record ExecRequest
     public string? PidFile { get; init; }
     public int PreserveFds { get; init; }
     public bool IgnorePaused { get; init; }
+    public string? ConsoleSocket { get; init; }
 }

@@ -20,14 +20,22 @@ internal static class Executor
         Libc.Sys(Nr.Prctl, Pr.SetChildSubreaper, 1);
         var signals = req.Detach ? null : SignalForwarder.Start();
         var fds = new List<int>();
-        int syncFd = -1;
+        int syncFd = -1, consoleReceiver = -1;
         try
         {
+            int consoleFd = -1;
+            if (req.Process.Terminal && req.ConsoleSocket != null)
+                fds.Add(consoleFd = UnixSockets.Connect(req.ConsoleSocket, "--console-socket"));
+            else if (req.Process.Terminal && !req.Detach)
+            {
+                (consoleReceiver, consoleFd) = SyncChannel.CreateStreamPair();
+                fds.Add(consoleFd);
+            }
             var joins = OpenNamespaces(s.InitPid, fds);
             var config = s.Config with { Process = req.Process, Hooks = null };
             var ctx = new CompileContext
             {
-                Config = config, BundleDir = s.Bundle, Rootfs = s.Rootfs, PreserveFds = req.PreserveFds,
+                Config = config, BundleDir = s.Bundle, Rootfs = s.Rootfs, PreserveFds = req.PreserveFds, ConsoleFd = consoleFd,
                 HostBounding = CapabilityMasks.HostBounding(),
             };
             var program = ExecCompiler.Compile(ctx, joins);
@@ -55,11 +63,13 @@ internal static class Executor
             string? execError = ExecOutcome(syncFd, program);
             if (execError != null) throw new RuntimeError(execError);
             if (req.Detach) return 0;
-            return Spawner.ExitCode(signals!.WaitForExit(process.Pid));
+            using var console = consoleReceiver >= 0 ? new ConsoleProxy(Runner.ReceiveMaster(consoleReceiver)) : null;
+            return Spawner.ExitCode(signals!.WaitForExit(process.Pid, console));
         }
         finally
         {
             Files.Close(syncFd);
+            Files.Close(consoleReceiver);
             foreach (var fd in fds) Files.Close(fd);
         }
     }

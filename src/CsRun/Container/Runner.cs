@@ -34,7 +34,8 @@ internal static class Runner
                 throw new RuntimeError($"csrun run failed: {execError}");
             }
             if (detach) return 0;
-            int status = signals!.WaitForExit(s.InitPid);
+            using var console = created.ConsoleReceiver >= 0 ? new ConsoleProxy(ReceiveMaster(created.ConsoleReceiver)) : null;
+            int status = signals!.WaitForExit(s.InitPid, console);
             if (!keep) Lifecycle.Delete(store, s.Id, force: true);
             return Spawner.ExitCode(status);
         }
@@ -46,7 +47,15 @@ internal static class Runner
         finally
         {
             Files.Close(created.SyncFd);
+            Files.Close(created.ConsoleReceiver);
         }
+    }
+
+    internal static int ReceiveMaster(int receiver)
+    {
+        int master = UnixSockets.ReceiveFd(receiver);
+        if (master < 0) throw new RuntimeError($"receive the terminal from the container: {Errno.Message(-master)}");
+        return master;
     }
 
     /// <summary>The sync socket closes on a successful execve; an error message means it failed.</summary>

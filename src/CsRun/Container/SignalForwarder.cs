@@ -53,12 +53,13 @@ internal sealed unsafe class SignalForwarder
         }
     }
 
-    /// <summary>Wait for the init to exit, forwarding signals meanwhile; returns its wait status.</summary>
-    public int WaitForExit(int pid)
+    /// <summary>Wait for the init to exit, forwarding signals meanwhile (and with a console,
+    /// copying between our stdio and the terminal); returns its wait status.</summary>
+    public int WaitForExit(int pid, ConsoleProxy? console = null)
     {
         long pidfd = Libc.Sys(Nr.PidfdOpen, pid, 0);
         if (pidfd < 0 || _signalFd < 0) return Spawner.Reap(pid);
-        long* fds = stackalloc long[2];
+        long* fds = stackalloc long[4];
         byte* info = stackalloc byte[128];
         try
         {
@@ -66,21 +67,31 @@ internal sealed unsafe class SignalForwarder
             {
                 fds[0] = Poll((int)pidfd);
                 fds[1] = Poll(_signalFd);
-                long n = Libc.Sys(Nr.Poll, (long)fds, 2, -1);
+                int count = 2;
+                if (console != null) count += console.FillPoll(fds + 2);
+                long n = Libc.Sys(Nr.Poll, (long)fds, count, -1);
                 if (n == -Errno.EINTR) continue;
                 if (n < 0) return Spawner.Reap(pid);
-                if ((((short*)&fds[0])[3] & 1) != 0) return Spawner.Reap(pid);
-                if ((((short*)&fds[1])[3] & 1) != 0 && Libc.Sys(Nr.Read, _signalFd, (long)info, 128) == 128)
+                if (console != null) console.Pump(fds + 2);
+                if (Revents(fds[0]))
+                {
+                    console?.Drain();
+                    return Spawner.Reap(pid);
+                }
+                if (Revents(fds[1]) && Libc.Sys(Nr.Read, _signalFd, (long)info, 128) == 128)
                 {
                     int sig = *(int*)info; // ssi_signo
-                    Libc.Sys(Nr.Kill, pid, sig);
+                    if (sig == Sig.Winch && console != null) console.Resize();
+                    else Libc.Sys(Nr.Kill, pid, sig);
                 }
             }
         }
         finally { Libc.Sys(Nr.Close, pidfd); }
     }
 
-    static long Poll(int fd)
+    static bool Revents(long pfd) => (((short*)&pfd)[3] & (1 | 8 | 16)) != 0; // POLLIN, POLLERR, POLLHUP
+
+    internal static long Poll(int fd)
     {
         long v = 0;
         *(int*)&v = fd;

@@ -14,6 +14,8 @@ internal sealed record CompileContext
     public int PreserveFds { get; init; }
     /// <summary>O_PATH fd of the exec fifo, inherited by the child; -1 for none (exec).</summary>
     public int FifoFd { get; init; } = -1;
+    /// <summary>Connected console socket for process.terminal, inherited by the child; -1 for none.</summary>
+    public int ConsoleFd { get; init; } = -1;
     /// <summary>Capabilities the host can grant (csrun's own bounding set).</summary>
     public ulong HostBounding { get; init; } = ulong.MaxValue;
     /// <summary>Compile the cgroup mount: controller → host path of the container's cgroup.</summary>

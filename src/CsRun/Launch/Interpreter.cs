@@ -83,6 +83,7 @@ internal static unsafe partial class Interpreter
             case StepKind.FindExecutable: return FindExecutable(ctx, (long*)s->A);
             case StepKind.GuardExec: return ChildExecGuard.Check(ctx->ExecPath, (ulong)s->A, (ulong)s->B);
             case StepKind.Execve: return Libc.Raw(Nr.Execve, ctx->ExecPath, s->A, s->B);
+            case StepKind.SetupConsole: return ChildConsole.Setup(ctx, (int)s->A, s->B, s->C, s->D);
             case StepKind.JoinKeyring: return JoinKeyring(s->A);
             case StepKind.Dup2: return Ok(Libc.Raw(Nr.Dup2, s->A, s->B));
             default: return -Errno.EINVAL;

@@ -78,6 +78,13 @@ internal static class ProcessCompiler
         var a = p.Arena;
         var c = ctx.Config;
         var proc = c.Process ?? throw new RuntimeError("process: must be set to create a container");
+        if (proc.Terminal)
+        {
+            if (ctx.ConsoleFd < 0) throw new RuntimeError("process.terminal: cannot allocate tty if csrun will detach without setting console socket");
+            long owner = ((long)proc.User.Uid << 32) | proc.User.Gid;
+            p.Add(StepKind.SetupConsole, "process.terminal", "open a pseudoterminal and send its master to the console socket",
+                ctx.ConsoleFd, proc.ConsoleSize?.Height ?? 0, proc.ConsoleSize?.Width ?? 0, owner);
+        }
         var rlimits = proc.Rlimits ?? new List<Rlimit>();
         for (int i = 0; i < rlimits.Count; i++)
         {

@@ -97,6 +97,8 @@ internal enum StepKind
     GuardExec,
     /// <summary>A: argv, B: envp.</summary>
     Execve,
+    /// <summary>A: console socket fd, B: rows, C: columns, D: uid&lt;&lt;32|gid. A pty for process.terminal.</summary>
+    SetupConsole,
     /// <summary>A: keyring name. A fresh session keyring; kernels without keyrings are fine.</summary>
     JoinKeyring,
     /// <summary>A: fd to dup onto B (hooks' stdin).</summary>

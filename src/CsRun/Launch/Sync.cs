@@ -46,6 +46,15 @@ internal static unsafe class SyncChannel
         return (fds[0], fds[1]);
     }
 
+    /// <summary>A stream socketpair (the console socket csrun hands itself when it proxies a terminal).</summary>
+    public static (int Ours, int Theirs) CreateStreamPair()
+    {
+        int* fds = stackalloc int[2];
+        long r = Libc.Sys(Nr.Socketpair, 1 /*AF_UNIX*/, 1 /*SOCK_STREAM*/ | O.CloExec, 0, (long)fds);
+        if (r < 0) throw new Cli.RuntimeError($"socketpair: {Errno.Message((int)-r)}");
+        return (fds[0], fds[1]);
+    }
+
     public static void Send(int fd, SyncType type, int value = 0, ReadOnlySpan<byte> payload = default)
     {
         var buf = new byte[sizeof(SyncMessage) + payload.Length];

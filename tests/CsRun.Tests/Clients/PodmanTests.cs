@@ -167,12 +167,13 @@ public sealed class PodmanTests : IDisposable
     }
 
     [PodmanFact]
-    public void Tty_is_refused_with_a_clear_message_until_terminals_exist()
+    public void Tty_gives_the_container_a_terminal_through_the_console_socket()
     {
-        // Known gap: no --console-socket yet. What podman prints, exactly:
-        var r = P.Run("run", "--rm", "-t", Image, "echo", "hi");
-        r.ExitCode.Should().Be(126, r.ToString());
-        r.Stderr.Should().Contain("--console-socket: terminals (process.terminal) are not supported yet");
+        RunRm("-t", Image, "tty").Trim().Should().Be("/dev/pts/0");
+        string name = NewName("ttyexec");
+        P.Ok("run", "-d", "--name", name, Image, "sleep", "100");
+        P.Ok("exec", "-t", name, "tty").Trim().Should().StartWith("/dev/pts/");
+        P.Ok("rm", "--force", "--time", "0", name);
         AssertNothingLeft();
     }
 

@@ -70,6 +70,36 @@ public class RunTests
         Leftovers.AssertNone(b, id);
     }
 
+    [Fact]
+    public void Run_with_a_terminal_holds_the_pty_and_copies_its_output()
+    {
+        using var b = new Bundle("sh", "-c", "tty; readlink /proc/self/fd/1");
+        b.Config.Process!.Terminal = true;
+        var id = b.NewId();
+        b.Save();
+        // script(1) gives csrun a terminal of its own, as a person's shell would.
+        var psi = new System.Diagnostics.ProcessStartInfo("script", new[] { "-qec", $"{TestHost.Csrun} --root {b.StateRoot} run -b {b.Dir} {id}", "/dev/null" })
+        { RedirectStandardOutput = true, RedirectStandardInput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit(10_000).Should().BeTrue();
+        p.ExitCode.Should().Be(0, output);
+        output.Should().Contain("/dev/pts/0").And.NotContain("not a tty");
+        Leftovers.AssertNone(b, id);
+    }
+
+    [Fact]
+    public void Create_with_a_terminal_needs_a_console_socket()
+    {
+        using var b = new Bundle("true");
+        b.Config.Process!.Terminal = true;
+        var id = b.NewId();
+        var r = b.Csrun("create", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(1);
+        r.Stderr.Should().Contain("process.terminal: cannot allocate tty if csrun will detach without setting console socket");
+        Leftovers.AssertNone(b, id);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc")]
     static extern int kill(int pid, int sig);
 }

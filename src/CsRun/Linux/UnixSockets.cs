@@ -1,0 +1,46 @@
+using System.Text;
+using CsRun.Cli;
+
+namespace CsRun.Linux;
+
+/// <summary>AF_UNIX helpers for the parent: the console socket a caller gives us, and fd passing.</summary>
+internal static unsafe class UnixSockets
+{
+    public static int Connect(string path, string what)
+    {
+        long fd = Libc.Sys(Nr.Socket, 1 /*AF_UNIX*/, 1 /*SOCK_STREAM*/ | O.CloExec, 0);
+        if (fd < 0) throw new RuntimeError($"{what}: socket: {Errno.Message((int)-fd)}");
+        // struct sockaddr_un { sa_family_t; char sun_path[108]; }
+        byte* addr = stackalloc byte[110];
+        new Span<byte>(addr, 110).Clear();
+        *(ushort*)addr = 1;
+        var bytes = Encoding.UTF8.GetBytes(path);
+        if (bytes.Length >= 108) throw new RuntimeError($"{what}: {path}: path too long for a unix socket");
+        bytes.CopyTo(new Span<byte>(addr + 2, 108));
+        long r = Libc.Sys(42 /*connect*/, fd, (long)addr, 110);
+        if (r < 0)
+        {
+            Libc.Sys(Nr.Close, fd);
+            throw new RuntimeError($"{what}: connect {path}: {Errno.Message((int)-r)}");
+        }
+        return (int)fd;
+    }
+
+    /// <summary>Receive one fd sent with SCM_RIGHTS; -errno on failure.</summary>
+    public static int ReceiveFd(int socket)
+    {
+        byte* data = stackalloc byte[256];
+        long* iov = stackalloc long[2];
+        iov[0] = (long)data;
+        iov[1] = 256;
+        byte* control = stackalloc byte[64];
+        long* msg = stackalloc long[7];
+        msg[0] = 0; msg[1] = 0; msg[2] = (long)iov; msg[3] = 1; msg[4] = (long)control; msg[5] = 64; msg[6] = 0;
+        long r;
+        do r = Libc.Sys(Nr.Recvmsg, socket, (long)msg, 0x40000000 /*MSG_CMSG_CLOEXEC*/);
+        while (r == -Errno.EINTR);
+        if (r < 0) return (int)r;
+        if (msg[5] < 20 || *(int*)(control + 8) != 1 || *(int*)(control + 12) != 1) return -Errno.EINVAL;
+        return *(int*)(control + 16);
+    }
+}
