@@ -1,24 +1,70 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using FluentAssertions;
 using Xunit;
 
 namespace CsRun.Tests.Integration;
 
 /// <summary>
-/// Terminals are not implemented: `create --console-socket` (podman run -t, ctr run -t) must fail
-/// at once with a message saying so, not succeed and leave the caller waiting for a pty.
+/// `create --console-socket` (what conmon and containerd's shim do for a tty): csrun sends the
+/// pty master over the socket with SCM_RIGHTS; the container's stdio is the slave.
 /// </summary>
 public class ConsoleSocketTests
 {
-    [Theory]
-    [InlineData("create")]
-    [InlineData("run")]
-    public void Console_socket_is_refused_with_a_clear_message(string command)
+    [Fact]
+    public unsafe void The_pty_master_arrives_on_the_console_socket_and_carries_the_output()
     {
-        using var b = new Bundle("true");
+        using var b = new Bundle("sh", "-c", "tty; echo hello-from-the-pty; sleep 1");
+        b.Config.Process!.Terminal = true;
+        b.Config.Process.ConsoleSize = new() { Height = 33, Width = 101 };
+        b.Config.Process.Args = new() { "sh", "-c", "tty; stty size; echo hello-from-the-pty; sleep 1" };
+        File.CreateSymbolicLink(Path.Combine(b.Rootfs, "bin", "stty"), "busybox");
         var id = b.NewId();
-        var r = b.Csrun(command, "--console-socket", Path.Combine(b.Dir, "console.sock"), "-b", b.Dir, id);
-        r.ExitCode.Should().Be(1, r.ToString());
-        r.Stderr.Should().Contain("--console-socket: terminals (process.terminal) are not supported yet");
-        Leftovers.AssertNone(b, id);
+        string path = Path.Combine(b.Dir, "console.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(1);
+        var accepted = listener.AcceptAsync();
+
+        var r = b.Csrun("create", "--console-socket", path, "-b", b.Dir, id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        using var conn = accepted.Result;
+        int master = ReceiveFd((int)conn.Handle);
+        master.Should().BeGreaterThan(0);
+        b.Csrun("start", id).ExitCode.Should().Be(0);
+
+        var output = new List<byte>();
+        var buf = new byte[4096];
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < until && !System.Text.Encoding.ASCII.GetString(output.ToArray()).Contains("hello-from-the-pty"))
+        {
+            fixed (byte* p = buf)
+            {
+                long n = read(master, p, buf.Length);
+                if (n <= 0) break;
+                output.AddRange(buf.Take((int)n));
+            }
+        }
+        close(master);
+        string text = System.Text.Encoding.ASCII.GetString(output.ToArray());
+        text.Should().Contain("/dev/pts/0").And.Contain("33 101").And.Contain("hello-from-the-pty");
     }
+
+    static unsafe int ReceiveFd(int socket)
+    {
+        byte* data = stackalloc byte[64];
+        long* iov = stackalloc long[2];
+        iov[0] = (long)data;
+        iov[1] = 64;
+        byte* control = stackalloc byte[64];
+        long* msg = stackalloc long[7];
+        msg[0] = 0; msg[1] = 0; msg[2] = (long)iov; msg[3] = 1; msg[4] = (long)control; msg[5] = 64; msg[6] = 0;
+        long n = recvmsg(socket, msg, 0);
+        if (n < 0 || *(int*)(control + 12) != 1 /*SCM_RIGHTS*/) return -1;
+        return *(int*)(control + 16);
+    }
+
+    [DllImport("libc")] static extern unsafe long recvmsg(int fd, long* msg, int flags);
+    [DllImport("libc")] static extern unsafe long read(int fd, byte* buf, long count);
+    [DllImport("libc")] static extern int close(int fd);
 }
