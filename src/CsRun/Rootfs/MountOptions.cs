@@ -56,6 +56,10 @@ internal sealed record MountOptions
     /// <summary>Options runc accepts but that need no mount(2) flag here.</summary>
     static readonly HashSet<string> Ignored = new() { "tmpcopyup", "idmap", "ridmap", "copy-symlink", "x-mount.mkdir" };
 
+    /// <summary>Every option name csrun understands (for `csrun features`).</summary>
+    public static IEnumerable<string> Known =>
+        FlagOptions.Keys.Concat(PropagationOptions.Keys).Concat(RecursiveOptions.Keys).Concat(Ignored).OrderBy(n => n, StringComparer.Ordinal);
+
     public static MountOptions Parse(IEnumerable<string>? options)
     {
         ulong flags = 0, propagation = 0, set = 0, clear = 0;

@@ -60,6 +60,11 @@ internal static class SeccompNames
     /// does). The spec says a runtime MUST fail on an errno for any other action; runc ignores it,
     /// crun fails, and so do we.
     /// </summary>
+    public static IEnumerable<string> ActionNames => Actions.Keys;
+    public static IEnumerable<string> OperatorNames => Operators.Keys;
+    public static IEnumerable<string> ArchitectureNames => Architectures.Keys;
+    public static IEnumerable<string> FlagNames => Flags.Keys;
+
     public static uint Action(string name, uint? errnoRet, string actionPath, string errnoPath)
     {
         if (!Actions.TryGetValue(name, out uint action))
