@@ -138,6 +138,7 @@ internal static class ProcessCompiler
             p.Add(StepKind.RunHook, $"hooks.startContainer[{i}]", $"run startContainer hook {h.Path}",
                 a.Str(h.Path), a.StrArray(h.Args is { Count: > 0 } ? h.Args : new List<string> { h.Path }), a.StrArray(h.Env ?? new List<string>()), h.Timeout ?? 0);
         }
+        LsmCompiler.Compile(p, proc);
         if (proc.NoNewPrivileges)
             p.Add(StepKind.Prctl, "process.noNewPrivileges", "set no_new_privs", Pr.SetNoNewPrivs, 1, 0, 0);
         if (seccomp != null && proc.NoNewPrivileges) p.Steps.Add(seccomp);

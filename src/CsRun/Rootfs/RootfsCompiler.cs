@@ -58,8 +58,10 @@ internal static class RootfsCompiler
             int mode = type is "proc" or "sysfs" ? ChildFs.TargetRealDirectory : ChildFs.TargetDirectory;
             p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(rel), mode);
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
-            p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{o.Data}\"",
-                a.Str(source), a.Str(type), (long)o.Flags, o.Data.Length > 0 ? a.Str(o.Data) : 0);
+            // proc, sysfs and cgroup take no context= option; filesystems like tmpfs do.
+            string data = type is "proc" or "sysfs" or "mqueue" ? o.Data : LsmCompiler.WithMountLabel(o.Data, ctx.Config.Linux?.MountLabel);
+            p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{data}\"",
+                a.Str(source), a.Str(type), (long)o.Flags, data.Length > 0 ? a.Str(data) : 0);
         }
         CompileAttributes(p, field, dest, o);
     }
