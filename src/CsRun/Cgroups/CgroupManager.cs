@@ -52,12 +52,13 @@ internal static class CgroupManager
     /// </summary>
     static ICgroupManager Systemd(string id, string? cgroupsPath)
     {
+        // sd_booted(3): systemd is PID 1 when /run/systemd/system exists.
+        if (!KernelFile.Exists("/run/systemd/system"))
+            throw new RuntimeError("systemd not running on this host, cannot use systemd cgroups manager");
         var unit = SystemdUnit.Parse(id, cgroupsPath);
         var layout = CgroupLayout.Detect();
         if (layout.Mode != CgroupMode.V2)
-            throw new RuntimeError("the systemd cgroup driver needs cgroup v2 (a unified hierarchy); this host has cgroup v1: run without --systemd-cgroup");
-        if (!KernelFile.Exists("/run/systemd/system"))
-            throw new RuntimeError("systemd cgroup flag passed, but systemd support for managing cgroups is not available");
+            throw new RuntimeError("the systemd cgroup driver of csrun needs cgroup v2 (a unified hierarchy); this host has cgroup v1: run without --systemd-cgroup");
         return new SystemdManager(unit, layout.Mounts[CgroupLayout.Unified].MountPoint);
     }
 }

@@ -32,10 +32,11 @@ internal sealed class FakeSystemdBus : IDisposable
         Socket = Path.Combine(_dir, "bus");
         _daemon = Process.Start(new ProcessStartInfo("dbus-daemon")
         {
-            ArgumentList = { "--session", "--nofork", "--nopidfile", "--address=unix:path=" + Socket },
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            ArgumentList = { "--session", "--nofork", "--nopidfile", "--print-address=1", "--address=unix:path=" + Socket },
+            UseShellExecute = false, RedirectStandardOutput = true,
         })!;
-        for (int i = 0; i < 500 && !File.Exists(Socket); i++) Thread.Sleep(10);
+        // The address is printed once the daemon listens.
+        _daemon.StandardOutput.ReadLine();
         _systemd = DBusConnection.Connect(Socket);
         _systemd.Timeout = TimeSpan.FromHours(1); // it serves until the daemon goes
         var reply = _systemd.Call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName", "su", w =>
@@ -186,8 +187,11 @@ internal sealed class FakeSystemdBus : IDisposable
         _systemd.SendMessage(DBusMessage.Encode(DBusMessageType.Error, _systemd.NextSerial(),
             new DBusHeader { ErrorName = name, ReplySerial = m.Serial, Destination = m.Sender }, "s", w => w.String(text)));
 
-    /// <summary>Runs dbus-monitor on the bus while the action runs; returns what it printed.</summary>
-    public string Monitor(Action action)
+    /// <summary>
+    /// Runs dbus-monitor on the bus while the action runs; returns what it printed once it
+    /// printed <paramref name="last"/> (or after 10 s).
+    /// </summary>
+    public string Monitor(Action action, string last)
     {
         var output = new StringBuilder();
         using var monitor = Process.Start(new ProcessStartInfo("dbus-monitor")
@@ -196,17 +200,19 @@ internal sealed class FakeSystemdBus : IDisposable
             UseShellExecute = false, RedirectStandardOutput = true,
         })!;
         var ready = new ManualResetEventSlim();
+        var done = new ManualResetEventSlim();
         monitor.OutputDataReceived += (_, e) =>
         {
             lock (output) output.AppendLine(e.Data);
-            if (e.Data?.Contains("NameLost") == true) ready.Set();
+            if (e.Data?.Contains("NameLost") == true) ready.Set(); // it is a monitor now
+            if (e.Data?.Contains(last) == true) done.Set();
         };
         monitor.BeginOutputReadLine();
-        ready.Wait(5000);
+        ready.Wait(10000);
         try
         {
             action();
-            Thread.Sleep(300);
+            done.Wait(10000);
         }
         finally
         {

@@ -33,7 +33,7 @@ public class SystemdBusTests
         props.AddRange(SystemdProperties.For(r, client.Version, out _));
         string result = "";
 
-        string seen = bus.Monitor(() => result = client.WaitForJob(client.StartTransientUnit(unit.UnitName, props)));
+        string seen = bus.Monitor(() => result = client.WaitForJob(client.StartTransientUnit(unit.UnitName, props)), "member=JobRemoved");
 
         client.Version.Should().Be(252);
         result.Should().Be("done");

@@ -139,6 +139,16 @@ public class SystemdUnitTests
         SystemdProperties.ForStart(unit, 1, r, 252).Select(p => p.Name).Should().NotContain("OOMPolicy");
     }
 
+    [Fact]
+    public void Without_systemd_the_driver_is_refused_before_anything_is_made()
+    {
+        if (Directory.Exists("/run/systemd/system")) return; // a systemd host: the VM test covers it
+
+        var act = () => CgroupManager.ForContainer("c", null, systemd: true);
+
+        act.Should().Throw<RuntimeError>().WithMessage("systemd not running on this host, cannot use systemd cgroups manager");
+    }
+
     [Theory]
     [InlineData("252.22-1~deb12u1", 252)]
     [InlineData("\"v245.4-1.fc32\"", 245)]
