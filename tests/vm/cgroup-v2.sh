@@ -67,6 +67,15 @@ driver_test() {
   else jq --arg p "$want_cg" '.linux.cgroupsPath=$p' "$W/config.json" > "$b/config.json"; fi
 
   echo "== $drv driver"
+  # A create that fails after the init joined its cgroup (unit started) leaves nothing behind.
+  if CSRUN_TEST_FAIL_AT=ready csrun "${flags[@]}" create --bundle "$b" "$id" > "$b/fail.log" 2>&1 </dev/null; then
+    fail "$drv: injected failure did not fail create"; csrun delete --force "$id"
+  else
+    grep -q "injected failure at ready" "$b/fail.log" && pass "$drv: create fails at the injected step" \
+      || fail "$drv: create failed otherwise: $(cat "$b/fail.log")"
+    [ -d "/sys/fs/cgroup$want_cg" ] && fail "$drv: failed create left $want_cg" || pass "$drv: failed create removed its cgroup"
+    [ -n "$unit" ] && check "$drv: failed create left no unit" "" "$(systemctl list-units --all --no-legend "$unit")"
+  fi
   local s; s=$(date +%s.%N)
   if ! csrun "${flags[@]}" create --bundle "$b" "$id" > "$b/out.log" 2>&1 </dev/null; then
     fail "$drv: create"; sed 's/^/   /' "$b/out.log"; return
