@@ -140,6 +140,17 @@ driver_test() {
     check "$drv: $unit unloaded" "" "$(systemctl list-units --all --no-legend "$unit")"
   fi
   csrun state "$id" >/dev/null 2>&1 && fail "$drv: state still there after delete" || pass "$drv: state removed"
+
+  # run: create, start, wait, delete in one command; its exit status is the container's.
+  local rb="$W/$drv-run" rid="$id-run"
+  mkdir -p "$rb"
+  jq '.process.args=["sh","-c","grep -q 67108864 /sys/fs/cgroup/memory.max && exit 3"]' "$b/config.json" > "$rb/config.json"
+  csrun "${flags[@]}" run --bundle "$rb" "$rid" </dev/null; local rc=$?
+  check "$drv: run exits with the container's status" 3 "$rc"
+  local run_cg=$want_cg   # cgroupfs: the same cgroupsPath, free again after the delete
+  [ "$drv" = systemd ] && run_cg="/system.slice/csrun-$rid.scope"
+  [ -d "/sys/fs/cgroup$run_cg" ] && fail "$drv: run left $run_cg" || pass "$drv: run removed its cgroup"
+  [ "$drv" = systemd ] && check "$drv: run left no unit" "" "$(systemctl list-units --all --no-legend "csrun-$rid.scope")"
 }
 
 driver_test cgroupfs
