@@ -35,16 +35,24 @@ internal sealed class FakeSystemdBus : IDisposable
             ArgumentList = { "--session", "--nofork", "--nopidfile", "--print-address=1", "--address=unix:path=" + Socket },
             UseShellExecute = false, RedirectStandardOutput = true,
         })!;
-        // The address is printed once the daemon listens.
-        _daemon.StandardOutput.ReadLine();
-        _systemd = DBusConnection.Connect(Socket);
-        _systemd.Timeout = TimeSpan.FromHours(1); // it serves until the daemon goes
-        var reply = _systemd.Call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName", "su", w =>
+        try
         {
-            w.String("org.freedesktop.systemd1");
-            w.UInt32(4); // DBUS_NAME_FLAG_DO_NOT_QUEUE
-        });
-        if (reply.Body().UInt32() != 1) throw new InvalidOperationException("fake systemd did not get its name");
+            // The address is printed once the daemon listens.
+            _daemon.StandardOutput.ReadLine();
+            _systemd = DBusConnection.Connect(Socket);
+            _systemd.Timeout = TimeSpan.FromHours(1); // it serves until the daemon goes
+            var reply = _systemd.Call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName", "su", w =>
+            {
+                w.String("org.freedesktop.systemd1");
+                w.UInt32(4); // DBUS_NAME_FLAG_DO_NOT_QUEUE
+            });
+            if (reply.Body().UInt32() != 1) throw new InvalidOperationException("fake systemd did not get its name");
+        }
+        catch
+        {
+            StopDaemon();
+            throw;
+        }
         _thread = new Thread(Serve) { IsBackground = true, Name = "fake systemd" };
         _thread.Start();
     }
@@ -224,6 +232,13 @@ internal sealed class FakeSystemdBus : IDisposable
 
     public void Dispose()
     {
+        StopDaemon();
+        _thread.Join(5000);
+        _systemd.Dispose();
+    }
+
+    void StopDaemon()
+    {
         try
         {
             if (!_daemon.HasExited) _daemon.Kill();
@@ -233,8 +248,6 @@ internal sealed class FakeSystemdBus : IDisposable
         {
             // already gone
         }
-        _thread.Join(5000);
-        _systemd.Dispose();
         _daemon.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
