@@ -1,4 +1,6 @@
+using CsRun.Cgroups.Systemd;
 using CsRun.Cli;
+using CsRun.Linux;
 
 namespace CsRun.Cgroups;
 
@@ -11,14 +13,7 @@ internal static class CgroupManager
     /// </summary>
     public static ICgroupManager ForContainer(string id, string? cgroupsPath, bool systemd)
     {
-        if (systemd)
-        {
-            // Seam for the systemd driver: validate "slice:prefix:name", start a transient
-            // scope over D-Bus (StartTransientUnit with the resources as unit properties), then
-            // delegate file writes to a V1Manager/V2Manager on the scope's directories, as
-            // runc's systemd managers wrap its fs managers.
-            throw new RuntimeError("the systemd cgroup driver is not implemented yet: run without --systemd-cgroup");
-        }
+        if (systemd) return Systemd(id, cgroupsPath);
         var layout = CgroupLayout.Detect();
         var paths = CgroupPath.Resolve(layout, id, cgroupsPath);
         return layout.Mode == CgroupMode.V2
@@ -30,7 +25,7 @@ internal static class CgroupManager
     /// The manager of an existing container, from the <see cref="ICgroupManager.Paths"/> its
     /// state file saved: a single "" entry is a v2 cgroup; anything else is v1 or hybrid.
     /// </summary>
-    public static ICgroupManager FromPaths(IReadOnlyDictionary<string, string> paths)
+    public static ICgroupManager FromPaths(IReadOnlyDictionary<string, string> paths, bool systemd = false)
     {
         if (paths.Count == 0) throw new RuntimeError("container has no cgroup paths");
         if (paths.Count > 1 || !paths.TryGetValue(CgroupLayout.Unified, out string? dir)) return new V1Manager(paths);
@@ -46,6 +41,24 @@ internal static class CgroupManager
         {
             Log.Debug(e.Message);
         }
-        return new V2Manager(dir, mount);
+        return systemd ? new SystemdManager(dir, mount) : new V2Manager(dir, mount);
+    }
+
+    /// <summary>
+    /// The systemd driver: a transient unit named by "slice:prefix:name" (see
+    /// <see cref="SystemdUnit"/>), with the v2 cgroupfs manager on its directory for the
+    /// writes, as runc's systemd managers wrap its fs managers. Only on v2: on v1 and hybrid
+    /// hosts systemd's properties and directories differ per controller.
+    /// </summary>
+    static ICgroupManager Systemd(string id, string? cgroupsPath)
+    {
+        // sd_booted(3): systemd is PID 1 when /run/systemd/system exists.
+        if (!KernelFile.Exists("/run/systemd/system"))
+            throw new RuntimeError("systemd not running on this host, cannot use systemd cgroups manager");
+        var unit = SystemdUnit.Parse(id, cgroupsPath);
+        var layout = CgroupLayout.Detect();
+        if (layout.Mode != CgroupMode.V2)
+            throw new RuntimeError("the systemd cgroup driver of csrun needs cgroup v2 (a unified hierarchy); this host has cgroup v1: run without --systemd-cgroup");
+        return new SystemdManager(unit, layout.Mounts[CgroupLayout.Unified].MountPoint);
     }
 }

@@ -32,14 +32,16 @@ internal static class DevicesWriter
 
     /// <summary>
     /// v2 has no device files: access is decided by an eBPF program (BPF_PROG_TYPE_CGROUP_DEVICE)
-    /// attached to the cgroup. TODO: compile the rules to that program and attach it (runc:
-    /// devices/devicefilter.go, ebpf_linux.go). Until then rules are refused, since a container
-    /// that silently gets every device would be worse than one that does not start.
+    /// compiled from the rules (<see cref="DeviceFilter"/>) and attached to the cgroup in place
+    /// of the program there before (<see cref="DeviceProgram"/>).
     /// </summary>
     public static void V2(string dir, List<DeviceRule>? rules)
     {
-        if (rules is { Count: > 0 })
-            throw new RuntimeError($"{Field}: device rules on cgroup v2 need an eBPF device program, which csrun does not implement yet ({dir})");
+        if (rules == null) return;
+        var emu = DeviceEmulator.From(rules);
+        ulong[] program = DeviceFilter.Compile(emu);
+        if (Log.Debugging) Log.Debug($"device program for {dir}:\n{DeviceFilter.Describe(program)}");
+        DeviceProgram.Install(dir, program, emu.AllowsAll, Field);
     }
 
     /// <summary>"TYPE MAJOR:MINOR ACCESS", "*" for an absent number, as devices.allow reads it.</summary>

@@ -29,7 +29,7 @@ internal sealed class FeaturesCommand : ICommand
             w.WriteStartObject("cgroup");
             w.WriteBoolean("v1", true);
             w.WriteBoolean("v2", true);
-            w.WriteBoolean("systemd", false);
+            w.WriteBoolean("systemd", true);
             w.WriteBoolean("systemdUser", false);
             w.WriteBoolean("rdma", true);
             w.WriteEndObject();

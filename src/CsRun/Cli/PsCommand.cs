@@ -20,7 +20,7 @@ internal sealed class PsCommand : ICommand
     {
         if (args.Positional.Count < 1) throw new RuntimeError("\"ps\" requires a minimum of 1 argument(s)");
         var s = new StateStore(global.Root).Load(args.Positional[0]);
-        var pids = s.CgroupPaths.Count > 0 ? CgroupManager.FromPaths(s.CgroupPaths).Pids() : Array.Empty<int>();
+        var pids = s.CgroupPaths.Count > 0 ? CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).Pids() : Array.Empty<int>();
         string format = args.Get("format") ?? "table";
         if (format == "json")
         {

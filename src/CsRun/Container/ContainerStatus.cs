@@ -12,7 +12,7 @@ internal static class ContainerStatus
         // A dead init, a zombie one (its parent has not reaped it), or a recycled pid: stopped.
         if (!ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) return Stopped;
         if (File.Exists(store.FifoPath(s.Id))) return Created;
-        if (s.CgroupPaths.Count > 0 && CgroupManager.FromPaths(s.CgroupPaths).IsFrozen()) return Paused;
+        if (s.CgroupPaths.Count > 0 && CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).IsFrozen()) return Paused;
         return Running;
     }
 

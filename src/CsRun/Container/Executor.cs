@@ -50,7 +50,7 @@ internal static class Executor
             fds.Remove(childEnd);
             try
             {
-                CgroupManager.FromPaths(s.CgroupPaths).AddProcess(child);
+                CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).AddProcess(child);
                 SyncChannel.Send(syncFd, SyncType.Go);
                 WaitUntilReady(syncFd, program, process);
             }

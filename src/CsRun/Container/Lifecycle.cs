@@ -50,7 +50,7 @@ internal static class Lifecycle
         string status = ContainerStatus.Of(store, s);
         if (all)
         {
-            var cgroup = CgroupManager.FromPaths(s.CgroupPaths);
+            var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
             var pids = cgroup.Pids();
             if (pids.Count == 0 && status == ContainerStatus.Stopped) throw new RuntimeError("container not running");
             foreach (var pid in pids) Libc.Sys(Nr.Kill, pid, signal);
@@ -89,7 +89,7 @@ internal static class Lifecycle
         {
             var s = store.Load(id);
             string status = ContainerStatus.Of(store, s);
-            var cgroup = CgroupManager.FromPaths(s.CgroupPaths);
+            var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
             if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
                 throw new RuntimeError($"cannot delete container {id} that is not stopped: {status}");
             if (status != ContainerStatus.Stopped)

@@ -26,5 +26,5 @@ internal static class Pausing
     }
 
     static ICgroupManager Cgroup(ContainerState s) =>
-        s.CgroupPaths.Count > 0 ? CgroupManager.FromPaths(s.CgroupPaths) : throw new RuntimeError("the container has no cgroup to freeze");
+        s.CgroupPaths.Count > 0 ? CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup) : throw new RuntimeError("the container has no cgroup to freeze");
 }

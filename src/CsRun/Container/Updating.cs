@@ -19,7 +19,7 @@ internal static class Updating
         if (s.CgroupPaths.Count == 0) throw new RuntimeError("the container has no cgroup to update");
         var current = s.Config.Linux?.Resources ?? new Resources();
         var merged = Merge(current, change);
-        CgroupManager.FromPaths(s.CgroupPaths).Apply(new Resources
+        CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).Apply(new Resources
         {
             Memory = merged.Memory, Cpu = merged.Cpu, BlockIo = merged.BlockIo?.Weight is { } w ? new BlockIo { Weight = w } : null,
             Pids = merged.Pids, Unified = merged.Unified,

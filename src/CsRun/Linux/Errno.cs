@@ -7,7 +7,7 @@ internal static class Errno
     public const int EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16;
     public const int EEXIST = 17, EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22;
     public const int EMFILE = 24, ENOTTY = 25, ETXTBSY = 26, ENOSPC = 28, EROFS = 30, EPIPE = 32, ERANGE = 34;
-    public const int ECONNRESET = 104, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EOPNOTSUPP = 95, ETIMEDOUT = 110;
+    public const int ECONNREFUSED = 111, ECONNRESET = 104, ENAMETOOLONG = 36, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EOPNOTSUPP = 95, ETIMEDOUT = 110;
 
     static readonly string[] Names =
     {
@@ -35,6 +35,7 @@ internal static class Errno
     {
         EOPNOTSUPP => "EOPNOTSUPP",
         ETIMEDOUT => "ETIMEDOUT",
+        ECONNREFUSED => "ECONNREFUSED",
         _ => "errno " + errno,
     };
 
@@ -43,6 +44,7 @@ internal static class Errno
     {
         EOPNOTSUPP => "operation not supported",
         ETIMEDOUT => "connection timed out",
+        ECONNREFUSED => "connection refused",
         _ => "errno " + errno,
     };
 }

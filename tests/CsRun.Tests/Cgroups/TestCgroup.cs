@@ -37,7 +37,7 @@ internal sealed class TestCgroup : IDisposable
     public Process Shell(string script) =>
         Spawn(new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", script }, RedirectStandardInput = true });
 
-    Process Spawn(ProcessStartInfo info)
+    public Process Spawn(ProcessStartInfo info)
     {
         info.UseShellExecute = false;
         var p = Process.Start(info)!;

@@ -14,10 +14,10 @@ namespace CsRun.Tests.Cgroups;
 /// </summary>
 public class V2OnHybridTests
 {
-    static readonly string? UnifiedMount =
+    internal static readonly string? UnifiedMount =
         CgroupLayout.Detect().Mounts.TryGetValue(CgroupLayout.Unified, out var m) ? m.MountPoint : null;
 
-    static void InV2Cgroup(Action<TestCgroup> test)
+    internal static void InV2Cgroup(Action<TestCgroup> test)
     {
         if (UnifiedMount == null) return;
         string parent = $"{UnifiedMount}/csrun-test-{Guid.NewGuid():N}";
@@ -76,16 +76,6 @@ public class V2OnHybridTests
         var act = () => cg.Manager.Apply(new Resources { Unified = new() { ["memory.high"] = "1G" } });
         act.Should().Throw<RuntimeError>()
             .WithMessage("linux.resources.unified.memory.high: unified resource \"memory.high\" can't be set: controller \"memory\" not available");
-    });
-
-    [Fact]
-    public void Device_rules_are_refused_until_the_ebpf_program_exists() => InV2Cgroup(cg =>
-    {
-        cg.Started();
-
-        var act = () => cg.Manager.Apply(new Resources { Devices = new() { new() { Allow = false, Access = "rwm" } } });
-
-        act.Should().Throw<RuntimeError>().WithMessage("linux.resources.devices: device rules on cgroup v2 need an eBPF device program*");
     });
 
     [Fact]

@@ -1,0 +1,163 @@
+#!/bin/bash
+# cgroup-v2.sh - runs INSIDE the test VM (tests/vm/run.sh boots it; the repo is at /host).
+# csrun on a cgroup v2 host with systemd as PID 1, with the cgroupfs driver and with
+# --systemd-cgroup: the container starts; its limits read back from its cgroup files (and the
+# scope's unit properties); the eBPF device program lets /dev/null through and refuses
+# /dev/kmsg; freezing shows as "paused"; update and pause/resume when csrun has them; delete
+# removes the cgroup (and the scope). Prints PASS/FAIL/SKIP lines and a summary line; exits 1
+# if anything failed.
+set -u
+CSRUN=${CSRUN:-/host/out/csrun}
+ROOT=/run/csrun-vm
+W=/tmp/csrun-vm
+passes=0 fails=0 skips=0
+t0=$(date +%s)
+pass() { echo "PASS: $*"; passes=$((passes + 1)); }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+skip() { echo "SKIP: $*"; skips=$((skips + 1)); }
+check() { # check DESC EXPECTED ACTUAL
+  if [ "$2" = "$3" ]; then pass "$1 ($3)"; else fail "$1: expected '$2', got '$3'"; fi
+}
+csrun() { "$CSRUN" --root "$ROOT" "$@"; }
+has_command() { csrun "$1" --help >/dev/null 2>&1; }
+# wait_for SECONDS CMD...: until CMD succeeds (polling every 0.2 s)
+wait_for() {
+  local n=$(($1 * 5)); shift
+  while [ $n -gt 0 ]; do "$@" && return 0; sleep 0.2; n=$((n - 1)); done
+  return 1
+}
+
+echo "== host"
+check "cgroup2 at /sys/fs/cgroup" cgroup2fs "$(stat -fc %T /sys/fs/cgroup)"
+check "systemd is PID 1" systemd "$(cat /proc/1/comm)"
+[ -x "$CSRUN" ] || { fail "$CSRUN missing (build it on the host: ./build.sh)"; echo "cgroup-v2: $passes passed, $fails failed"; exit 1; }
+echo "csrun: $("$CSRUN" --version | head -1); kernel $(uname -r); $(systemctl --version | head -1)"
+# A root shell outside any container may write /dev/kmsg: the refusal inside is the cgroup's doing.
+( echo "csrun-vm: kmsg control write" > /dev/kmsg ) 2>/dev/null && pass "control: /dev/kmsg writable outside containers" \
+  || fail "control: /dev/kmsg not writable outside containers"
+
+echo "== bundle"
+rm -rf "$W"; mkdir -p "$W/rootfs/bin" "$W/rootfs/proc" "$W/rootfs/sys" "$W/rootfs/dev" "$W/rootfs/tmp"
+cp /bin/busybox "$W/rootfs/bin/busybox"
+for a in sh echo cat sleep; do ln -s busybox "$W/rootfs/bin/$a"; done
+(cd "$W" && "$CSRUN" spec) || fail "csrun spec"
+# The init reports what it can open, then sleeps; its output goes to the create's stdout.
+# With a cgroup namespace the container sees its own cgroup as the root, limits included.
+probe='echo null:$( (echo x >/dev/null) 2>&1 && echo ok); echo kmsg:$( (echo csrun-vm >/dev/kmsg) 2>&1 && echo ok)
+echo self:$(cat /proc/self/cgroup); echo inside-memory.max:$(cat /sys/fs/cgroup/memory.max); echo ready; exec sleep 600'
+jq --arg probe "$probe" --arg rootfs "$W/rootfs" '.process.terminal=false | .process.args=["sh","-c",$probe]
+  | .root.path=$rootfs
+  | .linux.resources.memory.limit=67108864
+  | .linux.resources.cpu={"shares":512,"quota":50000,"period":100000}
+  | .linux.resources.pids.limit=64
+  | .linux.namespaces+=[{"type":"cgroup"}]
+  | .linux.devices=[{"path":"/dev/kmsg","type":"c","major":1,"minor":11,"fileMode":438,"uid":0,"gid":0}]' \
+  "$W/config.json" > "$W/c.json" && mv "$W/c.json" "$W/config.json"
+
+# driver_test DRIVER: one container's life with that cgroup driver.
+driver_test() {
+  local drv=$1 id="vm-$1" b="$W/$1" flags=() want_cg unit=""
+  if [ "$drv" = systemd ]; then
+    flags=(--systemd-cgroup); unit="csrun-$id.scope"; want_cg="/system.slice/$unit"   # no cgroupsPath: system.slice:csrun:ID
+  else
+    want_cg="/csrun-vm/$id"
+  fi
+  mkdir -p "$b"
+  if [ "$drv" = systemd ]; then cp "$W/config.json" "$b/config.json"
+  else jq --arg p "$want_cg" '.linux.cgroupsPath=$p' "$W/config.json" > "$b/config.json"; fi
+
+  echo "== $drv driver"
+  # A create that fails after the init joined its cgroup (unit started) leaves nothing behind.
+  if CSRUN_TEST_FAIL_AT=ready csrun "${flags[@]}" create --bundle "$b" "$id" > "$b/fail.log" 2>&1 </dev/null; then
+    fail "$drv: injected failure did not fail create"; csrun delete --force "$id"
+  else
+    grep -q "injected failure at ready" "$b/fail.log" && pass "$drv: create fails at the injected step" \
+      || fail "$drv: create failed otherwise: $(cat "$b/fail.log")"
+    [ -d "/sys/fs/cgroup$want_cg" ] && fail "$drv: failed create left $want_cg" || pass "$drv: failed create removed its cgroup"
+    [ -n "$unit" ] && check "$drv: failed create left no unit" "" "$(systemctl list-units --all --no-legend "$unit")"
+  fi
+  local s; s=$(date +%s.%N)
+  if ! csrun "${flags[@]}" create --bundle "$b" "$id" > "$b/out.log" 2>&1 </dev/null; then
+    fail "$drv: create"; sed 's/^/   /' "$b/out.log"; return
+  fi
+  csrun start "$id" || { fail "$drv: start"; csrun delete --force "$id"; return; }
+  echo "   create+start took $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $s}")s"
+  check "$drv: status" running "$(csrun state "$id" | jq -r .status)"
+  local pid; pid=$(csrun state "$id" | jq -r .pid)
+  wait_for 20 grep -q ready "$b/out.log" || fail "$drv: the init did not report"
+  sed 's/^/   init: /' "$b/out.log"
+
+  local cg; cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+  check "$drv: init's cgroup" "$want_cg" "$cg"
+  local d="/sys/fs/cgroup$cg"
+  check "$drv: memory.max" 67108864 "$(cat "$d/memory.max")"
+  check "$drv: cpu.max" "50000 100000" "$(cat "$d/cpu.max")"
+  check "$drv: cpu.weight (shares 512)" 59 "$(cat "$d/cpu.weight")"
+  check "$drv: pids.max" 64 "$(cat "$d/pids.max")"
+  check "$drv: cgroup namespace rooted at the container's cgroup" "self:0::/" "$(grep '^self:' "$b/out.log")"
+  check "$drv: memory.max seen inside" "inside-memory.max:67108864" "$(grep '^inside-memory.max:' "$b/out.log")"
+  check "$drv: device program lets /dev/null through" "null:ok" "$(grep '^null:' "$b/out.log")"
+  grep -q '^kmsg:.*Operation not permitted' "$b/out.log" && pass "$drv: device program refuses /dev/kmsg (EPERM)" \
+    || fail "$drv: /dev/kmsg not refused: $(grep '^kmsg:' "$b/out.log")"
+
+  if [ -n "$unit" ]; then
+    check "$drv: $unit active" active "$(systemctl is-active "$unit")"
+    check "$drv: unit properties" "Slice=system.slice Delegate=yes MemoryMax=67108864 TasksMax=64 CPUWeight=59 CPUQuotaPerSecUSec=500ms DevicePolicy=strict" \
+      "$(for p in Slice Delegate MemoryMax TasksMax CPUWeight CPUQuotaPerSecUSec DevicePolicy; do printf '%s=%s ' $p "$(systemctl show -P $p "$unit")"; done | sed 's/ $//')"
+  fi
+
+  if has_command update; then
+    csrun update --memory 33554432 --pids-limit 32 "$id" || fail "$drv: update"
+    check "$drv: memory.max after update" 33554432 "$(cat "$d/memory.max")"
+    check "$drv: pids.max after update" 32 "$(cat "$d/pids.max")"
+    [ -n "$unit" ] && check "$drv: MemoryMax after update" 33554432 "$(systemctl show -P MemoryMax "$unit")"
+  else
+    skip "$drv: csrun has no update command"
+  fi
+
+  if has_command pause; then
+    csrun pause "$id" || fail "$drv: pause"
+    check "$drv: status after pause" paused "$(csrun state "$id" | jq -r .status)"
+    check "$drv: cgroup.events after pause" "frozen 1" "$(grep frozen "$d/cgroup.events")"
+    csrun resume "$id" || fail "$drv: resume"
+  else
+    # No pause command yet: freeze through the cgroup file, as the manager does, and see state follow.
+    echo 1 > "$d/cgroup.freeze"
+    wait_for 10 grep -q 'frozen 1' "$d/cgroup.events" && pass "$drv: cgroup.freeze froze the container" || fail "$drv: not frozen"
+    check "$drv: status while frozen" paused "$(csrun state "$id" | jq -r .status)"
+    echo 0 > "$d/cgroup.freeze"
+  fi
+  check "$drv: status after thaw" running "$(csrun state "$id" | jq -r .status)"
+
+  s=$(date +%s.%N)
+  csrun kill "$id" KILL || fail "$drv: kill"
+  wait_for 10 sh -c "[ \"\$($CSRUN --root $ROOT state $id | jq -r .status)\" = stopped ]" || fail "$drv: not stopped after SIGKILL"
+  csrun delete "$id" || fail "$drv: delete"
+  echo "   kill+delete took $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $s}")s"
+  [ -d "$d" ] && fail "$drv: cgroup $cg left behind" || pass "$drv: cgroup removed"
+  if [ -n "$unit" ]; then
+    check "$drv: $unit after delete" inactive "$(systemctl is-active "$unit")"
+    check "$drv: $unit unloaded" "" "$(systemctl list-units --all --no-legend "$unit")"
+  fi
+  csrun state "$id" >/dev/null 2>&1 && fail "$drv: state still there after delete" || pass "$drv: state removed"
+
+  # run: create, start, wait, delete in one command; its exit status is the container's.
+  local rb="$W/$drv-run" rid="$id-run"
+  mkdir -p "$rb"
+  jq '.process.args=["sh","-c","grep -q 67108864 /sys/fs/cgroup/memory.max && exit 3"]' "$b/config.json" > "$rb/config.json"
+  csrun "${flags[@]}" run --bundle "$rb" "$rid" </dev/null; local rc=$?
+  check "$drv: run exits with the container's status" 3 "$rc"
+  local run_cg=$want_cg   # cgroupfs: the same cgroupsPath, free again after the delete
+  [ "$drv" = systemd ] && run_cg="/system.slice/csrun-$rid.scope"
+  [ -d "/sys/fs/cgroup$run_cg" ] && fail "$drv: run left $run_cg" || pass "$drv: run removed its cgroup"
+  [ "$drv" = systemd ] && check "$drv: run left no unit" "" "$(systemctl list-units --all --no-legend "csrun-$rid.scope")"
+}
+
+driver_test cgroupfs
+driver_test systemd
+
+rmdir /sys/fs/cgroup/csrun-vm 2>/dev/null
+left=$(ls "$ROOT" 2>/dev/null)
+check "no containers left in $ROOT" "" "$left"
+echo "cgroup-v2: $passes passed, $fails failed, $skips skipped in $(( $(date +%s) - t0 ))s"
+[ $fails = 0 ]
