@@ -63,6 +63,9 @@ public static class MountOptions
         foreach (var (name, flags) in SpecNames.Propagations) Table[name] = new(MountOptionKind.Propagation, flags);
     }
 
+    /// <summary>Every option name in the table, sorted.</summary>
+    public static IEnumerable<string> Names => Table.Keys.OrderBy(n => n, StringComparer.Ordinal);
+
     /// <summary>False for filesystem data ("mode=755", "size=64k"), passed on to mount(2) as is.</summary>
     public static bool TryGet(string option, out MountOption meaning) => Table.TryGetValue(option, out meaning);
 
