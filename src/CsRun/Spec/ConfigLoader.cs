@@ -28,6 +28,8 @@ public static class ConfigLoader
         {
             throw new RuntimeError(JsonErrorText.Describe(json, e, SpecJson.Default.Config), e);
         }
-        return config ?? throw new RuntimeError("config cannot be null");
+        if (config == null) throw new RuntimeError("config cannot be null");
+        if (NullElements.FirstPath(json) is string at) throw new RuntimeError($"{at}: must not be null");
+        return config;
     }
 }
