@@ -22,12 +22,15 @@ def tsv(path):
 
 
 def load(data):
-    timed = {}  # bench -> rt -> [seconds]
+    """Wall times and CPU times (user+sys), seconds, per bench and runtime. Each JSON file is one
+    round of one run per command, so its mean user and system times are that run's."""
+    timed, cpu = {}, {}  # bench -> rt -> [seconds]
     for path in glob.glob(os.path.join(data, "*.json")):
         bench = os.path.basename(path).rsplit(".", 2)[0]
         for res in json.load(open(path))["results"]:
             timed.setdefault(bench, {}).setdefault(res["command"], []).extend(res["times"])
-    return timed
+            cpu.setdefault(bench, {}).setdefault(res["command"], []).append(res["user"] + res["system"])
+    return timed, cpu
 
 
 def bench_order(name):
@@ -58,7 +61,7 @@ def main(argv):
     data = argv[1]
     out = argv[argv.index("--out") + 1] if "--out" in argv else None
     machine = {r[0]: r[1] for r in csv.reader(open(os.path.join(data, "machine.tsv")), delimiter="\t")}
-    timed = load(data)
+    timed, cpu = load(data)
     rss = tsv(os.path.join(data, "rss.tsv"))
     execs = tsv(os.path.join(data, "exec.tsv"))
     bins = {r["rt"]: r for r in tsv(os.path.join(data, "bin.tsv"))}
@@ -113,6 +116,14 @@ def main(argv):
                      + f" | {rfmt(ratio(vals.get('csrun'), vals.get('runc')))} | {n_of(vals)} |")
     lines.append(f"| shared libraries (NEEDED) | " + " | ".join(
         bins[rt]["needed"] if rt in bins else "-" for rt in RTS) + " | | | |")
+    lines += ["", "CPU time (user+sys that wait4 reports for the command: the runtime and the helpers it "
+              "waited for; a container init that outlives `create` is not in it), ms, median (min–max):", "",
+              "| command | csrun | runc | crun | csrun/crun | csrun/runc | n |", "|---|---|---|---|---|---|---|"]
+    for bench in sorted(cpu, key=bench_order):
+        vals = {rt: [t * 1000 for t in cpu[bench].get(rt, [])] for rt in RTS}
+        lines.append(f"| {bench} | " + " | ".join(cell(vals[rt], ms) for rt in RTS)
+                     + f" | {rfmt(ratio(vals['csrun'], vals['crun']))} | {rfmt(ratio(vals['csrun'], vals['runc']))}"
+                     + f" | {n_of(vals)} |")
     if base:
         lines += ["", f"Host baseline, no runtime (bash → execve of static busybox adjtimex, included in "
                       f"the two exec rows): {cell(base, ms)} ms, n={len(base)}."]

@@ -62,14 +62,15 @@ tmp=$1 mode=$2 csrun=$3 busybox=$4 out=$5 keep=$6
 RTS=(csrun runc crun)
 declare -A BIN=([csrun]=$csrun [runc]=$(command -v runc) [crun]=$(command -v crun))
 prefix="csrb$$"   # every container id, hence every cgroup directory, starts with this
+state="$tmp/state" # the runtimes' --root dirs, on a tmpfs as /run is on most hosts
 log() { printf '%s\n' "$*" >&2; }
 
 cleanup() {
   local rc=$? rt id left=0
   set +e
   for rt in "${RTS[@]}"; do
-    for id in $("${BIN[$rt]}" --root "$tmp/root-$rt" list -q 2>/dev/null); do
-      "${BIN[$rt]}" --root "$tmp/root-$rt" delete -f "$id" >/dev/null 2>&1 \
+    for id in $("${BIN[$rt]}" --root "$state/$rt" list -q 2>/dev/null); do
+      "${BIN[$rt]}" --root "$state/$rt" delete -f "$id" >/dev/null 2>&1 \
         || log "cleanup: $rt delete -f $id failed"
     done
   done
@@ -80,8 +81,9 @@ cleanup() {
     esac
   done
   for rt in "${RTS[@]}"; do
-    if [ -n "$(ls -A "$tmp/root-$rt" 2>/dev/null)" ]; then log "cleanup: $rt left state in its --root"; left=1; fi
+    if [ -n "$(ls -A "$state/$rt" 2>/dev/null)" ]; then log "cleanup: $rt left state in its --root"; left=1; fi
   done
+  mountpoint -q "$state" && umount "$state"
   if grep -q " $tmp" /proc/self/mountinfo; then log "cleanup: mounts left under $tmp"; left=1; fi
   [ $rc = 0 ] && [ $left = 1 ] && rc=1
   exit $rc
@@ -128,12 +130,16 @@ for b, args in (("true", ["/bin/true"]), ("stamp", ["/bin/adjtimex"])):
     c["root"]["path"] = f"{tmp}/rootfs"  # both bundles share one rootfs (runc refuses a symlink)
     json.dump(c, open(p, "w"), indent=2)
 EOF
-for rt in "${RTS[@]}"; do mkdir -p "$tmp/root-$rt"; done
+# The state dirs on a tmpfs, as /run is on most hosts (here /run is on the root ext4 file
+# system, whose inode allocation after many deletions costs every runtime a few ms per create).
+mkdir -p "$state"
+mount -t tmpfs -o size=64m,mode=0700 csrun-bench-state "$state"
+for rt in "${RTS[@]}"; do mkdir -p "$state/$rt"; done
 
 # Helper scripts, one per runtime and action, so hyperfine runs them without a shell (-N).
 for b in c s; do printf '#!/bin/bash\n' > "$tmp/bin/clean-$b"; done
 for rt in "${RTS[@]}"; do
-  rc_="${BIN[$rt]} --root $tmp/root-$rt"
+  rc_="${BIN[$rt]} --root $state/$rt"
   id="$prefix-$rt"
   cat > "$tmp/bin/prep-create-$rt" <<EOF
 #!/bin/bash
@@ -181,7 +187,7 @@ chmod +x "$tmp/bin/"*
 # ---------------------------------------------------------------- smoke test, warm caches
 log "== smoke test: run, create, start, delete with each runtime"
 for rt in "${RTS[@]}"; do
-  r="${BIN[$rt]} --root $tmp/root-$rt"
+  r="${BIN[$rt]} --root $state/$rt"
   $r run --bundle "$tmp/true" "$prefix-$rt-w" || { log "$rt run failed"; exit 1; }
   "$tmp/bin/prep-delete-$rt" || { log "$rt create/start/state failed"; exit 1; }
   $r delete "$prefix-$rt-d" || { log "$rt delete failed"; exit 1; }
@@ -199,7 +205,7 @@ hf() {
     args=()
     if [ -n "$clean" ]; then args+=(--cleanup "$clean"); fi
     for rt in $(order "$r"); do
-      local R="${BIN[$rt]} --root $tmp/root-$rt"
+      local R="${BIN[$rt]} --root $state/$rt"
       local c=${cmd//@RT@/$rt}; c=${c//@R@/$R}
       if [ -n "$prep" ]; then local p=${prep//@RT@/$rt}; args+=(--prepare "${p//@R@/$R}"); fi
       args+=(-n "$rt" "$c")
@@ -225,7 +231,7 @@ log "== memory: $N_RSS creates per runtime, interleaved"
 printf 'rt\tcreate_maxrss_kb\tinit_vmrss_kb\tinit_vmhwm_kb\tinit_pss_kb\n' > "$tmp/data/rss.tsv"
 for ((r = 0; r < N_RSS; r++)); do
   for rt in $(order "$r"); do
-    R="${BIN[$rt]} --root $tmp/root-$rt"; id="$prefix-$rt-m"
+    R="${BIN[$rt]} --root $state/$rt"; id="$prefix-$rt-m"
     /usr/bin/time -f %M -o "$tmp/run/maxrss" $R create --bundle "$tmp/true" --pid-file "$tmp/run/pid" "$id"
     pid=$(cat "$tmp/run/pid")
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
@@ -252,7 +258,7 @@ for ((r = 0; r < N_EXEC; r++)); do
   ( t0=$EPOCHREALTIME; echo "t0 $t0"; exec "$tmp/rootfs/bin/adjtimex" ) > "$tmp/run/o" 2>/dev/null || true
   printf 'host\tbaseline\t%s\n' "$(stamp "$tmp/run/o")" >> "$tmp/data/exec.tsv"
   for rt in $(order "$r"); do
-    R="${BIN[$rt]} --root $tmp/root-$rt"
+    R="${BIN[$rt]} --root $state/$rt"
     "$tmp/bin/stamp-run-$rt" > "$tmp/run/o" || { log "$rt: stamp run failed"; exit 1; }
     printf '%s\trun\t%s\n' "$rt" "$(stamp "$tmp/run/o")" >> "$tmp/data/exec.tsv"
     # start: the container's stdout is the file create's stdout was (O_APPEND, as is t0's line).
