@@ -33,6 +33,7 @@ internal static class Compiler
             p.Add(StepKind.Chroot, "root.path", $"chroot {ctx.Rootfs} (no mount namespace)", a.Str(ctx.Rootfs));
         if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
         ProcessCompiler.CompileLate(p, ctx);
+        CgroupWait.Place(p);
         return p;
     }
 
