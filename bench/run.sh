@@ -75,9 +75,11 @@ cleanup() {
     done
   done
   # Cgroups are not namespaced by the mount namespace: remove any the runtimes left behind.
-  for d in $(find /sys/fs/cgroup/ -mindepth 2 -maxdepth 3 -type d -name "$prefix-*" 2>/dev/null | sort -r); do
+  for d in $(find /sys/fs/cgroup/ -mindepth 2 -maxdepth 6 -type d -name "$prefix-*" 2>/dev/null | sort -r); do
     case "$(stat -f -c %T "$d")" in
-      cgroupfs|cgroup2fs) rmdir "$d" 2>/dev/null || { log "cleanup: cannot remove cgroup $d"; left=1; } ;;
+      cgroupfs|cgroup2fs)
+        if rmdir "$d" 2>/dev/null; then log "cleanup: removed a cgroup a runtime left behind: $d"
+        else log "cleanup: cannot remove cgroup $d"; left=1; fi ;;
     esac
   done
   for rt in "${RTS[@]}"; do
