@@ -21,14 +21,14 @@ internal static class ContainerStatus
         string status = Of(store, s);
         return new PublicState
         {
-            OciVersion = s.Config.OciVersion,
+            OciVersion = s.Summary.OciVersion,
             Id = s.Id,
             Pid = status == Stopped ? 0 : s.InitPid,
             Status = status,
             Bundle = s.Bundle,
             Rootfs = s.Rootfs,
             Created = s.Created,
-            Annotations = s.Config.Annotations,
+            Annotations = s.Summary.Annotations,
             Owner = s.Owner,
         };
     }

@@ -16,7 +16,7 @@ internal static class Lifecycle
         if (status == ContainerStatus.Stopped) throw new RuntimeError("cannot start a container that has stopped");
         if (status != ContainerStatus.Created) throw new RuntimeError("cannot start an already running container");
         ReleaseInit(store, s);
-        HookRunner.RunWarnOnly(s.Config.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running));
+        HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running));
     }
 
     /// <summary>Open the exec fifo for reading: the init, blocked opening it for writing, goes on to execve.</summary>
@@ -99,7 +99,7 @@ internal static class Lifecycle
                 WaitForExit(s);
             }
             cgroup.Destroy();
-            HookRunner.RunWarnOnly(s.Config.Hooks?.Poststop, "poststop", Hooks.State(s, ContainerStatus.Stopped));
+            HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststop, "poststop", Hooks.State(s, ContainerStatus.Stopped));
             store.Remove(id);
         }
     }

@@ -37,10 +37,9 @@ internal sealed class StateStore
         }
         try
         {
-            return JsonSerializer.Deserialize(bytes, StateJson.Default.ContainerState)
-                ?? throw new RuntimeError($"{file}: empty state");
+            return StateCodec.Read(bytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new RuntimeError($"{file}: corrupt state: {e.Message}");
         }
@@ -51,7 +50,7 @@ internal sealed class StateStore
     {
         string dir = Dir(state.Id);
         string tmp = Path.Combine(dir, "." + StateFile + ".tmp");
-        File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(state, StateJson.Default.ContainerState));
+        File.WriteAllBytes(tmp, StateCodec.Write(state));
         File.Move(tmp, Path.Combine(dir, StateFile), overwrite: true);
     }
 

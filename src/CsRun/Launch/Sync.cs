@@ -70,13 +70,24 @@ internal static unsafe class SyncChannel
         }
     }
 
+    /// <summary>A message already waiting (such as an error the child sent before it exited), or null.</summary>
+    public static SyncMessage? Pending(int fd) => Spawner.Poll(fd, 0) ? Receive(fd) : null;
+
     /// <summary>The next message, or null at EOF (the child exited or exec'd).</summary>
     public static SyncMessage? Receive(int fd)
     {
         SyncMessage msg;
         long r;
-        do r = Libc.Sys(Nr.Read, fd, (long)&msg, sizeof(SyncMessage));
-        while (r == -Errno.EINTR);
+        bool reset = false;
+        while (true)
+        {
+            r = Libc.Sys(Nr.Read, fd, (long)&msg, sizeof(SyncMessage));
+            if (r == -Errno.EINTR) continue;
+            // A child that exits with a message of ours unread resets the socket, and the reset is
+            // reported before what it sent last (its error, say), which the next read returns.
+            if (r == -Errno.ECONNRESET && !reset) { reset = true; continue; }
+            break;
+        }
         if (r == 0 || r == -Errno.ECONNRESET) return null;
         if (r < 0) throw new Cli.RuntimeError($"sync with container init: read: {Errno.Message((int)-r)}");
         return msg;

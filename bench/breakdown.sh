@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# bench/breakdown.sh [--csrun PATH] [--keep FILE]: strace -f -tt -T of one `csrun run` of /bin/true,
+# cut into phases by bench/breakdown.py. Same set-up as run.sh: a private mount namespace with the
+# hybrid cgroup2 mount hidden, the state dir on a tmpfs, a subreaper, a busybox bundle.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+csrun="$(dirname "$here")/out/csrun" keep=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --csrun) csrun=$2; shift ;;
+    --keep) keep=$2; shift ;;
+    *) echo "usage: $0 [--csrun PATH] [--keep FILE]" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ "$(id -u)" = 0 ] || { echo "breakdown.sh: must run as root" >&2; exit 1; }
+command -v strace >/dev/null || { echo "breakdown.sh: needs strace" >&2; exit 1; }
+csrun=$(readlink -f "$csrun")
+tmp=$(mktemp -d /tmp/csrun-breakdown.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/b/rootfs/bin" "$tmp/b/rootfs/proc" "$tmp/b/rootfs/sys" "$tmp/b/rootfs/dev" "$tmp/state"
+cp "$(command -v busybox)" "$tmp/b/rootfs/bin/busybox"
+ln -s busybox "$tmp/b/rootfs/bin/true"
+(cd "$tmp/b" && "$csrun" spec)
+sed -i -e 's/"terminal": true/"terminal": false/' -e 's|"sh"$|"/bin/true"|' "$tmp/b/config.json"
+cat > "$tmp/inner.sh" <<INNER
+set -e
+if mountpoint -q /sys/fs/cgroup/unified && [ "\$(stat -f -c %T /sys/fs/cgroup/unified)" = cgroup2fs ]; then
+  umount /sys/fs/cgroup/unified; mount -t tmpfs -o size=1m csrun-bench /sys/fs/cgroup/unified
+fi
+mount -t tmpfs csrun-bench-state "$tmp/state"
+id=csrb\$\$-breakdown
+"$csrun" --root "$tmp/state" run --bundle "$tmp/b" \$id-warm
+strace -f -tt -T -o "$tmp/strace.txt" "$csrun" --root "$tmp/state" run --bundle "$tmp/b" \$id
+umount "$tmp/state"
+INNER
+unshare -m --propagation private /usr/bin/python3 "$here/subreaper.py" bash "$tmp/inner.sh"
+[ -n "$keep" ] && cp "$tmp/strace.txt" "$keep"
+/usr/bin/python3 "$here/breakdown.py" "$tmp/strace.txt"
