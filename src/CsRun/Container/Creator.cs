@@ -83,19 +83,10 @@ internal static class Creator
             fds.Remove(childEnd);
             FaultInjection.At("clone");
 
-            try
-            {
-                cgroup.AddProcess(child);
-                if (program.NewUserNamespace && program.CloneFlags != 0 && (program.CloneFlags & CloneFlags.NewUser) != 0)
-                    IdMaps.Write(child, config);
-                SyncChannel.Send(syncFd, SyncType.Go);
-            }
-            catch (RuntimeError) when (SyncChannel.Pending(syncFd) is { Type: (int)SyncType.Error } m)
-            {
-                // The child mounts while we join it to the cgroup (CgroupWait): a step of its may
-                // have failed first, and then that is the error to report.
-                throw new RuntimeError(StepError.Describe(program, m.Step, m.Errno));
-            }
+            cgroup.AddProcess(child);
+            if (program.NewUserNamespace && program.CloneFlags != 0 && (program.CloneFlags & CloneFlags.NewUser) != 0)
+                IdMaps.Write(child, config);
+            SyncChannel.Send(syncFd, SyncType.Go);
             Drive(syncFd, program, init, config, req, bundle);
             FaultInjection.At("ready");
 

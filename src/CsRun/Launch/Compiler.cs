@@ -35,7 +35,6 @@ internal static class Compiler
         if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
         ProcessCompiler.CompileKernelSettings(p, ctx);
         ProcessCompiler.CompileProcess(p, ctx);
-        CgroupWait.Place(p);
         return p;
     }
 

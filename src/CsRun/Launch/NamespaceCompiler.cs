@@ -35,7 +35,7 @@ internal static class NamespaceCompiler
         p.NewUserNamespace = (create & CloneFlags.NewUser) != 0;
         long late = CloneFlags.NewCgroup | CloneFlags.NewTime;
 
-        p.Add(StepKind.SyncWait, "", CgroupWait.Text, (long)SyncType.Go);
+        p.Add(StepKind.SyncWait, "", "wait for the parent to join the cgroup", (long)SyncType.Go);
         if (joins.Count == 0)
         {
             p.CloneFlags = create & ~late;

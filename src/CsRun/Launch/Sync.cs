@@ -70,9 +70,6 @@ internal static unsafe class SyncChannel
         }
     }
 
-    /// <summary>A message already waiting (such as an error the child sent before it exited), or null.</summary>
-    public static SyncMessage? Pending(int fd) => Spawner.Poll(fd, 0) ? Receive(fd) : null;
-
     /// <summary>The next message, or null at EOF (the child exited or exec'd).</summary>
     public static SyncMessage? Receive(int fd)
     {
