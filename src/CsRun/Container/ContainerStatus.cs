@@ -11,8 +11,9 @@ internal static class ContainerStatus
     {
         // A dead init, a zombie one (its parent has not reaped it), or a recycled pid: stopped.
         if (!ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) return Stopped;
-        if (File.Exists(store.FifoPath(s.Id))) return Created;
+        // Frozen comes first, as in runc: a created container can be paused too.
         if (s.CgroupPaths.Count > 0 && CgroupManager.FromPaths(s.CgroupPaths).IsFrozen()) return Paused;
+        if (File.Exists(store.FifoPath(s.Id))) return Created;
         return Running;
     }
 
