@@ -1,0 +1,56 @@
+using System.Collections;
+using System.Text;
+using CsRun.Cli;
+using CsRun.Launch;
+using CsRun.Linux;
+
+namespace CsRun.Container;
+
+/// <summary>
+/// Runs a host program (ps) with csrun's environment and returns its exit code and combined
+/// output, as Go's exec.Command(...).CombinedOutput() does for runc. System.Diagnostics.Process
+/// would start threads; this spawns through the setup interpreter like hooks do, so no managed
+/// code runs in the fork.
+/// </summary>
+internal static unsafe class HostCommand
+{
+    public static (int ExitCode, string Output) Run(string file, IReadOnlyList<string> args)
+    {
+        var env = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) env.Add($"{e.Key}={e.Value}");
+        var program = new SetupProgram();
+        var a = program.Arena;
+        int* pipe = stackalloc int[2];
+        long r = Libc.Sys(Nr.Pipe2, (long)pipe, O.CloExec);
+        if (r < 0) throw new RuntimeError($"pipe: {Errno.Message((int)-r)}");
+        var (parentSync, childSync) = SyncChannel.CreatePair();
+        int readEnd = pipe[0], writeEnd = pipe[1];
+        try
+        {
+            program.Add(StepKind.Dup2, "", "stdout to csrun", writeEnd, 1);
+            program.Add(StepKind.Dup2, "", "stderr to csrun", writeEnd, 2);
+            program.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
+            program.Add(StepKind.FindExecutable, "", $"find {file}", a.StrArray(ProcessCompiler.ExecCandidates(file, env)), subject: file);
+            program.Add(StepKind.Execve, "", $"execve {file}", a.StrArray(new[] { file }.Concat(args)), a.StrArray(env));
+            int pid = Spawner.Spawn(program, 0, childSync, parentSync);
+            Files.Close(childSync);
+            childSync = -1;
+            Files.Close(writeEnd);
+            writeEnd = -1;
+            // Read to EOF first: a child blocked on a full pipe would never exit.
+            int errno = Files.ReadToEnd(readEnd, out byte[] output);
+            var failed = SyncChannel.Receive(parentSync);
+            int status = Spawner.Reap(pid);
+            if (failed is { Type: (int)SyncType.Error } m) throw new RuntimeError(StepError.Describe(program, m.Step, m.Errno));
+            if (errno != 0) throw new RuntimeError($"read output of {file}: {Errno.Message(errno)}");
+            return (Spawner.ExitCode(status), Encoding.UTF8.GetString(output));
+        }
+        finally
+        {
+            Files.Close(readEnd);
+            Files.Close(writeEnd);
+            Files.Close(parentSync);
+            Files.Close(childSync);
+        }
+    }
+}
