@@ -12,7 +12,7 @@ internal static class CommandLine
     {
         new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
         new DeleteCommand(), new ListCommand(), new SpecCommand(),
-        new PauseCommand(), new ResumeCommand(), new PsCommand(), new UpdateCommand(),
+        new PauseCommand(), new ResumeCommand(), new PsCommand(), new EventsCommand(), new UpdateCommand(),
     };
 
     public static int Run(string[] argv)
