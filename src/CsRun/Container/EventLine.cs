@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CsRun.Cgroups;
 
 namespace CsRun.Container;
@@ -12,53 +10,59 @@ namespace CsRun.Container;
 internal static class EventLine
 {
     // Go escapes none of the characters a container id may hold ('+' among them); the default encoder would.
-    static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly JsonWriterOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static byte[] Oom(string id) => Encode("oom", id, null);
 
-    public static byte[] Stats(string id, CgroupStats stats) => Encode("stats", id, Data(stats));
-
-    static byte[] Encode(string type, string id, JsonObject? data)
-    {
-        var e = new JsonObject { ["type"] = type, ["id"] = id };
-        if (data != null) e["data"] = data;
-        return Encoding.UTF8.GetBytes(e.ToJsonString(Relaxed) + "\n");
-    }
+    public static byte[] Stats(string id, CgroupStats stats) => Encode("stats", id, stats);
 
     /// <summary>
-    /// The cgroup statistics plus what runc reads elsewhere: intel_rdt (empty without resctrl,
-    /// which csrun does not manage) and network_interfaces (null: runc fills it only for
-    /// interfaces it created, and csrun creates none). Lists are omitempty in runc, "raw" too,
-    /// and Go prints map keys sorted.
+    /// The data is the cgroup statistics rewritten the way runc prints them: lists and "raw" are
+    /// omitempty in runc, Go prints map keys sorted, and runc adds intel_rdt (empty without
+    /// resctrl, which csrun does not manage) and network_interfaces (null: runc fills it only
+    /// for interfaces it created, and csrun creates none).
     /// </summary>
-    static JsonObject Data(CgroupStats stats)
+    static byte[] Encode(string type, string id, CgroupStats? stats)
     {
-        var data = JsonSerializer.SerializeToNode(stats, StatsJson.Default.CgroupStats)!.AsObject();
-        DropEmptyLists(data);
-        if (data["memory"] is JsonObject memory && memory["raw"] is JsonObject raw)
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Relaxed))
         {
-            if (raw.Count == 0) memory.Remove("raw");
-            else SortKeys(raw);
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            w.WriteString("id", id);
+            if (stats != null)
+            {
+                using var doc = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(stats, StatsJson.Default.CgroupStats));
+                w.WriteStartObject("data");
+                WriteMembers(w, doc.RootElement, sorted: false);
+                w.WriteStartObject("intel_rdt");
+                w.WriteEndObject();
+                w.WriteNull("network_interfaces");
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
         }
-        if (data["hugetlb"] is JsonObject hugetlb) SortKeys(hugetlb);
-        data["intel_rdt"] = new JsonObject();
-        data["network_interfaces"] = null;
-        return data;
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
     }
 
-    static void DropEmptyLists(JsonObject o)
+    static void WriteMembers(Utf8JsonWriter w, JsonElement obj, bool sorted)
     {
-        foreach (var (name, value) in o.ToList())
+        var members = obj.EnumerateObject().ToList();
+        if (sorted) members.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (var m in members)
         {
-            if (value is JsonArray { Count: 0 }) o.Remove(name);
-            else if (value is JsonObject child) DropEmptyLists(child);
+            var v = m.Value;
+            bool empty = v.ValueKind == JsonValueKind.Array ? v.GetArrayLength() == 0 : v.ValueKind == JsonValueKind.Object && !v.EnumerateObject().Any();
+            if (empty && (v.ValueKind == JsonValueKind.Array || m.Name == "raw")) continue;
+            if (v.ValueKind != JsonValueKind.Object)
+            {
+                m.WriteTo(w);
+                continue;
+            }
+            w.WriteStartObject(m.Name);
+            WriteMembers(w, v, sorted: m.Name is "raw" or "hugetlb");
+            w.WriteEndObject();
         }
-    }
-
-    static void SortKeys(JsonObject o)
-    {
-        var items = o.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-        o.Clear();
-        foreach (var (key, value) in items) o[key] = value;
     }
 }
