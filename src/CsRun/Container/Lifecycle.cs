@@ -14,7 +14,8 @@ internal static class Lifecycle
         var s = store.Load(id);
         string status = ContainerStatus.Of(store, s);
         if (status == ContainerStatus.Stopped) throw new RuntimeError("cannot start a container that has stopped");
-        if (status != ContainerStatus.Created) throw new RuntimeError("cannot start an already running container");
+        if (status == ContainerStatus.Running) throw new RuntimeError("cannot start an already running container");
+        if (status != ContainerStatus.Created) throw new RuntimeError($"cannot start a container in the {status} state");
         ReleaseInit(store, s);
         HookRunner.RunWarnOnly(s.Config.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running));
     }

@@ -149,6 +149,7 @@ public class CgroupCommandTests
 
         c.Ok("pause");
         c.Status.Should().Be("paused", "frozen reads before created, as in runc");
+        c.Fails("start").Should().Contain("cannot start a container in the paused state");
         c.Finish();
     }
 
