@@ -64,7 +64,7 @@ internal static class BlockIoWriter
         Throttle(dir, b.ThrottleWriteIopsDevice, "io.max", "wiops", "throttleWriteIOPSDevice");
     }
 
-    static bool IsSet(BlockIo b) =>
+    internal static bool IsSet(BlockIo b) =>
         (b.Weight ?? 0) != 0 || (b.LeafWeight ?? 0) != 0 || b.WeightDevice is { Count: > 0 }
         || b.ThrottleReadBpsDevice is { Count: > 0 } || b.ThrottleWriteBpsDevice is { Count: > 0 }
         || b.ThrottleReadIopsDevice is { Count: > 0 } || b.ThrottleWriteIopsDevice is { Count: > 0 };

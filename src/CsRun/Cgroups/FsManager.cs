@@ -35,7 +35,10 @@ internal abstract class FsManager : ICgroupManager
         // is all; on hybrid a process may have left the unified cgroup, so v1's list still runs.
         if (signal == Sig.Kill && UnifiedDir is string unified && CgroupFiles.TryWrite(unified, "cgroup.kill", "1") == 0
             && Paths.Count == 1) return;
-        bool frozen = CanFreeze && TryFreeze(true);
+        // A paused container stays paused (the signal waits for resume), except for SIGKILL:
+        // a frozen process cannot die, so it is thawed as runc thaws it.
+        bool paused = CanFreeze && IsFrozen();
+        bool frozen = CanFreeze && !paused && TryFreeze(true);
         try
         {
             foreach (int pid in Pids())
@@ -46,7 +49,7 @@ internal abstract class FsManager : ICgroupManager
         }
         finally
         {
-            if (frozen) TryFreeze(false);
+            if (frozen || paused && signal == Sig.Kill) TryFreeze(false);
         }
     }
 

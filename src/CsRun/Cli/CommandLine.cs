@@ -12,7 +12,7 @@ internal static class CommandLine
     {
         new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
         new DeleteCommand(), new ListCommand(), new SpecCommand(), new ExecCommand(), new PauseCommand(), new ResumeCommand(),
-        new PsCommand(), new UpdateCommand(), new FeaturesCommand(),
+        new PsCommand(), new EventsCommand(), new UpdateCommand(), new FeaturesCommand(),
     };
 
     public static int Run(string[] argv)

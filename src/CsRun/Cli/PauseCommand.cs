@@ -11,7 +11,7 @@ internal sealed class PauseCommand : ICommand
 
     public int Run(GlobalOptions global, ParsedArgs args)
     {
-        Pausing.Pause(new StateStore(global.Root), OneId.From(args, Name));
+        PauseResume.Pause(new StateStore(global.Root), OneId.From(args, Name));
         return 0;
     }
 }

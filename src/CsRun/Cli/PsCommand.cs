@@ -1,12 +1,12 @@
+using System.Globalization;
 using System.Text;
-using CsRun.Cgroups;
 using CsRun.Container;
 
 namespace CsRun.Cli;
 
 /// <summary>
-/// runc's ps: the pids in the container's cgroup as a JSON array (containerd's `task ps`), or
-/// the host's `ps` output (options after the id, `-ef` by default) cut down to those pids.
+/// `ps`: the container's pids as JSON, or the host's `ps` output (default `ps -ef`, or the
+/// arguments after the id) cut down to the lines whose PID column is one of them.
 /// </summary>
 internal sealed class PsCommand : ICommand
 {
@@ -18,35 +18,39 @@ internal sealed class PsCommand : ICommand
 
     public int Run(GlobalOptions global, ParsedArgs args)
     {
-        if (args.Positional.Count < 1) throw new RuntimeError("\"ps\" requires a minimum of 1 argument(s)");
-        var s = new StateStore(global.Root).Load(args.Positional[0]);
-        var pids = s.CgroupPaths.Count > 0 ? CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).Pids() : Array.Empty<int>();
+        if (args.Positional.Count < 1) throw new RuntimeError($"\"{Name}\" requires a minimum of 1 argument(s)");
+        var pids = Processes.Of(new StateStore(global.Root), args.Positional[0]);
         string format = args.Get("format") ?? "table";
         if (format == "json")
         {
-            Output.OutLine("[" + string.Join(",", pids) + "]");
+            Output.OutLine(pids.Count == 0 ? "null" : "[" + string.Join(",", pids) + "]");
             return 0;
         }
         if (format != "table") throw new RuntimeError("invalid format option");
-        var psArgs = args.Positional.Count > 1 ? args.Positional.Skip(1) : new[] { "-ef" };
-        var (code, text) = HostCommand.Run(new[] { "ps" }.Concat(psArgs).ToList());
-        if (code != 0) throw new RuntimeError($"exit status {code}: {text}");
-        Output.Out(Filter(text, pids));
+
+        var psArgs = args.Positional.Skip(1).ToList();
+        if (psArgs.Count == 0) psArgs.Add("-ef");
+        var (code, output) = HostCommand.Run("ps", psArgs);
+        if (code != 0) throw new RuntimeError($"exit status {code}: {output}");
+        Output.Out(Filter(output, pids.ToHashSet()));
         return 0;
     }
 
-    /// <summary>The header, then the lines whose PID column is one of <paramref name="pids"/>.</summary>
-    internal static string Filter(string psOutput, IReadOnlyCollection<int> pids)
+    /// <summary>The header, then the lines whose PID field is one of the pids.</summary>
+    internal static string Filter(string psOutput, HashSet<int> pids)
     {
-        var lines = psOutput.Split('\n');
+        string[] lines = psOutput.Split('\n');
         int pidIndex = Array.IndexOf(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), "PID");
         if (pidIndex < 0) throw new RuntimeError("couldn't find PID field in ps output");
         var sb = new StringBuilder(lines[0]).Append('\n');
-        foreach (var line in lines.Skip(1))
+        foreach (string line in lines.Skip(1))
         {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length > pidIndex && int.TryParse(fields[pidIndex], out int pid) && pids.Contains(pid))
-                sb.Append(line).Append('\n');
+            if (line.Length == 0) continue;
+            string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string field = pidIndex < fields.Length ? fields[pidIndex] : "";
+            if (!int.TryParse(field, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int pid))
+                throw new RuntimeError($"unable to parse pid: strconv.Atoi: parsing \"{field}\": invalid syntax");
+            if (pids.Contains(pid)) sb.Append(line).Append('\n');
         }
         return sb.ToString();
     }

@@ -11,7 +11,7 @@ internal sealed class ResumeCommand : ICommand
 
     public int Run(GlobalOptions global, ParsedArgs args)
     {
-        Pausing.Resume(new StateStore(global.Root), OneId.From(args, Name));
+        PauseResume.Resume(new StateStore(global.Root), OneId.From(args, Name));
         return 0;
     }
 }

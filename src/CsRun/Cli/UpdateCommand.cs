@@ -1,15 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using CsRun.Container;
+using CsRun.Linux;
 using CsRun.Spec;
-using Microsoft.Win32.SafeHandles;
 
 namespace CsRun.Cli;
 
-/// <summary>
-/// runc's update: new limits from `-r FILE` (or `-r -` for stdin: containerd's shim) as
-/// linux.resources JSON, which podman writes to a file, or else from the flags.
-/// </summary>
 internal sealed class UpdateCommand : ICommand
 {
     public string Name => "update";
@@ -18,89 +14,147 @@ internal sealed class UpdateCommand : ICommand
 
     public FlagSpec[] Flags => new[]
     {
-        new FlagSpec("resources", "r", true, "path to the file containing the resources to update or '-' to read from the standard input"),
-        new FlagSpec("blkio-weight", null, true, "Specifies per cgroup weight, range is from 10 to 1000"),
+        new FlagSpec("resources", "r", true, "path to the file containing the resources to update or '-' to read from the standard input (all other options are then ignored)"),
+        new FlagSpec("blkio-weight", null, true, "Specifies per cgroup weight, range is from 10 to 1000 (default: 0)"),
         new FlagSpec("cpu-period", null, true, "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default"),
         new FlagSpec("cpu-quota", null, true, "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period"),
-        new FlagSpec("cpu-burst", null, true, "CPU CFS hardcap burst limit (in usecs)"),
+        new FlagSpec("cpu-burst", null, true, "CPU CFS hardcap burst limit (in usecs). Allowed accumulated cpu time additionally for burst a given period"),
         new FlagSpec("cpu-share", null, true, "CPU shares (relative weight vs. other containers)"),
         new FlagSpec("cpu-rt-period", null, true, "CPU realtime period to be used for hardcapping (in usecs). 0 to use system default"),
         new FlagSpec("cpu-rt-runtime", null, true, "CPU realtime hardcap limit (in usecs). Allowed cpu time in a given period"),
         new FlagSpec("cpuset-cpus", null, true, "CPU(s) to use"),
         new FlagSpec("cpuset-mems", null, true, "Memory node(s) to use"),
         new FlagSpec("cpu-idle", null, true, "set cgroup SCHED_IDLE or not, 0: default behavior, 1: SCHED_IDLE"),
+        new FlagSpec("kernel-memory", null, true, "(obsoleted; do not use)"),
+        new FlagSpec("kernel-memory-tcp", null, true, "(obsoleted; do not use)"),
         new FlagSpec("memory", null, true, "Memory limit (in bytes)"),
         new FlagSpec("memory-reservation", null, true, "Memory reservation or soft_limit (in bytes)"),
         new FlagSpec("memory-swap", null, true, "Total memory usage (memory + swap); set '-1' to enable unlimited swap"),
-        new FlagSpec("pids-limit", null, true, "Maximum number of pids allowed in the container"),
-        new FlagSpec("kernel-memory", null, true, "(obsoleted; do not use)"),
-        new FlagSpec("kernel-memory-tcp", null, true, "(obsoleted; do not use)"),
+        new FlagSpec("pids-limit", null, true, "Maximum number of pids allowed in the container (default: 0)"),
+        new FlagSpec("l3-cache-schema", null, true, "The string of Intel RDT/CAT L3 cache schema"),
+        new FlagSpec("mem-bw-schema", null, true, "The string of Intel RDT/MBA memory bandwidth schema"),
     };
 
     public int Run(GlobalOptions global, ParsedArgs args)
     {
         string id = OneId.From(args, Name);
-        var change = args.Get("resources") is string input ? FromJson(input) : FromFlags(args);
-        Updating.Update(new StateStore(global.Root), id, change);
+        var store = new StateStore(global.Root);
+        var state = store.Load(id);
+        string? file = args.Get("resources");
+        var resources = string.IsNullOrEmpty(file) ? FromFlags(args) : FromJson(file);
+        CheckIntelRdt(args, state.Config.Linux?.IntelRdt);
+        Updater.Update(store, id, resources);
         return 0;
     }
 
-    static Resources FromJson(string input)
+    static Resources FromJson(string file)
     {
-        // stdin through its fd: System.Console is not used (see Output).
-        using var stream = input == "-" ? new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read) : File.OpenRead(input);
-        return JsonSerializer.Deserialize(stream, SpecJson.Default.Resources) ?? new Resources();
-    }
-
-    static Resources FromFlags(ParsedArgs args)
-    {
-        foreach (var obsolete in new[] { "kernel-memory", "kernel-memory-tcp" })
-            if (args.Has(obsolete)) Log.Warn($"Setting --{obsolete} is ignored and will be removed");
-        var r = new Resources
+        byte[] json;
+        int errno = file == "-" ? Files.ReadToEnd(0, out json) : Files.ReadAll(file, out json);
+        if (errno != 0) throw new RuntimeError($"{(file == "-" ? "read stdin" : "open " + file)}: {Errno.Message(errno)}");
+        try
         {
-            Memory = new MemoryResources
-            {
-                Limit = Bytes(args, "memory"), Swap = Bytes(args, "memory-swap"), Reservation = Bytes(args, "memory-reservation"),
-            },
-            Cpu = new CpuResources
-            {
-                Shares = Number(args, "cpu-share", ulong.Parse), Period = Number(args, "cpu-period", ulong.Parse),
-                Burst = Number(args, "cpu-burst", ulong.Parse), RealtimePeriod = Number(args, "cpu-rt-period", ulong.Parse),
-                Quota = Number(args, "cpu-quota", long.Parse), RealtimeRuntime = Number(args, "cpu-rt-runtime", long.Parse),
-                Idle = Number(args, "cpu-idle", long.Parse), Cpus = args.Get("cpuset-cpus"), Mems = args.Get("cpuset-mems"),
-            },
-            Pids = new PidsResources { Limit = args.Int("pids-limit", 0) },
-        };
-        if (args.Int("blkio-weight", 0) is int weight and not 0) r.BlockIo = new BlockIo { Weight = (ushort)weight };
-        return r;
-    }
-
-    static T? Number<T>(ParsedArgs args, string flag, Func<string, IFormatProvider, T> parse) where T : struct
-    {
-        var v = args.Get(flag);
-        if (v == null) return null;
-        try { return parse(v, CultureInfo.InvariantCulture); }
-        catch (Exception e) when (e is FormatException or OverflowException)
+            return JsonSerializer.Deserialize(json, SpecJson.Default.Resources) ?? new Resources();
+        }
+        catch (JsonException e)
         {
-            throw new RuntimeError($"invalid value for {flag}: {v}");
+            throw new RuntimeError(JsonErrorText.Describe(json, e, SpecJson.Default.Resources).Replace("config.json: ", "resources: "), e);
         }
     }
 
-    /// <summary>A size as docker's RAMInBytes reads it ("64m", "1.5GiB", "1024"; binary units), or -1.</summary>
-    internal static long? Bytes(ParsedArgs args, string flag)
+    /// <summary>runc's flags, parsed as runc parses them: sizes may carry a unit, "-1" is unlimited.</summary>
+    static Resources FromFlags(ParsedArgs args)
     {
-        var v = args.Get(flag);
-        if (v == null) return null;
-        if (v == "-1") return -1;
-        string s = v;
-        if (s.Length > 0 && s[^1] is 'b' or 'B') s = s[..^1];
-        if (s.Length > 0 && s[^1] is 'i' or 'I') s = s[..^1];
-        int power = s.Length > 0 ? "kmgtp".IndexOf(char.ToLowerInvariant(s[^1])) + 1 : 0;
-        if (power > 0) s = s[..^1];
-        if (s.EndsWith(' ')) s = s[..^1];
-        bool number = s.Length > 0 && char.IsAsciiDigit(s[0]) && char.IsAsciiDigit(s[^1]) && s.All(ch => char.IsAsciiDigit(ch) || ch == '.') && !s.Contains("..");
-        if (!number || !double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double n))
-            throw new RuntimeError($"invalid value for {flag}: invalid size: '{v}'");
-        return (long)(n * Math.Pow(1024, power));
+        var r = new Resources
+        {
+            Memory = new MemoryResources { CheckBeforeUpdate = false },
+            Cpu = new CpuResources(),
+            BlockIo = new BlockIo(),
+        };
+        if (args.Get("blkio-weight") is string weight)
+        {
+            long w = Integer(weight, "blkio-weight");
+            if (w != 0) r.BlockIo.Weight = (ushort)w;
+        }
+        if (args.Get("cpuset-cpus") is { Length: > 0 } cpus) r.Cpu.Cpus = cpus;
+        if (args.Get("cpuset-mems") is { Length: > 0 } mems) r.Cpu.Mems = mems;
+        r.Cpu.Idle = Value(args, "cpu-idle", Signed);
+        r.Cpu.Burst = Value(args, "cpu-burst", Unsigned);
+        r.Cpu.Period = Value(args, "cpu-period", Unsigned);
+        r.Cpu.RealtimePeriod = Value(args, "cpu-rt-period", Unsigned);
+        r.Cpu.Shares = Value(args, "cpu-share", Unsigned);
+        r.Cpu.Quota = Value(args, "cpu-quota", Signed);
+        r.Cpu.RealtimeRuntime = Value(args, "cpu-rt-runtime", Signed);
+        r.Memory.Limit = Value(args, "memory", Size);
+        r.Memory.Swap = Value(args, "memory-swap", Size);
+        r.Memory.Kernel = Value(args, "kernel-memory", Size);
+        r.Memory.KernelTcp = Value(args, "kernel-memory-tcp", Size);
+        r.Memory.Reservation = Value(args, "memory-reservation", Size);
+        if (args.Get("pids-limit") is string pids) r.Pids = new PidsResources { Limit = Integer(pids, "pids-limit") };
+        return r;
+    }
+
+    /// <summary>A string flag runc reads only when not empty.</summary>
+    static T? Value<T>(ParsedArgs args, string flag, Func<string, string, T> parse) where T : struct =>
+        args.Get(flag) is { Length: > 0 } value ? parse(value, flag) : null;
+
+    /// <summary>An int flag: urfave/cli's message on a bad value.</summary>
+    static long Integer(string value, string flag) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
+            ? v
+            : throw new RuntimeError($"invalid value \"{value}\" for flag -{flag}: parse error");
+
+    static ulong Unsigned(string value, string flag) =>
+        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v)
+            ? v
+            : throw new RuntimeError($"invalid value for {flag}: strconv.ParseUint: parsing \"{value}\": {(IsDigits(value) ? "value out of range" : "invalid syntax")}");
+
+    static long Signed(string value, string flag) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
+            ? v
+            : throw new RuntimeError($"invalid value for {flag}: strconv.ParseInt: parsing \"{value}\": {(IsDigits(value.TrimStart('-', '+')) ? "value out of range" : "invalid syntax")}");
+
+    static bool IsDigits(string s) => s.Length > 0 && s.All(char.IsAsciiDigit);
+
+    static long Size(string value, string flag)
+    {
+        if (value == "-1") return -1;
+        try
+        {
+            return RamSize.Parse(value);
+        }
+        catch (RuntimeError e)
+        {
+            throw new RuntimeError($"invalid value for {flag}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// csrun does not manage Intel RDT; on hosts without it (the usual case) the errors are
+    /// runc's, and with it a schema update is refused rather than silently dropped.
+    /// </summary>
+    static void CheckIntelRdt(ParsedArgs args, IntelRdt? configured)
+    {
+        string l3 = args.Get("l3-cache-schema") ?? "", mb = args.Get("mem-bw-schema") ?? "";
+        if (l3.Length == 0 && mb.Length == 0) return;
+        string? resctrl = ResctrlMount();
+        if (l3.Length > 0 && (resctrl == null || !Directory.Exists(Path.Combine(resctrl, "info", "L3"))))
+            throw new RuntimeError("Intel RDT/CAT: l3 cache schema is not enabled");
+        if (mb.Length > 0 && (resctrl == null || !Directory.Exists(Path.Combine(resctrl, "info", "MB"))))
+            throw new RuntimeError("Intel RDT/MBA: memory bandwidth schema is not enabled");
+        if (configured == null) throw new RuntimeError("updating a non-existent Intel RDT configuration is not supported");
+        throw new RuntimeError("Intel RDT: csrun does not manage resctrl groups, so schemata cannot be updated");
+    }
+
+    static string? ResctrlMount()
+    {
+        if (KernelFile.Read("/proc/self/mountinfo", out string text) != 0) return null;
+        foreach (string line in text.Split('\n'))
+        {
+            string[] f = line.Split(' ');
+            int dash = Array.IndexOf(f, "-");
+            if (dash > 4 && dash + 1 < f.Length && f[dash + 1] == "resctrl") return f[4];
+        }
+        return null;
     }
 }

@@ -11,8 +11,9 @@ internal static class ContainerStatus
     {
         // A dead init, a zombie one (its parent has not reaped it), or a recycled pid: stopped.
         if (!ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) return Stopped;
-        if (File.Exists(store.FifoPath(s.Id))) return Created;
+        // Frozen comes first, as in runc: a created container can be paused too.
         if (s.CgroupPaths.Count > 0 && CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).IsFrozen()) return Paused;
+        if (File.Exists(store.FifoPath(s.Id))) return Created;
         return Running;
     }
 
@@ -21,14 +22,14 @@ internal static class ContainerStatus
         string status = Of(store, s);
         return new PublicState
         {
-            OciVersion = s.Summary.OciVersion,
+            OciVersion = s.Config.OciVersion,
             Id = s.Id,
             Pid = status == Stopped ? 0 : s.InitPid,
             Status = status,
             Bundle = s.Bundle,
             Rootfs = s.Rootfs,
             Created = s.Created,
-            Annotations = s.Summary.Annotations,
+            Annotations = s.Config.Annotations,
             Owner = s.Owner,
         };
     }

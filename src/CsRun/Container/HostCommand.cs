@@ -1,55 +1,56 @@
+using System.Collections;
 using System.Text;
 using CsRun.Cli;
 using CsRun.Launch;
 using CsRun.Linux;
-using Microsoft.Win32.SafeHandles;
 
 namespace CsRun.Container;
 
 /// <summary>
-/// Runs a host program (`ps` for `csrun ps`) with stdout and stderr captured in a memfd. The
-/// child is spawned by the setup interpreter, like hooks, so managed code never forks.
+/// Runs a host program (ps) with csrun's environment and returns its exit code and combined
+/// output, as Go's exec.Command(...).CombinedOutput() does for runc. System.Diagnostics.Process
+/// would start threads; this spawns through the setup interpreter like hooks do, so no managed
+/// code runs in the fork.
 /// </summary>
 internal static unsafe class HostCommand
 {
-    public static (int ExitCode, string Output) Run(IReadOnlyList<string> argv)
+    public static (int ExitCode, string Output) Run(string file, IReadOnlyList<string> args)
     {
-        long mem;
-        fixed (byte* name = "csrun-output\0"u8) mem = Libc.Sys(Nr.Memfd, (long)name, Mfd.CloExec);
-        if (mem < 0) throw new RuntimeError($"memfd_create: {Errno.Message((int)-mem)}");
-        using var output = new SafeFileHandle((nint)mem, ownsHandle: true);
-        var (parent, child) = SyncChannel.CreatePair();
-        int* pair = stackalloc int[2] { parent, child };
+        var env = new List<string>();
+        foreach (DictionaryEntry e in Environment.GetEnvironmentVariables()) env.Add($"{e.Key}={e.Value}");
+        var program = new SetupProgram();
+        var a = program.Arena;
+        int* pipe = stackalloc int[2];
+        long r = Libc.Sys(Nr.Pipe2, (long)pipe, O.CloExec);
+        if (r < 0) throw new RuntimeError($"pipe: {Errno.Message((int)-r)}");
+        var (parentSync, childSync) = SyncChannel.CreatePair();
+        int readEnd = pipe[0], writeEnd = pipe[1];
         try
         {
-            var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                .Select(e => $"{e.Key}={e.Value}").ToList();
-            var p = new SetupProgram();
-            var a = p.Arena;
-            p.Add(StepKind.Dup2, "", "stdout to the memfd", mem, 1);
-            p.Add(StepKind.Dup2, "", "stderr to the memfd", mem, 2);
-            p.Add(StepKind.FindExecutable, "", $"find {argv[0]}", a.StrArray(ProcessCompiler.ExecCandidates(argv[0], env)), subject: argv[0]);
-            p.Add(StepKind.Execve, "", $"execve {argv[0]}", a.StrArray(argv), a.StrArray(env));
-            int pid = Spawner.Spawn(p, 0, pair[1], pair[0]);
-            Libc.Sys(Nr.Close, pair[1]);
-            pair[1] = -1;
-            var error = SyncChannel.Receive(pair[0]);
-            int code = Spawner.ExitCode(Spawner.Reap(pid));
-            if (error is { } e && e.Type == (int)SyncType.Error)
-                throw new RuntimeError(StepError.Describe(p, e.Step, e.Errno));
-            var bytes = new byte[RandomAccess.GetLength(output)];
-            for (int done = 0; done < bytes.Length;)
-            {
-                int n = RandomAccess.Read(output, bytes.AsSpan(done), done);
-                if (n <= 0) break;
-                done += n;
-            }
-            return (code, Encoding.UTF8.GetString(bytes));
+            program.Add(StepKind.Dup2, "", "stdout to csrun", writeEnd, 1);
+            program.Add(StepKind.Dup2, "", "stderr to csrun", writeEnd, 2);
+            program.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
+            program.Add(StepKind.FindExecutable, "", $"find {file}", a.StrArray(ProcessCompiler.ExecCandidates(file, env)), subject: file);
+            program.Add(StepKind.Execve, "", $"execve {file}", a.StrArray(new[] { file }.Concat(args)), a.StrArray(env));
+            int pid = Spawner.Spawn(program, 0, childSync, parentSync);
+            Files.Close(childSync);
+            childSync = -1;
+            Files.Close(writeEnd);
+            writeEnd = -1;
+            // Read to EOF first: a child blocked on a full pipe would never exit.
+            int errno = Files.ReadToEnd(readEnd, out byte[] output);
+            var failed = SyncChannel.Receive(parentSync);
+            int status = Spawner.Reap(pid);
+            if (failed is { Type: (int)SyncType.Error } m) throw new RuntimeError(StepError.Describe(program, m.Step, m.Errno));
+            if (errno != 0) throw new RuntimeError($"read output of {file}: {Errno.Message(errno)}");
+            return (Spawner.ExitCode(status), Encoding.UTF8.GetString(output));
         }
         finally
         {
-            if (pair[0] >= 0) Libc.Sys(Nr.Close, pair[0]);
-            if (pair[1] >= 0) Libc.Sys(Nr.Close, pair[1]);
+            Files.Close(readEnd);
+            Files.Close(writeEnd);
+            Files.Close(parentSync);
+            Files.Close(childSync);
         }
     }
 }

@@ -14,7 +14,8 @@ internal static class Lifecycle
         var s = store.Load(id);
         string status = ContainerStatus.Of(store, s);
         if (status == ContainerStatus.Stopped) throw new RuntimeError("cannot start a container that has stopped");
-        if (status != ContainerStatus.Created) throw new RuntimeError("cannot start an already running container");
+        if (status == ContainerStatus.Running) throw new RuntimeError("cannot start an already running container");
+        if (status != ContainerStatus.Created) throw new RuntimeError($"cannot start a container in the {status} state");
         ReleaseInit(store, s);
         HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running));
     }
@@ -48,17 +49,17 @@ internal static class Lifecycle
     {
         var s = store.Load(id);
         string status = ContainerStatus.Of(store, s);
+        var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
         if (all)
         {
-            var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
-            var pids = cgroup.Pids();
-            if (pids.Count == 0 && status == ContainerStatus.Stopped) throw new RuntimeError("container not running");
-            foreach (var pid in pids) Libc.Sys(Nr.Kill, pid, signal);
-            if (pids.Count == 0) Signal(s, signal);
+            // Frozen while signalled, so that no process forks away; nothing left is no error (runc).
+            cgroup.SignalAll(signal);
             return;
         }
         if (status == ContainerStatus.Stopped) throw new RuntimeError("container not running");
         Signal(s, signal);
+        // A frozen process cannot die: thaw a paused container for SIGKILL, as runc does.
+        if (signal == Sig.Kill && status == ContainerStatus.Paused) cgroup.Freeze(false);
     }
 
     /// <summary>Signal the init through a pidfd, after checking that pid still names our init.</summary>
@@ -94,8 +95,10 @@ internal static class Lifecycle
                 throw new RuntimeError($"cannot delete container {id} that is not stopped: {status}");
             if (status != ContainerStatus.Stopped)
             {
-                if (status == ContainerStatus.Paused) cgroup.Freeze(false);
+                // Kill, then thaw: the pending SIGKILL ends each process as it wakes, so none
+                // of a paused container's code runs again.
                 Libc.Sys(Nr.Kill, s.InitPid, Sig.Kill);
+                if (status == ContainerStatus.Paused) cgroup.Freeze(false);
                 WaitForExit(s);
             }
             cgroup.Destroy();

@@ -24,25 +24,32 @@ internal static unsafe class Files
         if (fd < 0) return -fd;
         try
         {
-            var buf = new byte[16 * 1024];
-            int len = 0;
-            while (true)
-            {
-                if (len == buf.Length) Array.Resize(ref buf, buf.Length * 2);
-                long n;
-                fixed (byte* p = buf) n = Libc.Sys(Nr.Read, fd, (long)(p + len), buf.Length - len);
-                if (n == -Errno.EINTR) continue;
-                if (n < 0) return (int)-n;
-                if (n == 0) break;
-                len += (int)n;
-            }
-            data = buf.AsSpan(0, len).ToArray();
-            return 0;
+            return ReadToEnd(fd, out data);
         }
         finally
         {
             Libc.Sys(Nr.Close, fd);
         }
+    }
+
+    /// <summary>Reads an open fd (a file, a pipe: stdin) to its end. Returns 0 or an errno.</summary>
+    public static int ReadToEnd(int fd, out byte[] data)
+    {
+        data = Array.Empty<byte>();
+        var buf = new byte[16 * 1024];
+        int len = 0;
+        while (true)
+        {
+            if (len == buf.Length) Array.Resize(ref buf, buf.Length * 2);
+            long n;
+            fixed (byte* p = buf) n = Libc.Sys(Nr.Read, fd, (long)(p + len), buf.Length - len);
+            if (n == -Errno.EINTR) continue;
+            if (n < 0) return (int)-n;
+            if (n == 0) break;
+            len += (int)n;
+        }
+        data = buf.AsSpan(0, len).ToArray();
+        return 0;
     }
 
     /// <summary>Creates <paramref name="path"/> (O_EXCL: never follows or replaces what is

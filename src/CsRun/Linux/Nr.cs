@@ -24,4 +24,5 @@ internal static class Nr
     public const long Fsopen = 430, Fsconfig = 431, Fsmount = 432, Fspick = 433, PidfdOpen = 434;
     public const long Clone3 = 435, CloseRange = 436, Openat2 = 437, PidfdGetfd = 438, Faccessat2 = 439;
     public const long MountSetattr = 442, PivotRoot = 155;
+    public const long InotifyAddWatch = 254, Eventfd2 = 290, InotifyInit1 = 294;
 }
