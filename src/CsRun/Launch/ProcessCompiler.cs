@@ -74,6 +74,8 @@ internal static class ProcessCompiler
         p.Add(StepKind.VerifyCwd, "process.cwd", "check the cwd is inside the container");
         p.Add(StepKind.Umask, "process.user.umask", $"umask 0{Convert.ToString(proc.User.Umask ?? 0x12, 8)}", proc.User.Umask ?? 0x12);
 
+        // Before any seccomp filter: a profile without close_range (most predate it) would fail it.
+        p.Add(StepKind.CloseFdsOnExec, "", $"close fds from {3 + ctx.PreserveFds} on exec", 3 + ctx.PreserveFds);
         var caps = CapabilityMasks.From(proc.Capabilities, ctx.HostBounding, ctx.Warnings);
         var seccomp = SeccompStep.Compile(p, ctx);
         if (seccomp != null && !proc.NoNewPrivileges) p.Steps.Add(seccomp);
@@ -97,7 +99,6 @@ internal static class ProcessCompiler
         var candidates = ExecCandidates(args[0], env);
         p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
             a.StrArray(candidates), subject: args[0]);
-        p.Add(StepKind.CloseFdsOnExec, "", $"close fds from {3 + ctx.PreserveFds} on exec", 3 + ctx.PreserveFds);
         p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
         p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);
         p.ReadyIndex = p.Steps.Count;

@@ -1,0 +1,29 @@
+using CsRun.Spec;
+using FluentAssertions;
+using Xunit;
+
+namespace CsRun.Tests.Integration;
+
+/// <summary>
+/// Regressions found by opencontainers/runtime-tools' validation suite (docs/conformance.md):
+/// each test is the smallest container that failed before its fix.
+/// </summary>
+public class ConformanceTests
+{
+    [Fact]
+    public void A_seccomp_profile_without_close_range_and_without_no_new_privileges_still_starts()
+    {
+        // The suite's default config: seccomp errno by default, close_range not allowed, and
+        // noNewPrivileges unset, so the filter is loaded before the capabilities are dropped.
+        using var b = new Bundle("echo", "ok");
+        b.Config.Process!.NoNewPrivileges = false;
+        b.Config.Linux!.Seccomp = new global::CsRun.Spec.Seccomp
+        {
+            DefaultAction = "SCMP_ACT_ALLOW",
+            Syscalls = new() { new SeccompSyscall { Names = new() { "close_range" }, Action = "SCMP_ACT_ERRNO" } },
+        };
+        var r = b.Run();
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("ok\n");
+    }
+}
