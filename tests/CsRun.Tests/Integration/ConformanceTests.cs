@@ -26,4 +26,19 @@ public class ConformanceTests
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Be("ok\n");
     }
+
+    [Fact]
+    public void A_bind_mount_with_filesystem_options_is_mounted_like_runc_does()
+    {
+        // The suite's `mounts` program appends tmpfs options (mode=755, size=1k) to every mount,
+        // bind mounts included; runc passes them on and the kernel ignores them.
+        using var b = new Bundle("cat", "/mnt/etc/hostname");
+        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount
+        {
+            Destination = "/mnt/etc", Source = "/etc", Options = new() { "nosuid", "strictatime", "mode=755", "size=1k", "bind", "shared" },
+        });
+        var r = b.Run();
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be(File.ReadAllText("/etc/hostname"));
+    }
 }
