@@ -41,4 +41,19 @@ public class ConformanceTests
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Be(File.ReadAllText("/etc/hostname"));
     }
+
+    [Fact]
+    public void A_user_namespace_whose_maps_leave_out_host_root_can_still_build_dev()
+    {
+        // linux_uid_mappings: container 0..1999 is host 1000..2999. The init must become the
+        // namespace's root before it mounts and fills /dev, or mkdir /dev/pts fails (EOVERFLOW).
+        using var b = new Bundle("sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; test -d /dev/pts");
+        b.Config.Linux!.Namespaces!.Add(new Namespace { Type = "user" });
+        b.Config.Linux.UidMappings = new() { new IdMapping { ContainerId = 0, HostId = 1000, Size = 2000 } };
+        b.Config.Linux.GidMappings = new() { new IdMapping { ContainerId = 0, HostId = 1000, Size = 3000 } };
+        var r = b.Run();
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(" ", l.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+            .Should().Equal("0 1000 2000", "0 1000 3000", "0", "0");
+    }
 }
