@@ -106,7 +106,11 @@ internal static class ProcessCompiler
         if (startHooks.Count > 0)
             p.Add(StepKind.SyncReceivePayload, "", "receive the state for startContainer hooks", a.Zeroed(64 * 1024), 64 * 1024);
         if (ctx.FifoFd >= 0)
-            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"/proc/self/fd/{ctx.FifoFd}"));
+        {
+            // Without a mount namespace nothing mounted /proc in the rootfs: go through the host's.
+            bool hostProc = p.Steps.Any(s => s.Kind == StepKind.OpenHostProc);
+            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"{(hostProc ? "" : "/proc/")}self/fd/{ctx.FifoFd}"));
+        }
         for (int i = 0; i < startHooks.Count; i++)
         {
             var h = startHooks[i];

@@ -56,4 +56,31 @@ public class ConformanceTests
         r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(" ", l.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
             .Should().Equal("0 1000 2000", "0 1000 3000", "0", "0");
     }
+
+    [Fact]
+    public void A_container_that_inherits_every_namespace_waits_for_start_and_runs()
+    {
+        // linux_ns_itype: no namespaces at all, so no mount namespace and no /proc in the chroot.
+        // The init used to die reopening the exec fifo through /proc/self/fd and read as stopped.
+        using var b = new Bundle("sh", "-c", "echo started > /started");
+        b.Config.Linux!.Namespaces!.Clear();
+        b.Config.Linux.MaskedPaths = null;
+        b.Config.Linux.ReadonlyPaths = null;
+        b.Config.Hostname = null;
+        b.Config.Root!.Readonly = false;
+        var id = b.NewId();
+        var r = b.Csrun("create", "--bundle", b.Dir, id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        var state = b.Csrun("state", id);
+        state.Stdout.Should().Contain("\"status\": \"created\"", state.ToString());
+        int pid = System.Text.Json.JsonDocument.Parse(state.Stdout).RootElement.GetProperty("pid").GetInt32();
+        new FileInfo($"/proc/{pid}/ns/net").LinkTarget.Should().Be(new FileInfo("/proc/self/ns/net").LinkTarget);
+        b.Csrun("start", id).ExitCode.Should().Be(0);
+        LifecycleTests.WaitFor(() => File.Exists(Path.Combine(b.Rootfs, "started")));
+        File.ReadAllText(Path.Combine(b.Rootfs, "started")).Should().Be("started\n");
+        LifecycleTests.WaitFor(() => b.Csrun("state", id).Stdout.Contains("\"status\": \"stopped\""));
+        b.Csrun("delete", id).ExitCode.Should().Be(0);
+        TestHost.Reap(pid);
+        Leftovers.AssertNone(b, id);
+    }
 }
