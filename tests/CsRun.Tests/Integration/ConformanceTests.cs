@@ -83,4 +83,27 @@ public class ConformanceTests
         TestHost.Reap(pid);
         Leftovers.AssertNone(b, id);
     }
+
+    [Fact]
+    public void A_failing_poststart_or_poststop_hook_warns_and_the_next_hooks_still_run()
+    {
+        // poststart_fail, poststop_fail: "the remaining hooks and lifecycle continue as if the
+        // hook had succeeded". The first failure used to skip the rest of the list.
+        using var b = new Bundle("true");
+        string sh = Path.Combine(b.Rootfs, "bin", "sh"), log = Path.Combine(b.Dir, "hooks.log");
+        Hook Fail() => new() { Path = Path.Combine(b.Rootfs, "bin", "false"), Args = new() { "false" } };
+        Hook Note(string what) => new() { Path = sh, Args = new() { "sh", "-c", $"echo {what} >> {log}" } };
+        b.Config.Hooks = new Hooks { Poststart = new() { Fail(), Note("poststart") }, Poststop = new() { Fail(), Note("poststop") } };
+        var id = b.NewId();
+        b.Csrun("create", "--bundle", b.Dir, id).ExitCode.Should().Be(0);
+        var start = b.Csrun("start", id);
+        start.ExitCode.Should().Be(0, start.ToString());
+        start.Stderr.Should().Contain("hooks.poststart[0]");
+        LifecycleTests.WaitFor(() => b.Csrun("state", id).Stdout.Contains("\"status\": \"stopped\""));
+        var delete = b.Csrun("delete", id);
+        delete.ExitCode.Should().Be(0, delete.ToString());
+        delete.Stderr.Should().Contain("hooks.poststop[0]");
+        File.ReadAllText(log).Should().Be("poststart\npoststop\n");
+        Leftovers.AssertNone(b, id);
+    }
 }
