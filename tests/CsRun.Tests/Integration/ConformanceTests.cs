@@ -106,4 +106,29 @@ public class ConformanceTests
         File.ReadAllText(log).Should().Be("poststart\npoststop\n");
         Leftovers.AssertNone(b, id);
     }
+
+    [Fact]
+    public void Create_phase_hooks_read_the_created_status_and_the_init_pid_on_stdin()
+    {
+        // hooks_stdin: runtime.md calls the status after lifecycle step 2 "created"; prestart,
+        // createRuntime and createContainer hooks run at steps 3 to 5.
+        using var b = new Bundle("true");
+        string sh = Path.Combine(b.Rootfs, "bin", "sh");
+        Hook Save(string name) => new() { Path = sh, Args = new() { "sh", "-c", $"cat > {Path.Combine(b.Dir, name)}" } };
+        b.Config.Hooks = new Hooks { Prestart = new() { Save("prestart") }, CreateRuntime = new() { Save("createRuntime") } };
+        var id = b.NewId();
+        var r = b.Csrun("create", "--bundle", b.Dir, id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        int pid = System.Text.Json.JsonDocument.Parse(b.Csrun("state", id).Stdout).RootElement.GetProperty("pid").GetInt32();
+        foreach (var name in new[] { "prestart", "createRuntime" })
+        {
+            var hookState = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(b.Dir, name))).RootElement;
+            hookState.GetProperty("status").GetString().Should().Be("created", name);
+            hookState.GetProperty("pid").GetInt32().Should().Be(pid, name);
+            hookState.GetProperty("id").GetString().Should().Be(id, name);
+        }
+        b.Csrun("delete", "-f", id).ExitCode.Should().Be(0);
+        TestHost.Reap(pid);
+        Leftovers.AssertNone(b, id);
+    }
 }
