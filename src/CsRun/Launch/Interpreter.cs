@@ -165,7 +165,10 @@ internal static unsafe partial class Interpreter
         return 0;
     }
 
-    /// <summary>The exec fifo: opening it for writing blocks until `csrun start` opens it for reading.</summary>
+    /// <summary>
+    /// The exec fifo: opening it for writing blocks until `csrun start` opens it for reading. The
+    /// fd stays open, close-on-exec, so `start` sees EOF once the execve has happened.
+    /// </summary>
     static long WaitStart(int dirFd, long fifoPath)
     {
         long fd;
@@ -174,7 +177,6 @@ internal static unsafe partial class Interpreter
         if (fd < 0) return fd;
         byte zero = (byte)'0';
         long r = Libc.Raw(Nr.Write, fd, (long)&zero, 1);
-        Libc.Raw(Nr.Close, fd);
         return r < 0 ? r : 0;
     }
 

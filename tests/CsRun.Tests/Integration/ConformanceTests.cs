@@ -131,4 +131,32 @@ public class ConformanceTests
         TestHost.Reap(pid);
         Leftovers.AssertNone(b, id);
     }
+
+    [Fact]
+    public void Start_returns_and_poststart_hooks_run_only_after_the_user_program_was_executed()
+    {
+        // runtime.md: "running" means the process has executed the user-specified program;
+        // config.md: poststart hooks run after that, before start returns. A slow startContainer
+        // hook (run by the init between the exec fifo and execve) used to let start return and
+        // the poststart hooks run while the init was still csrun.
+        using var b = new Bundle("sleep", "10");
+        string exeSeen = Path.Combine(b.Dir, "poststart-exe");
+        b.Config.Hooks = new Hooks
+        {
+            StartContainer = new() { new Hook { Path = "/bin/sleep", Args = new() { "sleep", "1" } } },
+            Poststart = new() { new Hook { Path = Path.Combine(b.Rootfs, "bin", "sh"), Args = new() { "sh", "-c",
+                $"pid=$(sed 's/.*\"pid\":\\([0-9]*\\).*/\\1/'); readlink /proc/$pid/exe > {exeSeen}" } } },
+        };
+        var id = b.NewId();
+        b.Csrun("create", "--bundle", b.Dir, id).ExitCode.Should().Be(0);
+        int pid = System.Text.Json.JsonDocument.Parse(b.Csrun("state", id).Stdout).RootElement.GetProperty("pid").GetInt32();
+        var start = b.Csrun("start", id);
+        start.ExitCode.Should().Be(0, start.ToString());
+        const string busybox = "/bin/busybox"; // as the init's root (pivoted) shows it
+        new FileInfo($"/proc/{pid}/exe").LinkTarget.Should().Be(busybox, "start returned, so the user program runs");
+        File.ReadAllText(exeSeen).Trim().Should().Be(busybox, "the poststart hook ran after the execve");
+        b.Csrun("delete", "-f", id).ExitCode.Should().Be(0);
+        TestHost.Reap(pid);
+        Leftovers.AssertNone(b, id);
+    }
 }
