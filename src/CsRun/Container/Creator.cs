@@ -138,7 +138,9 @@ internal static class Creator
                     init.Adopt(m.Value);
                     break;
                 case SyncType.Hooks:
-                    var state = Hooks.State(req.Id, bundle, config, init.Pid, "creating");
+                    // runtime.md: "created" is the status after lifecycle step 2 (the environment
+                    // exists); prestart, createRuntime and createContainer are steps 3 to 5.
+                    var state = Hooks.State(req.Id, bundle, config, init.Pid, ContainerStatus.Created);
                     HookRunner.Run(config.Hooks?.Prestart, "prestart", state);
                     HookRunner.Run(config.Hooks?.CreateRuntime, "createRuntime", state);
                     HookRunner.Run(config.Hooks?.CreateContainer, "createContainer", state, init.Pid);

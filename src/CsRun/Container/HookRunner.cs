@@ -15,22 +15,25 @@ internal static class HookRunner
 {
     static readonly string[] JoinOrder = { "user", "ipc", "uts", "net", "pid", "cgroup", "mnt" };
 
-    public static void Run(List<Hook>? hooks, string phase, HookState state, int containerPid = 0)
+    public static void Run(List<Hook>? hooks, string phase, HookState state, int containerPid = 0) =>
+        RunAll(hooks, phase, state, containerPid, error => throw new RuntimeError(error));
+
+    /// <summary>
+    /// Poststart and poststop failures are warnings: the spec lets "the remaining hooks and
+    /// lifecycle continue as if the hook had succeeded", so every hook still runs.
+    /// </summary>
+    public static void RunWarnOnly(List<Hook>? hooks, string phase, HookState state) =>
+        RunAll(hooks, phase, state, 0, Log.Warn);
+
+    static void RunAll(List<Hook>? hooks, string phase, HookState state, int containerPid, Action<string> onError)
     {
         if (hooks == null) return;
         byte[] payload = JsonSerializer.SerializeToUtf8Bytes(state, CompactStateJson.Default.HookState);
         for (int i = 0; i < hooks.Count; i++)
         {
             string error = RunOne(hooks[i], payload, containerPid);
-            if (error.Length > 0) throw new RuntimeError($"hooks.{phase}[{i}]: {hooks[i].Path}: {error}");
+            if (error.Length > 0) onError($"hooks.{phase}[{i}]: {hooks[i].Path}: {error}");
         }
-    }
-
-    /// <summary>Poststart and poststop failures are warnings: the spec lets the lifecycle continue.</summary>
-    public static void RunWarnOnly(List<Hook>? hooks, string phase, HookState state)
-    {
-        try { Run(hooks, phase, state); }
-        catch (RuntimeError e) { Log.Warn(e.Message); }
     }
 
     static unsafe string RunOne(Hook hook, byte[] payload, int containerPid)

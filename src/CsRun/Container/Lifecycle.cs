@@ -20,29 +20,40 @@ internal static class Lifecycle
         HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running));
     }
 
-    /// <summary>Open the exec fifo for reading: the init, blocked opening it for writing, goes on to execve.</summary>
-    static unsafe void ReleaseInit(StateStore store, ContainerState s)
+    /// <summary>
+    /// Open the exec fifo for reading: the init, blocked opening it for writing, goes on to execve.
+    /// It keeps its end open (close-on-exec) until the execve, so the EOF that follows says the
+    /// user program was executed: only then is the container "running" and may the poststart
+    /// hooks run (runtime.md's state, config.md's poststart).
+    /// </summary>
+    static void ReleaseInit(StateStore store, ContainerState s)
     {
         string fifo = store.FifoPath(s.Id);
         int fd = Files.TryOpen(fifo, O.RdOnly | O.NonBlock);
         if (fd < 0) throw new RuntimeError($"open exec fifo {fifo}: {Errno.Message(-fd)}");
         try
         {
-            while (true)
-            {
-                if (Spawner.Poll(fd, 100))
-                {
-                    byte b;
-                    long n = Libc.Sys(Nr.Read, fd, (long)&b, 1);
-                    if (n == 1) break;
-                    if (n == -Errno.EAGAIN) continue;
-                }
-                if (!ProcessInfo.IsAlive(s.InitPid, s.InitStartTime))
-                    throw new RuntimeError("cannot start a container that has stopped");
-            }
+            if (!ReadFifoUntil(fd, s, n => n == 1)) throw new RuntimeError("cannot start a container that has stopped");
+            ReadFifoUntil(fd, s, n => n == 0 || (n < 0 && n != -Errno.EAGAIN));
         }
         finally { Files.Close(fd); }
         File.Delete(fifo);
+    }
+
+    /// <summary>Reads the fifo a byte at a time until <paramref name="done"/> accepts a read's result; false if the init died first.</summary>
+    static unsafe bool ReadFifoUntil(int fd, ContainerState s, Func<long, bool> done)
+    {
+        while (true)
+        {
+            if (Spawner.Poll(fd, 100))
+            {
+                byte b;
+                long n = Libc.Sys(Nr.Read, fd, (long)&b, 1);
+                if (done(n)) return true;
+                if (n == -Errno.EAGAIN) continue;
+            }
+            if (!ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) return false;
+        }
     }
 
     public static void Kill(StateStore store, string id, int signal, bool all)

@@ -28,4 +28,6 @@ internal unsafe struct ChildContext
     /// <summary>Payload received from the parent (the state startContainer hooks read).</summary>
     public long Payload;
     public int PayloadLength;
+    /// <summary>Directory WaitStart resolves the fifo path from: AT_FDCWD, or the host's /proc.</summary>
+    public int ProcFd;
 }

@@ -30,7 +30,10 @@ internal static class Compiler
         else if (ownMountNamespace)
             p.Add(StepKind.MoveRoot, "root.path", $"move {ctx.Rootfs} to / and chroot (--no-pivot)", a.Str(ctx.Rootfs));
         else
+        {
+            p.Add(StepKind.OpenHostProc, "", "keep the host's /proc to reach the exec fifo after chroot");
             p.Add(StepKind.Chroot, "root.path", $"chroot {ctx.Rootfs} (no mount namespace)", a.Str(ctx.Rootfs));
+        }
         ProcessCompiler.CompileSysctls(p, ctx);
         if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
         ProcessCompiler.CompileKernelSettings(p, ctx);

@@ -15,6 +15,7 @@ internal static unsafe partial class Interpreter
         ctx->RootFd = -1;
         ctx->TargetFd = -1;
         ctx->DevNullFd = -1;
+        ctx->ProcFd = O.AtFdCwd;
         for (int i = 0; i < ctx->Count; i++)
         {
             NativeStep* s = ctx->Steps + i;
@@ -77,7 +78,7 @@ internal static unsafe partial class Interpreter
             case StepKind.RaiseAmbient: return ChildCreds.RaiseAmbient((ulong)s->A);
             case StepKind.ResetSignals: return ChildCreds.ResetSignals();
             case StepKind.CloseFdsOnExec: return Ok(Libc.Raw(Nr.CloseRange, s->A, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/));
-            case StepKind.WaitStart: return WaitStart(s->A);
+            case StepKind.WaitStart: return WaitStart(ctx->ProcFd, s->A);
             case StepKind.RunHook: return ChildHook.Run(ctx, s->A, s->B, s->C, (int)s->D);
             case StepKind.Seccomp: return Ok(Libc.Raw(Nr.Seccomp, 1 /*SECCOMP_SET_MODE_FILTER*/, s->B, s->A));
             case StepKind.FindExecutable: return FindExecutable(ctx, (long*)s->A);
@@ -86,6 +87,7 @@ internal static unsafe partial class Interpreter
             case StepKind.SetupConsole: return ChildConsole.Setup(ctx, (int)s->A, s->B, s->C, s->D);
             case StepKind.JoinKeyring: return JoinKeyring(s->A);
             case StepKind.Dup2: return Ok(Libc.Raw(Nr.Dup2, s->A, s->B));
+            case StepKind.OpenHostProc: return OpenHostProc(ctx);
             default: return -Errno.EINVAL;
         }
     }
@@ -157,16 +159,26 @@ internal static unsafe partial class Interpreter
         return Ok(Libc.Raw(Nr.Prlimit64, 0, resource, (long)lim, 0));
     }
 
-    /// <summary>The exec fifo: opening it for writing blocks until `csrun start` opens it for reading.</summary>
-    static long WaitStart(long fifoPath)
+    static long OpenHostProc(ChildContext* ctx)
+    {
+        long fd = Libc.Raw(Nr.Open, (long)"/proc\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
+        if (fd < 0) return fd;
+        ctx->ProcFd = (int)fd;
+        return 0;
+    }
+
+    /// <summary>
+    /// The exec fifo: opening it for writing blocks until `csrun start` opens it for reading. The
+    /// fd stays open, close-on-exec, so `start` sees EOF once the execve has happened.
+    /// </summary>
+    static long WaitStart(int dirFd, long fifoPath)
     {
         long fd;
-        do fd = Libc.Raw(Nr.Open, fifoPath, O.WrOnly | O.CloExec);
+        do fd = Libc.Raw(Nr.Openat, dirFd, fifoPath, O.WrOnly | O.CloExec);
         while (fd == -Errno.EINTR);
         if (fd < 0) return fd;
         byte zero = (byte)'0';
         long r = Libc.Raw(Nr.Write, fd, (long)&zero, 1);
-        Libc.Raw(Nr.Close, fd);
         return r < 0 ? r : 0;
     }
 

@@ -39,6 +39,7 @@ internal static class NamespaceCompiler
         if (joins.Count == 0)
         {
             p.CloneFlags = create & ~late;
+            if (p.NewUserNamespace) BecomeRoot(p);
         }
         else
         {
@@ -56,6 +57,7 @@ internal static class NamespaceCompiler
                 p.Add(StepKind.SyncSend, "", "ask the parent for the id maps", (long)SyncType.NeedMaps);
                 p.Add(StepKind.SyncWait, "", "wait for the id maps", (long)SyncType.MapsDone);
             }
+            if (p.NewUserNamespace || joins.Any(n => n.Type == "user")) BecomeRoot(p);
             long rest = create & ~late & ~CloneFlags.NewUser;
             if (rest != 0) p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(rest)}", rest);
         }
@@ -71,6 +73,17 @@ internal static class NamespaceCompiler
         bool pidInvolved = nss.Any(n => n.Type == "pid");
         if (joins.Count > 0 && pidInvolved)
             p.Add(StepKind.ForkInit, "linux.namespaces", "fork the init into the pid namespace");
+    }
+
+    /// <summary>
+    /// In a user namespace the init keeps the host's ids, which the maps may not cover: files it
+    /// creates (mkdir /dev/pts on the new /dev) would fail with EOVERFLOW. Become the namespace's
+    /// root once the maps are written, as runc's nsexec does.
+    /// </summary>
+    static void BecomeRoot(SetupProgram p)
+    {
+        p.Add(StepKind.Setgid, "linux.gidMappings", "setresgid 0 (root of the user namespace)", 0);
+        p.Add(StepKind.Setuid, "linux.uidMappings", "setresuid 0 (root of the user namespace)", 0);
     }
 
     static void CompileTime(SetupProgram p, CompileContext ctx)

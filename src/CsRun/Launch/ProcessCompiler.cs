@@ -98,6 +98,8 @@ internal static class ProcessCompiler
         p.Add(StepKind.VerifyCwd, "process.cwd", "check the cwd is inside the container");
         p.Add(StepKind.Umask, "process.user.umask", $"umask 0{Convert.ToString(proc.User.Umask ?? 0x12, 8)}", proc.User.Umask ?? 0x12);
 
+        // Before any seccomp filter: a profile without close_range (most predate it) would fail it.
+        p.Add(StepKind.CloseFdsOnExec, "", $"close fds from {3 + ctx.PreserveFds} on exec", 3 + ctx.PreserveFds);
         var caps = CapabilityMasks.From(proc.Capabilities, ctx.HostBounding, ctx.Warnings);
         var seccomp = SeccompStep.Compile(p, ctx);
         if (seccomp != null && !proc.NoNewPrivileges) p.Steps.Add(seccomp);
@@ -123,7 +125,6 @@ internal static class ProcessCompiler
             a.StrArray(candidates), subject: args[0]);
         var (dev, ino) = RuntimeImage.Identity;
         p.Add(StepKind.GuardExec, "process.args", "refuse to exec the csrun binary (CVE-2019-5736)", (long)dev, (long)ino);
-        p.Add(StepKind.CloseFdsOnExec, "", $"close fds from {3 + ctx.PreserveFds} on exec", 3 + ctx.PreserveFds);
         p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
         p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);
         p.ReadyIndex = p.Steps.Count;
@@ -131,7 +132,11 @@ internal static class ProcessCompiler
         if (startHooks.Count > 0)
             p.Add(StepKind.SyncReceivePayload, "", "receive the state for startContainer hooks", a.Zeroed(64 * 1024), 64 * 1024);
         if (ctx.FifoFd >= 0)
-            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"/proc/self/fd/{ctx.FifoFd}"));
+        {
+            // Without a mount namespace nothing mounted /proc in the rootfs: go through the host's.
+            bool hostProc = p.Steps.Any(s => s.Kind == StepKind.OpenHostProc);
+            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"{(hostProc ? "" : "/proc/")}self/fd/{ctx.FifoFd}"));
+        }
         for (int i = 0; i < startHooks.Count; i++)
         {
             var h = startHooks[i];

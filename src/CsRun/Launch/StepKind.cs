@@ -85,7 +85,8 @@ internal enum StepKind
     ResetSignals,
     /// <summary>A: first fd to close on exec; every fd from there on gets FD_CLOEXEC.</summary>
     CloseFdsOnExec,
-    /// <summary>A: /proc/self/fd/N path of the exec fifo. Blocks until `start`.</summary>
+    /// <summary>A: path of the exec fifo through /proc (relative to the host's /proc when
+    /// OpenHostProc ran, else /proc/self/fd/N). Blocks until `start`.</summary>
     WaitStart,
     /// <summary>A: hook path, B: argv, C: envp, D: timeout seconds, E: state payload buffer.</summary>
     RunHook,
@@ -103,4 +104,7 @@ internal enum StepKind
     JoinKeyring,
     /// <summary>A: fd to dup onto B (hooks' stdin).</summary>
     Dup2,
+    /// <summary>No mount namespace: keep an O_PATH fd of the host's /proc before chroot, which
+    /// leaves no /proc in reach, so WaitStart can still reopen the exec fifo.</summary>
+    OpenHostProc,
 }

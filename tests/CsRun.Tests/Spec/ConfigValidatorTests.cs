@@ -72,7 +72,6 @@ public class ConfigValidatorTests
         // mounts and hooks
         { "relative mount destination", c => c.Mounts![3].Destination = "dev/shm", "mounts[3].destination: must be absolute (got \"dev/shm\")" },
         { "NUL in mount source", c => c.Mounts![0].Source = "pr\0c", "mounts[0].source: must not contain a NUL byte" },
-        { "bind mount with data", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "mode=700" } }), "mounts[7].options: a bind mount cannot take filesystem options (got \"mode=700\")" },
         { "idmap not bind", c => c.Mounts!.Add(new Mount { Destination = "/data", Type = "tmpfs", Source = "tmpfs", Options = new() { "idmap" } }), "mounts[7]: an id-mapped mount must be a bind mount" },
         { "idmap without maps or userns", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" } }), "mounts[7].options: idmap needs uidMappings and gidMappings or a user namespace" },
         { "mount uid map alone", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].gidMappings: must be set along with uidMappings" },
@@ -172,6 +171,7 @@ public class ConfigValidatorTests
         { "user namespace with maps", AddUserNs },
         { "idmap from the user namespace", c => { AddUserNs(c); c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "ridmap" } }); } },
         { "relative rootfs", c => c.Root!.Path = "../rootfs" },
+        { "bind mount with filesystem data (runc passes it on; the kernel ignores it)", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "mode=700" } }) },
         { "empty seccomp means none", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp() },
         { "personality flags are ignored", c => c.Linux!.Personality = new Personality { Domain = "LINUX32", Flags = new() { "WHATEVER" } } },
         { "plain cgroupsPath", c => c.Linux!.CgroupsPath = "/default/abc" },
