@@ -46,7 +46,7 @@ public class HookTests
             state.GetProperty("id").GetString().Should().Be(id);
             state.GetProperty("bundle").GetString().Should().Be(b.Dir);
         }
-        JsonDocument.Parse(lines[0][lines[0].IndexOf('{')..]).RootElement.GetProperty("status").GetString().Should().Be("creating");
+        JsonDocument.Parse(lines[0][lines[0].IndexOf('{')..]).RootElement.GetProperty("status").GetString().Should().Be("created", "runtime.md: the state hooks get at create is \"created\"");
         JsonDocument.Parse(lines[4][lines[4].IndexOf('{')..]).RootElement.GetProperty("status").GetString().Should().Be("stopped");
     }
 

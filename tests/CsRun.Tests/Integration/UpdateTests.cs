@@ -59,35 +59,4 @@ public class UpdateTests
         b.Csrun("update", "--memory", "64m", "nope-" + Guid.NewGuid().ToString("N")[..8]).Stderr.Should().Contain("container does not exist");
     }
 
-    [Fact]
-    public void Merge_keeps_what_the_change_leaves_out_and_never_touches_devices()
-    {
-        var devices = new List<DeviceRule> { new() { Allow = false, Access = "rwm" } };
-        var current = new Resources
-        {
-            Devices = devices,
-            Memory = new MemoryResources { Limit = 100, Reservation = 50 },
-            Cpu = new CpuResources { Shares = 1024, Cpus = "0-1" },
-            Pids = new PidsResources { Limit = 10 },
-        };
-        var change = new Resources { Memory = new MemoryResources { Limit = -1 }, Cpu = new CpuResources { Quota = 5000, Cpus = "" }, Pids = new PidsResources() };
-        var m = Updating.Merge(current, change);
-        m.Devices.Should().BeSameAs(devices);
-        m.Memory.Should().Be(new MemoryResources { Limit = -1, Reservation = 50, Swap = -1 }, "unlimited memory with swap unset unlimits swap too");
-        m.Cpu.Should().Be(new CpuResources { Shares = 1024, Quota = 5000, Cpus = "0-1" });
-        m.Pids!.Limit.Should().Be(10, "a pids limit of 0 means unchanged");
-    }
-
-    [Theory]
-    [InlineData("1024", 1024L)]
-    [InlineData("64m", 64L << 20)]
-    [InlineData("1.5g", 3L << 29)]
-    [InlineData("2GiB", 2L << 30)]
-    [InlineData("512 kb", 512L << 10)]
-    [InlineData("-1", -1L)]
-    public void Sizes_read_like_docker_units(string text, long expected)
-    {
-        var args = ParsedArgs.Parse(new[] { "--memory", text }, new[] { new FlagSpec("memory", null, true, "") });
-        UpdateCommand.Bytes(args, "memory").Should().Be(expected);
-    }
 }
