@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 deps() {
-  local pkgs=(clang zlib1g-dev libseccomp-dev busybox-static runc crun podman containerd skopeo umoci hyperfine strace jq iproute2 util-linux)
+  local pkgs=(clang zlib1g-dev libseccomp-dev busybox-static runc crun podman containerd skopeo umoci hyperfine strace jq iproute2 util-linux time binutils python3 libseccomp2)
   local missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -23,6 +23,13 @@ if [ "${CSRUN_SKIP_VM:-0}" != 1 ]; then
   if [ "$vm" = 0 ]; then passed=$(( ${passed:-0} + 1 )); else failed=$(( ${failed:-0} + 1 )); fi
 fi
 
+# The benchmark in its short mode: proves it still runs csrun, runc and crun side by side.
+bench=0
+if [ "${CSRUN_SKIP_BENCH:-0}" != 1 ]; then
+  bench/run.sh --quick || bench=$?
+  if [ "$bench" = 0 ]; then passed=$(( ${passed:-0} + 1 )); else failed=$(( ${failed:-0} + 1 )); fi
+fi
+
 echo
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
-if [ "$status" -ne 0 ] || [ -z "$summary" ] || [ "$vm" != 0 ]; then exit 1; fi
+if [ "$status" -ne 0 ] || [ -z "$summary" ] || [ "$vm" != 0 ] || [ "$bench" != 0 ]; then exit 1; fi
