@@ -146,6 +146,9 @@ internal static class Creator
                     HookRunner.Run(config.Hooks?.CreateContainer, "createContainer", state, init.Pid);
                     SyncChannel.Send(syncFd, SyncType.HooksDone);
                     break;
+                case SyncType.SeccompFd:
+                    SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, "creating");
+                    break;
                 case SyncType.Ready:
                     return;
                 case SyncType.Error:

@@ -52,7 +52,7 @@ internal static class Executor
             {
                 CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).AddProcess(child);
                 SyncChannel.Send(syncFd, SyncType.Go);
-                WaitUntilReady(syncFd, program, process);
+                WaitUntilReady(syncFd, program, process, s);
             }
             catch
             {
@@ -90,7 +90,7 @@ internal static class Executor
         return joins;
     }
 
-    static void WaitUntilReady(int syncFd, SetupProgram program, InitProcess process)
+    static void WaitUntilReady(int syncFd, SetupProgram program, InitProcess process, ContainerState s)
     {
         while (true)
         {
@@ -99,6 +99,7 @@ internal static class Executor
             {
                 case SyncType.InitPid: process.Adopt(msg.Value); break;
                 case SyncType.Ready: return;
+                case SyncType.SeccompFd: SeccompListener.Forward(msg.Value, s.Config, s.Id, s.Bundle, process.Pid, "running"); break;
                 case SyncType.Error: throw new RuntimeError("exec failed: " + StepError.Describe(program, msg.Step, msg.Errno));
                 default: throw new RuntimeError($"exec: unexpected message {msg.Type}");
             }

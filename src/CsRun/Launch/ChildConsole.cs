@@ -64,9 +64,15 @@ internal static unsafe class ChildConsole
         ReadOnlySpan<byte> name = "/dev/ptmx"u8;
         byte* data = stackalloc byte[16];
         for (int i = 0; i < name.Length; i++) data[i] = name[i];
+        return SendWithFd(socket, data, name.Length, fd);
+    }
+
+    /// <summary>One sendmsg: <paramref name="length"/> bytes of data and one fd in SCM_RIGHTS.</summary>
+    public static long SendWithFd(int socket, byte* data, int length, int fd)
+    {
         long* iov = stackalloc long[2];
         iov[0] = (long)data;
-        iov[1] = name.Length;
+        iov[1] = length;
         // struct cmsghdr { size_t len; int level; int type; } + one int, padded to 8.
         byte* control = stackalloc byte[24];
         *(long*)control = 20;

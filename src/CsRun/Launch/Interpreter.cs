@@ -81,6 +81,7 @@ internal static unsafe partial class Interpreter
             case StepKind.WaitStart: return WaitStart(ctx->ProcFd, s->A);
             case StepKind.RunHook: return ChildHook.Run(ctx, s->A, s->B, s->C, (int)s->D);
             case StepKind.Seccomp: return Ok(Libc.Raw(Nr.Seccomp, 1 /*SECCOMP_SET_MODE_FILTER*/, s->B, s->A));
+            case StepKind.SeccompNotify: return SeccompNotify(ctx, s->A, s->B);
             case StepKind.FindExecutable: return FindExecutable(ctx, (long*)s->A);
             case StepKind.GuardExec: return ChildExecGuard.Check(ctx->ExecPath, (ulong)s->A, (ulong)s->B);
             case StepKind.Execve: return Libc.Raw(Nr.Execve, ctx->ExecPath, s->A, s->B);
@@ -134,6 +135,17 @@ internal static unsafe partial class Interpreter
         Send(ctx, (int)SyncType.InitPid, (int)pid);
         Libc.Raw(Nr.ExitGroup, 0);
         return 0;
+    }
+
+    /// <summary>SCMP_ACT_NOTIFY: the kernel hands back a listener fd; the parent forwards it to listenerPath.</summary>
+    static long SeccompNotify(ChildContext* ctx, long prog, long flags)
+    {
+        long fd = Libc.Raw(Nr.Seccomp, 1 /*SECCOMP_SET_MODE_FILTER*/, flags | 8 /*NEW_LISTENER*/, prog);
+        if (fd < 0) return fd;
+        SyncMessage msg = new() { Type = (int)SyncType.SeccompFd };
+        long r = ChildConsole.SendWithFd(ctx->SyncFd, (byte*)&msg, sizeof(SyncMessage), (int)fd);
+        Libc.Raw(Nr.Close, fd);
+        return r < 0 ? r : 0;
     }
 
     static long JoinKeyring(long name)

@@ -102,7 +102,10 @@ internal static class ProcessCompiler
         p.Add(StepKind.CloseFdsOnExec, "", $"close fds from {3 + ctx.PreserveFds} on exec", 3 + ctx.PreserveFds);
         var caps = CapabilityMasks.From(proc.Capabilities, ctx.HostBounding, ctx.Warnings);
         var seccomp = SeccompStep.Compile(p, ctx);
-        if (seccomp != null && !proc.NoNewPrivileges) p.Steps.Add(seccomp);
+        // Without no_new_privs loading a filter needs CAP_SYS_ADMIN, so it goes in before the
+        // capabilities are dropped; so does a notify filter, whose listener the parent must get.
+        bool early = seccomp != null && (!proc.NoNewPrivileges || seccomp.Kind == StepKind.SeccompNotify);
+        if (early) p.Steps.Add(seccomp!);
 
         p.Add(StepKind.DropBounding, "process.capabilities.bounding", $"keep bounding capabilities 0x{caps.Bounding:x}", (long)caps.Bounding);
         p.Add(StepKind.Prctl, "process.user", "keep capabilities across the uid change", Pr.SetKeepCaps, 1);
@@ -146,7 +149,7 @@ internal static class ProcessCompiler
         LsmCompiler.Compile(p, proc);
         if (proc.NoNewPrivileges)
             p.Add(StepKind.Prctl, "process.noNewPrivileges", "set no_new_privs", Pr.SetNoNewPrivs, 1, 0, 0);
-        if (seccomp != null && proc.NoNewPrivileges) p.Steps.Add(seccomp);
+        if (seccomp != null && !early) p.Steps.Add(seccomp);
         p.Add(StepKind.Execve, "process.args", $"execve [{string.Join(" ", args.Select(x => "\"" + x + "\""))}]", a.StrArray(args), a.StrArray(env));
     }
 

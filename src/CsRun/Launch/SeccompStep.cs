@@ -11,15 +11,17 @@ internal static class SeccompStep
         var spec = ctx.Config.Linux?.Seccomp;
         if (!SeccompCompiler.IsEnabled(spec)) return null;
         var compiled = SeccompCompiler.Compile(spec!);
-        if (compiled.UsesNotify)
-            throw new RuntimeError("linux.seccomp: SCMP_ACT_NOTIFY is not supported yet");
+        if (compiled.UsesNotify && string.IsNullOrEmpty(spec!.ListenerPath))
+            throw new RuntimeError("linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY");
         var a = p.Arena;
         long filter = a.Bytes(compiled.Bpf);
         // struct sock_fprog { unsigned short len; struct sock_filter *filter; }
         long prog = a.Zeroed(16);
         *(ushort*)prog = (ushort)(compiled.Bpf.Length / 8);
         *(long*)(prog + 8) = filter;
-        return new Step(StepKind.Seccomp, "linux.seccomp", $"load seccomp filter ({compiled.Bpf.Length / 8} instructions, flags 0x{compiled.Flags:x})")
+        var kind = compiled.UsesNotify ? StepKind.SeccompNotify : StepKind.Seccomp;
+        string what = compiled.UsesNotify ? $", listener to {spec!.ListenerPath}" : "";
+        return new Step(kind, "linux.seccomp", $"load seccomp filter ({compiled.Bpf.Length / 8} instructions, flags 0x{compiled.Flags:x}{what})")
         {
             A = prog, B = compiled.Flags,
         };

@@ -92,6 +92,8 @@ internal enum StepKind
     RunHook,
     /// <summary>A: sock_fprog, B: flags.</summary>
     Seccomp,
+    /// <summary>A: sock_fprog, B: flags. Load with a notify listener and send its fd to the parent.</summary>
+    SeccompNotify,
     /// <summary>A: NULL-terminated array of candidate paths. The first executable one is used by Execve.</summary>
     FindExecutable,
     /// <summary>A: device, B: inode of the csrun binary. Refuse to exec it, directly or as a #! interpreter.</summary>

@@ -22,6 +22,8 @@ internal enum SyncType
     Error = 8,
     /// <summary>Parent → child: Value bytes of payload follow in the same packet.</summary>
     Payload = 9,
+    /// <summary>Child → parent: the seccomp notify listener rides along (SCM_RIGHTS); Receive puts its fd in Value.</summary>
+    SeccompFd = 10,
 }
 
 [StructLayout(LayoutKind.Sequential)]
@@ -76,9 +78,14 @@ internal static unsafe class SyncChannel
         SyncMessage msg;
         long r;
         bool reset = false;
+        long* iov = stackalloc long[2];
+        byte* control = stackalloc byte[32];
+        long* hdr = stackalloc long[7];
         while (true)
         {
-            r = Libc.Sys(Nr.Read, fd, (long)&msg, sizeof(SyncMessage));
+            iov[0] = (long)&msg; iov[1] = sizeof(SyncMessage);
+            hdr[0] = 0; hdr[1] = 0; hdr[2] = (long)iov; hdr[3] = 1; hdr[4] = (long)control; hdr[5] = 32; hdr[6] = 0;
+            r = Libc.Sys(Nr.Recvmsg, fd, (long)hdr, 0x40000000 /*MSG_CMSG_CLOEXEC*/);
             if (r == -Errno.EINTR) continue;
             // A child that exits with a message of ours unread resets the socket, and the reset is
             // reported before what it sent last (its error, say), which the next read returns.
@@ -87,6 +94,8 @@ internal static unsafe class SyncChannel
         }
         if (r == 0 || r == -Errno.ECONNRESET) return null;
         if (r < 0) throw new Cli.RuntimeError($"sync with container init: read: {Errno.Message((int)-r)}");
+        // An fd sent with SCM_RIGHTS (cmsg_len, level SOL_SOCKET, type SCM_RIGHTS, then the fd).
+        if (hdr[5] >= 20 && *(int*)(control + 8) == 1 && *(int*)(control + 12) == 1) msg.Value = *(int*)(control + 16);
         return msg;
     }
 }
