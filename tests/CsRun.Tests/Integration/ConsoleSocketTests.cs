@@ -29,7 +29,7 @@ public class ConsoleSocketTests
         var r = b.Csrun("create", "--console-socket", path, "-b", b.Dir, id);
         r.ExitCode.Should().Be(0, r.ToString());
         using var conn = accepted.Result;
-        int master = ReceiveFd((int)conn.Handle);
+        int master = TestSockets.ReceiveWithFd((int)conn.Handle).Fd;
         master.Should().BeGreaterThan(0);
         b.Csrun("start", id).ExitCode.Should().Be(0);
 
@@ -50,21 +50,6 @@ public class ConsoleSocketTests
         text.Should().Contain("/dev/pts/0").And.Contain("33 101").And.Contain("hello-from-the-pty");
     }
 
-    static unsafe int ReceiveFd(int socket)
-    {
-        byte* data = stackalloc byte[64];
-        long* iov = stackalloc long[2];
-        iov[0] = (long)data;
-        iov[1] = 64;
-        byte* control = stackalloc byte[64];
-        long* msg = stackalloc long[7];
-        msg[0] = 0; msg[1] = 0; msg[2] = (long)iov; msg[3] = 1; msg[4] = (long)control; msg[5] = 64; msg[6] = 0;
-        long n = recvmsg(socket, msg, 0);
-        if (n < 0 || *(int*)(control + 12) != 1 /*SCM_RIGHTS*/) return -1;
-        return *(int*)(control + 16);
-    }
-
-    [DllImport("libc")] static extern unsafe long recvmsg(int fd, long* msg, int flags);
     [DllImport("libc")] static extern unsafe long read(int fd, byte* buf, long count);
     [DllImport("libc")] static extern int close(int fd);
 }

@@ -37,8 +37,8 @@ public class SeccompNotifyTests
         var server = Task.Run(() =>
         {
             using var conn = listener.Accept();
-            var (json, fd) = ReceiveWithFd((int)conn.Handle);
-            state = json;
+            var (json, fd) = TestSockets.ReceiveWithFd((int)conn.Handle);
+            state = System.Text.Encoding.UTF8.GetString(json);
             // Answer every notification with ENOLINK until the filter goes away.
             byte* req = stackalloc byte[80];
             byte* resp = stackalloc byte[24];
@@ -66,20 +66,6 @@ public class SeccompNotifyTests
         s.GetProperty("pid").GetInt32().Should().BeGreaterThan(0);
     }
 
-    static unsafe (string Json, int Fd) ReceiveWithFd(int socket)
-    {
-        byte* data = stackalloc byte[65536];
-        long* iov = stackalloc long[2];
-        iov[0] = (long)data;
-        iov[1] = 65536;
-        byte* control = stackalloc byte[64];
-        long* msg = stackalloc long[7];
-        msg[0] = 0; msg[1] = 0; msg[2] = (long)iov; msg[3] = 1; msg[4] = (long)control; msg[5] = 64; msg[6] = 0;
-        long n = recvmsg(socket, msg, 0);
-        if (n <= 0) throw new InvalidOperationException("listener got nothing");
-        return (System.Text.Encoding.UTF8.GetString(data, (int)n), *(int*)(control + 16));
-    }
-
     static unsafe bool Poll(int fd, int timeoutMs)
     {
         long pfd = 0;
@@ -89,7 +75,6 @@ public class SeccompNotifyTests
         return n > 0 && (((short*)&pfd)[3] & 1) != 0;
     }
 
-    [DllImport("libc")] static extern unsafe long recvmsg(int fd, long* msg, int flags);
     [DllImport("libc")] static extern unsafe int ioctl(int fd, uint request, byte* arg);
     [DllImport("libc")] static extern unsafe int poll(long* fds, int n, int timeout);
     [DllImport("libc")] static extern int close(int fd);
