@@ -21,7 +21,7 @@ internal static class ChildErrors
         HookTimedOut => "hook timed out",
         RuntimeImage => "refusing to run the csrun binary itself inside the container (CVE-2019-5736)",
         NotADevice => "refusing to reuse it: the image has something other than a device node there",
-        TargetIsSymlink => "refusing to mount on a symlink: proc and sysfs need a real directory (CVE-2019-19921)",
+        TargetIsSymlink => "refusing a symlink where the container needs a real directory or file (proc, sysfs, /dev, /dev/console)",
         >= HookFailedBase and < HookFailedBase + 256 => $"hook exited with status {errno - HookFailedBase}",
         _ => Linux.Errno.Message(errno),
     };

@@ -26,6 +26,8 @@ internal static class DeviceCompiler
             devices.RemoveAll(d => d.Device.Path == configured[i].Path);
             devices.Add((configured[i], $"linux.devices[{i}]"));
         }
+        // Device nodes go into /dev: refuse an image whose /dev is a symlink, wherever it points.
+        p.Add(StepKind.PrepareTarget, "linux.devices", "check /dev is a real directory", p.Arena.Str("dev"), ChildFs.TargetRealDirectory);
         foreach (var (d, field) in devices) CompileDevice(p, ctx, d, field);
 
         var a = p.Arena;

@@ -54,8 +54,9 @@ internal static class RootfsCompiler
         }
         else
         {
-            // proc and sysfs must land on a real directory: a symlink there could aim them at the host (CVE-2019-19921).
-            int mode = type is "proc" or "sysfs" ? ChildFs.TargetRealDirectory : ChildFs.TargetDirectory;
+            // proc, sysfs and /dev must land on a real directory: a symlink there in the image
+            // could aim them somewhere else (CVE-2019-19921, CVE-2026-41579).
+            int mode = type is "proc" or "sysfs" || dest == "/dev" ? ChildFs.TargetRealDirectory : ChildFs.TargetDirectory;
             p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(rel), mode);
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
             // proc, sysfs and cgroup take no context= option; filesystems like tmpfs do.

@@ -74,4 +74,22 @@ public class EscapeTests
         r.Stderr.Should().Contain("not on procfs");
         Leftovers.AssertNone(b, id);
     }
+
+    /// <summary>CVE-2026-41579 class: the image's /dev itself is a symlink.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_image_whose_dev_is_a_symlink_is_refused(bool devIsMounted)
+    {
+        using var b = new Bundle("true");
+        if (!devIsMounted) b.Config.Mounts!.RemoveAll(m => m.Destination == "/dev" || m.Destination.StartsWith("/dev/"));
+        Directory.Delete(Path.Combine(b.Rootfs, "dev"));
+        File.CreateSymbolicLink(Path.Combine(b.Rootfs, "dev"), "/etc");
+        var id = b.NewId();
+        var r = b.Csrun("run", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stderr.Should().Contain("refusing a symlink");
+        Directory.GetFileSystemEntries(Path.Combine(b.Rootfs, "etc")).Should().NotContain(e => e.EndsWith("null"), "no device node may land where the link points");
+        Leftovers.AssertNone(b, id);
+    }
 }
