@@ -17,7 +17,7 @@ internal sealed class Bundle : IDisposable
 
     static readonly string[] Applets =
     {
-        "sh", "ls", "cat", "echo", "sleep", "true", "false", "id", "hostname", "mount", "ps", "grep", "touch",
+        "sh", "ls", "cat", "echo", "uname", "sleep", "true", "false", "id", "hostname", "mount", "ps", "grep", "touch",
         "stat", "readlink", "ulimit", "env", "pwd", "kill", "wc", "head", "mkdir", "umask", "test", "tr", "awk", "sed", "nproc", "ln", "rm",
     };
 

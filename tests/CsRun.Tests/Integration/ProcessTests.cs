@@ -118,4 +118,23 @@ public class ProcessTests
         b.Config.Linux.ReadonlyPaths!.Remove("/proc/sys");
         RunSh(b, "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax").Should().Be("1\n123456789\n");
     }
+
+    [Fact]
+    public void Personality_linux32_changes_uname_machine()
+    {
+        using var b = new Bundle();
+        b.Config.Linux!.Personality = new() { Domain = "LINUX32" };
+        RunSh(b, "uname -m").Trim().Should().Be("i686");
+    }
+
+    [Fact]
+    public void Run_keep_leaves_the_stopped_container_for_delete()
+    {
+        using var b = new Bundle("true");
+        var id = b.NewId();
+        b.Csrun("run", "--keep", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        b.Csrun("state", id).Stdout.Should().Contain("\"status\": \"stopped\"");
+        b.Csrun("delete", id).ExitCode.Should().Be(0);
+        Leftovers.AssertNone(b, id);
+    }
 }

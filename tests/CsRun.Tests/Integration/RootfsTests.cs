@@ -101,4 +101,27 @@ public class RootfsTests
         var r = b.Csrun("run", "--no-pivot", "-b", b.Dir, b.NewId());
         r.ExitCode.Should().Be(0, r.ToString());
     }
+
+    [Theory]
+    [InlineData("shared", "shared:")]
+    [InlineData("private", null)]
+    public void RootfsPropagation_applies_to_the_containers_root(string propagation, string? tag)
+    {
+        using var b = new Bundle();
+        b.Config.Linux!.RootfsPropagation = propagation;
+        var r = RunSh(b, "awk '$5 == \"/\"' /proc/self/mountinfo");
+        r.ExitCode.Should().Be(0, r.ToString());
+        if (tag != null) r.Stdout.Should().Contain(tag);
+        else r.Stdout.Should().NotContain("shared:").And.NotContain("master:");
+    }
+
+    [Fact]
+    public void Recursive_read_only_bind_makes_submounts_read_only_too()
+    {
+        using var b = new Bundle();
+        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "/hostdev", Type = "bind", Source = "/dev", Options = new() { "rbind", "rro" } });
+        var r = RunSh(b, "grep ' /hostdev/shm ' /proc/self/mountinfo");
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Split(' ')[5].Should().StartWith("ro", "rro reaches the submount /dev/shm as well");
+    }
 }
