@@ -137,9 +137,16 @@ internal static unsafe class Files
     /// <summary>Write a whole file that must already exist (/proc files), naming the path on failure.</summary>
     public static void WriteExisting(string path, string content, string what)
     {
-        int fd = Open(path, O.WrOnly, what);
+        int fd = Open(path, O.WrOnly | O.NoFollow, what);
         try
         {
+            // A write meant for /proc goes only to a file on procfs (CVE-2019-16884 class).
+            if (path.StartsWith("/proc/"))
+            {
+                byte* st = stackalloc byte[120];
+                long s = Libc.Sys(Nr.Fstatfs, fd, (long)st);
+                if (s < 0 || *(long*)st != Magic.Proc) throw new RuntimeError($"{what}: refusing to write {path}: not on procfs");
+            }
             var bytes = Encoding.UTF8.GetBytes(content);
             long r;
             fixed (byte* b = bytes) r = Libc.Sys(Nr.Write, fd, (long)b, bytes.Length);
