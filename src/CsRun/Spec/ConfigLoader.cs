@@ -19,17 +19,23 @@ public static class ConfigLoader
 
     public static Config Parse(ReadOnlySpan<byte> json)
     {
-        Config? config;
+        // The hand-written reader first; anything it does not expect goes to System.Text.Json,
+        // which words the error (and sets up its metadata only then).
+        Config? config = FastConfigReader.TryRead(json) ?? Deserialize(json);
+        if (config == null) throw new RuntimeError("config cannot be null");
+        if (NullElements.FirstPath(json) is string at) throw new RuntimeError($"{at}: must not be null");
+        return config;
+    }
+
+    static Config? Deserialize(ReadOnlySpan<byte> json)
+    {
         try
         {
-            config = JsonSerializer.Deserialize(json, SpecJson.Default.Config);
+            return JsonSerializer.Deserialize(json, SpecJson.Default.Config);
         }
         catch (JsonException e)
         {
             throw new RuntimeError(JsonErrorText.Describe(json, e, SpecJson.Default.Config), e);
         }
-        if (config == null) throw new RuntimeError("config cannot be null");
-        if (NullElements.FirstPath(json) is string at) throw new RuntimeError($"{at}: must not be null");
-        return config;
     }
 }
