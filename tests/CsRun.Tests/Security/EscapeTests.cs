@@ -92,4 +92,22 @@ public class EscapeTests
         Directory.GetFileSystemEntries(Path.Combine(b.Rootfs, "etc")).Should().NotContain(e => e.EndsWith("null"), "no device node may land where the link points");
         Leftovers.AssertNone(b, id);
     }
+
+    /// <summary>CVE-2025-52565: /dev/console in the image is a symlink; binding the terminal there must not follow it.</summary>
+    [Fact]
+    public void A_symlinked_dev_console_is_refused_when_a_terminal_is_bound_there()
+    {
+        using var b = new Bundle("true");
+        b.Config.Process!.Terminal = true;
+        b.Config.Mounts!.RemoveAll(m => m.Destination == "/dev");
+        string victim = Path.Combine(b.Dir, "host-console");
+        File.WriteAllText(victim, "host data");
+        File.CreateSymbolicLink(Path.Combine(b.Rootfs, "dev", "console"), victim);
+        var id = b.NewId();
+        var r = b.Csrun("run", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stderr.Should().Contain("process.terminal").And.Contain("symbolic link", "the link is refused, not followed");
+        File.ReadAllText(victim).Should().Be("host data");
+        Leftovers.AssertNone(b, id);
+    }
 }
