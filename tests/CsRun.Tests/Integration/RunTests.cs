@@ -61,7 +61,7 @@ public class RunTests
         string output = Path.Combine(b.Dir, "out");
         var psi = new System.Diagnostics.ProcessStartInfo("/bin/sh", new[] { "-c", $"exec {TestHost.Csrun} --root {b.StateRoot} run -b {b.Dir} {id} > {output} 2>&1 </dev/null" });
         using var csrun = System.Diagnostics.Process.Start(psi)!;
-        LifecycleTests.WaitFor(() => b.Csrun("state", id).Stdout.Contains("running"));
+        LifecycleTests.WaitFor(() => b.Csrun("state", id).Stdout.Contains("running"), timeoutMs: 60_000);
         Thread.Sleep(100);
         kill(csrun.Id, 15);
         csrun.WaitForExit(10_000).Should().BeTrue();
