@@ -138,6 +138,22 @@ public class LifecycleTests
         b.Csrun("kill", id, "SIGBOGUS").Stderr.Should().Contain("unknown signal");
     }
 
+    [Fact]
+    public void A_config_with_comments_and_trailing_commas_is_kept_in_the_state_either_way()
+    {
+        using var b = new Bundle("sleep", "100");
+        b.Save();
+        string path = Path.Combine(b.Dir, "config.json");
+        string json = File.ReadAllText(path);
+        File.WriteAllText(path, "// a comment runc would refuse, System.Text.Json allows\n" + json.TrimEnd().TrimEnd('}') + ",}");
+        var id = b.NewId();
+        var r = CsrunCli.Run(new[] { "--root", b.StateRoot, "create", "-b", b.Dir, id });
+        r.ExitCode.Should().Be(0, r.ToString());
+        State(b, id).GetProperty("status").GetString().Should().Be("created");
+        CsrunCli.Run(new[] { "--root", b.StateRoot, "delete", id }).ExitCode.Should().Be(0);
+        Leftovers.AssertNone(b, id);
+    }
+
     internal static void WaitFor(Func<bool> condition, int timeoutMs = 10_000)
     {
         var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
