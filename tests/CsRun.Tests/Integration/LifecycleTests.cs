@@ -154,7 +154,7 @@ public class LifecycleTests
         Leftovers.AssertNone(b, id);
     }
 
-    internal static void WaitFor(Func<bool> condition, int timeoutMs = 10_000)
+    internal static void WaitFor(Func<bool> condition, int timeoutMs = 30_000)
     {
         var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (!condition())

@@ -14,6 +14,7 @@ namespace CsRun.Tests.Launch;
 /// its first GC poll; the spawner must notice, kill it and clone again, so every start succeeds
 /// and no child is left hung.
 /// </summary>
+[Collection(Serial.Name)]
 public class ForkSafetyStressTests
 {
     readonly ITestOutputHelper _out;

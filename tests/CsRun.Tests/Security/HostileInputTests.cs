@@ -16,6 +16,7 @@ namespace CsRun.Tests.Security;
 /// crash, a hang or something left on the host. CI runs a fixed seed; set CSRUN_FUZZ_SEED and
 /// CSRUN_FUZZ_CASES for a longer random run by hand.
 /// </summary>
+[Collection(Serial.Name)]
 public class HostileInputTests
 {
     readonly ITestOutputHelper _out;

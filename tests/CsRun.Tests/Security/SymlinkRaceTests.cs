@@ -11,6 +11,7 @@ namespace CsRun.Tests.Security;
 /// whose parent a host process keeps swapping between a directory and a symlink to "/" while
 /// containers start. The mount and the directories csrun creates must stay inside the container.
 /// </summary>
+[Collection(Serial.Name)]
 public class SymlinkRaceTests
 {
     readonly ITestOutputHelper _out;
