@@ -46,9 +46,8 @@ internal static unsafe class ChildConsole
         if (r < 0) return r;
         long target = ChildFs.OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
         if (target < 0) return target;
-        byte* st = stackalloc byte[144];
-        r = Libc.Raw(Nr.Fstat, target, (long)st);
-        if (r == 0 && (*(uint*)(st + 24) & S.IfMt) == S.IfLnk) r = -ChildErrors.TargetIsSymlink;
+        long type = ChildFs.TypeOf(target);
+        r = type < 0 ? type : type == S.IfLnk ? -ChildErrors.TargetIsSymlink : 0;
         byte* src = stackalloc byte[32];
         byte* dst = stackalloc byte[32];
         ChildFs.ProcFdPath(src, slave);

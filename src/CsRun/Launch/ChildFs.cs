@@ -24,6 +24,14 @@ internal static unsafe class ChildFs
         return r;
     }
 
+    /// <summary>The S_IFMT bits of what <paramref name="fd"/> names, or -errno.</summary>
+    public static long TypeOf(long fd)
+    {
+        byte* st = stackalloc byte[144];
+        long r = Libc.Raw(Nr.Fstat, fd, (long)st);
+        return r < 0 ? r : *(uint*)(st + 24) & S.IfMt;
+    }
+
     /// <summary>"/proc/self/fd/N" into <paramref name="buf"/> (32 bytes).</summary>
     public static long ProcFdPath(byte* buf, int fd)
     {
@@ -50,10 +58,9 @@ internal static unsafe class ChildFs
             long link = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
             if (link >= 0)
             {
-                byte* st = stackalloc byte[144];
-                long r = Libc.Raw(Nr.Fstat, link, (long)st);
+                long type = TypeOf(link);
                 Libc.Raw(Nr.Close, link);
-                if (r == 0 && (*(uint*)(st + 24) & S.IfMt) == S.IfLnk) return -ChildErrors.TargetIsSymlink;
+                if (type == S.IfLnk) return -ChildErrors.TargetIsSymlink;
             }
         }
         long fd = OpenInRoot(ctx->RootFd, path, O.Path);
@@ -273,13 +280,12 @@ internal static unsafe class ChildFs
         long fd = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
         if (fd == -Errno.ENOENT || fd == -Errno.ENOTDIR) return 0;
         if (fd < 0) return fd;
-        byte* st = stackalloc byte[144];
-        long r = Libc.Raw(Nr.Fstat, fd, (long)st);
+        long type = TypeOf(fd);
+        long r = type < 0 ? type : 0;
         byte* target = stackalloc byte[32];
         ProcFdPath(target, (int)fd);
         if (r == 0)
         {
-            uint type = *(uint*)(st + 24) & S.IfMt;
             if (type == S.IfDir)
             {
                 r = Libc.Raw(Nr.Mount, (long)"tmpfs\0"u8.AsPointerUnsafe(), (long)target, (long)"tmpfs\0"u8.AsPointerUnsafe(), (long)Ms.RdOnly, 0);
