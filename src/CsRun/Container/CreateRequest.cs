@@ -17,7 +17,7 @@ internal sealed record CreateRequest
 }
 
 /// <summary>A created container: its state, and for `run`, the socket the init reports an exec failure on.</summary>
-internal sealed record CreatedContainer(ContainerState State, int SyncFd, Launch.SetupProgram Program, bool InitIsOurChild)
+internal sealed record CreatedContainer(ContainerState State, int SyncFd, Launch.SetupProgram Program)
 {
     /// <summary>Our end of the console socketpair when csrun proxies the terminal; -1 otherwise.</summary>
     public int ConsoleReceiver { get; init; } = -1;

@@ -108,7 +108,7 @@ internal static class Creator
                 SyncChannel.Send(syncFd, SyncType.Payload, 0, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
                     Hooks.State(state, ContainerStatus.Created), CompactStateJson.Default.HookState));
             undo.Commit();
-            return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program, init.IsOurChild) { ConsoleReceiver = consoleReceiver };
+            return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program) { ConsoleReceiver = consoleReceiver };
         }
         catch
         {

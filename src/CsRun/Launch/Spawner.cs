@@ -19,8 +19,6 @@ internal static unsafe class Spawner
     /// <summary>Test-only: switch the check off, to show that without it children do hang.</summary>
     internal static bool DetectParkedChildren { get; set; } = true;
 
-    /// <summary>Test-only: a GC forced right after the clone, to prove the retry path works.</summary>
-    static readonly bool ForceGcAfterClone = Environment.GetEnvironmentVariable("CSRUN_TEST_GC_AFTER_CLONE") == "1";
 
     public static int Spawn(SetupProgram program, long cloneFlags, int syncChild, int syncParent)
     {
@@ -42,7 +40,6 @@ internal static unsafe class Spawner
             }
             if (pid < 0)
                 throw new RuntimeError($"clone({NamespaceCompiler.Describe(cloneFlags)}): {Errno.Message((int)-pid)} ({Errno.Name((int)-pid)})");
-            if (ForceGcAfterClone && attempt == 0) GC.Collect();
             // A call with a GC transition: if a collection was requested while we sat in clone,
             // we block here until it has finished, so the count below has seen it.
             Libc.Sys(Nr.Getpid);
