@@ -78,6 +78,7 @@ internal static unsafe partial class Interpreter
             case StepKind.RaiseAmbient: return ChildCreds.RaiseAmbient((ulong)s->A);
             case StepKind.ResetSignals: return ChildCreds.ResetSignals();
             case StepKind.CloseFdsOnExec: return Ok(Libc.Raw(Nr.CloseRange, s->A, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/));
+            case StepKind.ReleaseRuntimeData: Libc.Raw(Nr.Munmap, s->A, s->B); return 0;
             case StepKind.WaitStart: return WaitStart(ctx->ProcFd, s->A);
             case StepKind.RunHook: return ChildHook.Run(ctx, s->A, s->B, s->C, (int)s->D);
             case StepKind.Seccomp: return Ok(Libc.Raw(Nr.Seccomp, 1 /*SECCOMP_SET_MODE_FILTER*/, s->B, s->A));

@@ -136,6 +136,9 @@ internal static class ProcessCompiler
             p.Add(StepKind.SyncReceivePayload, "", "receive the state for startContainer hooks", a.Zeroed(64 * 1024), 64 * 1024);
         if (ctx.FifoFd >= 0)
         {
+            var (start, length) = RuntimeData.Hydrated;
+            if (length > 0)
+                p.Add(StepKind.ReleaseRuntimeData, "", $"unmap the runtime's type data ({length / 1024} KiB), unused from here on", start, length);
             // Without a mount namespace nothing mounted /proc in the rootfs: go through the host's.
             bool hostProc = p.Steps.Any(s => s.Kind == StepKind.OpenHostProc);
             p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"{(hostProc ? "" : "/proc/")}self/fd/{ctx.FifoFd}"));

@@ -85,6 +85,9 @@ internal enum StepKind
     ResetSignals,
     /// <summary>A: first fd to close on exec; every fd from there on gets FD_CLOEXEC.</summary>
     CloseFdsOnExec,
+    /// <summary>A: start, B: length of the runtime's rehydrated type data (RuntimeData), unmapped
+    /// before the init waits for start; a failure only costs memory and is ignored.</summary>
+    ReleaseRuntimeData,
     /// <summary>A: path of the exec fifo through /proc (relative to the host's /proc when
     /// OpenHostProc ran, else /proc/self/fd/N). Blocks until `start`.</summary>
     WaitStart,

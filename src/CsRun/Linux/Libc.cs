@@ -24,6 +24,13 @@ internal static unsafe partial class Libc
     [SuppressGCTransition]
     private static partial int* ErrnoLocation();
 
+    [LibraryImport(C, EntryPoint = "getauxval")]
+    [SuppressGCTransition]
+    private static partial ulong GetAuxval(ulong type);
+
+    /// <summary>An entry of the process's auxiliary vector (AT_PHDR: where the program headers are).</summary>
+    public static ulong AuxValue(ulong type) => GetAuxval(type);
+
     /// <summary>errno of the last failed call on this thread.</summary>
     public static int Errno => *ErrnoLocation();
 

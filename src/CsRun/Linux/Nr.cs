@@ -4,6 +4,7 @@ namespace CsRun.Linux;
 internal static class Nr
 {
     public const long Read = 0, Write = 1, Open = 2, Close = 3, Stat = 4, Fstat = 5, Lstat = 6, Poll = 7;
+    public const long Munmap = 11, Pread64 = 17;
     public const long RtSigaction = 13, RtSigprocmask = 14, Ioctl = 16, Access = 21, Pipe = 22;
     public const long Dup = 32, Dup2 = 33, Nanosleep = 35, Getpid = 39, Sendfile = 40, Socket = 41;
     public const long Sendmsg = 46, Recvmsg = 47, Socketpair = 53;
