@@ -35,12 +35,25 @@ internal static class LsmCompiler
         }
     }
 
-    /// <summary>linux.mountLabel: SELinux context for the container's mounts; an error without SELinux.</summary>
+    /// <summary>
+    /// linux.mountLabel, or null when it is unset or the host has no SELinux. Without SELinux
+    /// there is no policy that a file label could feed, so unlike a process label (which would
+    /// leave the process unconfined) nothing is lost: a warning, and the mounts go unlabelled,
+    /// as crun does. runc passes context= anyway and its tmpfs mounts fail with EINVAL.
+    /// </summary>
+    public static string? MountLabel(CompileContext ctx)
+    {
+        string? label = ctx.Config.Linux?.MountLabel;
+        if (string.IsNullOrEmpty(label)) return null;
+        if (SelinuxEnabled()) return label;
+        ctx.Warnings.Add($"linux.mountLabel: \"{label}\" ignored: SELinux is not enabled on this host");
+        return null;
+    }
+
+    /// <summary>Mount data with the SELinux context option added for <paramref name="mountLabel"/>.</summary>
     public static string WithMountLabel(string data, string? mountLabel)
     {
         if (string.IsNullOrEmpty(mountLabel)) return data;
-        if (!SelinuxEnabled())
-            throw new RuntimeError($"linux.mountLabel: \"{mountLabel}\" requested, but SELinux is not enabled on this host");
         string context = $"context=\"{mountLabel}\"";
         return data.Length == 0 ? context : data + "," + context;
     }

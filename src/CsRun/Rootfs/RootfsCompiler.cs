@@ -22,14 +22,15 @@ internal static class RootfsCompiler
         p.Add(StepKind.OpenRoot, "root.path", $"open rootfs {rootfs}", a.Str(rootfs));
 
         var mounts = c.Mounts ?? new List<Spec.Mount>();
+        string? label = LsmCompiler.MountLabel(ctx);
         for (int i = 0; i < mounts.Count; i++)
-            CompileMount(p, ctx, mounts[i], $"mounts[{i}]");
+            CompileMount(p, ctx, mounts[i], $"mounts[{i}]", label);
 
         bool devBound = mounts.Any(m => Clean(m.Destination) == "/dev" && MountOptions.Parse(m.Options).Bind);
         if (!devBound) DeviceCompiler.Compile(p, ctx, mounts);
     }
 
-    static void CompileMount(SetupProgram p, CompileContext ctx, Spec.Mount m, string field)
+    static void CompileMount(SetupProgram p, CompileContext ctx, Spec.Mount m, string field, string? mountLabel)
     {
         var a = p.Arena;
         string dest = Clean(m.Destination);
@@ -60,7 +61,7 @@ internal static class RootfsCompiler
             p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(rel), mode);
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
             // proc, sysfs and cgroup take no context= option; filesystems like tmpfs do.
-            string data = type is "proc" or "sysfs" or "mqueue" ? o.Data : LsmCompiler.WithMountLabel(o.Data, ctx.Config.Linux?.MountLabel);
+            string data = type is "proc" or "sysfs" or "mqueue" ? o.Data : LsmCompiler.WithMountLabel(o.Data, mountLabel);
             p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{data}\"",
                 a.Str(source), a.Str(type), (long)o.Flags, data.Length > 0 ? a.Str(data) : 0);
         }
