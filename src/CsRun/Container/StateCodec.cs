@@ -16,26 +16,26 @@ internal static class StateCodec
 {
     public static byte[] Write(ContainerState s)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(8192);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", s.Id);
-            w.WriteNumber("initPid", s.InitPid);
-            w.WriteNumber("initStartTime", s.InitStartTime);
-            w.WriteString("bundle", s.Bundle);
-            w.WriteString("rootfs", s.Rootfs);
-            w.WriteString("created", s.Created);
-            w.WriteString("owner", s.Owner);
-            w.WriteBoolean("systemdCgroup", s.SystemdCgroup);
-            w.WritePropertyName("cgroupPaths");
-            WriteMap(w, s.CgroupPaths);
-            w.WritePropertyName("config");
-            if (s.ConfigParsed is { } config) JsonSerializer.Serialize(w, config, SpecJson.Default.Config);
-            else w.WriteRawValue(s.ConfigJson.Span);
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
+        var w = new JsonText();
+        w.StartObject();
+        w.String("id", s.Id);
+        w.Number("initPid", s.InitPid);
+        w.Number("initStartTime", s.InitStartTime);
+        w.String("bundle", s.Bundle);
+        w.String("rootfs", s.Rootfs);
+        w.String("created", s.Created);
+        w.String("owner", s.Owner);
+        w.Boolean("systemdCgroup", s.SystemdCgroup);
+        w.Name("cgroupPaths");
+        w.StartObject();
+        foreach (var (k, v) in s.CgroupPaths) w.String(k, v);
+        w.EndObject();
+        w.Name("config");
+        // A config that was not strict JSON (comments, trailing commas) was parsed by the
+        // model: write it back from there, so the state file is strict JSON either way.
+        w.RawValue(s.ConfigParsed is { } config ? JsonSerializer.SerializeToUtf8Bytes(config, SpecJson.Default.Config) : s.ConfigJson.Span);
+        w.EndObject();
+        return w.ToArray();
     }
 
     /// <summary>Throws <see cref="JsonException"/> if the file is not a state object.</summary>
@@ -93,13 +93,6 @@ internal static class StateCodec
             }
         }
         return new ConfigSummary(version, annotations, hooks);
-    }
-
-    static void WriteMap(Utf8JsonWriter w, Dictionary<string, string> map)
-    {
-        w.WriteStartObject();
-        foreach (var (k, v) in map) w.WriteString(k, v);
-        w.WriteEndObject();
     }
 
     static Dictionary<string, string>? ReadMap(ref Utf8JsonReader r)

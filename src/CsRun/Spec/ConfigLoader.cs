@@ -20,9 +20,11 @@ public static class ConfigLoader
         return Parse(data);
     }
 
-    /// <summary>Strict JSON (no comments, no trailing commas): safe to embed as a raw value.</summary>
+    /// <summary>Strict JSON (no comments, no trailing commas, no byte-order mark): safe to embed
+    /// as a raw value.</summary>
     public static bool IsStrictJson(ReadOnlySpan<byte> json)
     {
+        if (json.StartsWith("\uFEFF"u8)) return false;
         try
         {
             var r = new Utf8JsonReader(json);

@@ -143,7 +143,9 @@ public class HostileInputTests
             }
         }
         // Never signal pid 1 or a recycled pid: a state naming init with a wrong start time is stopped.
-        File.WriteAllText(stateFile, good.Replace($"\"initPid\": {JsonDocument.Parse(good).RootElement.GetProperty("initPid").GetInt32()}", "\"initPid\": 1"));
+        string pointsAtInit = System.Text.RegularExpressions.Regex.Replace(good, "\"initPid\":\\s*\\d+", "\"initPid\": 1");
+        pointsAtInit.Should().NotBe(good);
+        File.WriteAllText(stateFile, pointsAtInit);
         b.Csrun("kill", id, "KILL").Stderr.Should().Contain("container not running");
         File.WriteAllText(stateFile, good);
     }
