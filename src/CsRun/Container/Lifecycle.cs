@@ -16,6 +16,19 @@ internal static class Lifecycle
         if (status == ContainerStatus.Stopped) throw new RuntimeError("cannot start a container that has stopped");
         if (status == ContainerStatus.Running) throw new RuntimeError("cannot start an already running container");
         if (status != ContainerStatus.Created) throw new RuntimeError($"cannot start a container in the {status} state");
+        ReleaseAndRunPoststart(store, s);
+    }
+
+    /// <summary>`run`'s start of the container it has just created: its state is in hand, and
+    /// an init that died meanwhile is caught while the fifo is read.</summary>
+    public static void StartCreated(StateStore store, ContainerState s)
+    {
+        using var _ = store.Lock(s.Id);
+        ReleaseAndRunPoststart(store, s);
+    }
+
+    static void ReleaseAndRunPoststart(StateStore store, ContainerState s)
+    {
         ReleaseInit(store, s);
         HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running));
     }
@@ -112,10 +125,26 @@ internal static class Lifecycle
                 if (status == ContainerStatus.Paused) cgroup.Freeze(false);
                 WaitForExit(s);
             }
-            cgroup.Destroy();
-            HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststop, "poststop", Hooks.State(s, ContainerStatus.Stopped));
-            store.Remove(id);
+            RemoveStopped(store, s, cgroup);
         }
+    }
+
+    /// <summary>`run`'s delete after it reaped the init: the state it created is still the one on disk.</summary>
+    public static void DeleteReaped(StateStore store, ContainerState s)
+    {
+        using (store.Lock(s.Id))
+        {
+            if (!store.Exists(s.Id)) return;
+            RemoveStopped(store, s, CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup));
+        }
+    }
+
+    /// <summary>Remove the cgroup (killing whatever is left in it), run poststop hooks, drop the state.</summary>
+    static void RemoveStopped(StateStore store, ContainerState s, ICgroupManager cgroup)
+    {
+        cgroup.Destroy();
+        HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststop, "poststop", Hooks.State(s, ContainerStatus.Stopped));
+        store.Remove(s.Id);
     }
 
     /// <summary>Wait for a killed init to die (or turn zombie); it is not our child, so poll.</summary>

@@ -25,7 +25,7 @@ internal static class Runner
         var s = created.State;
         try
         {
-            Lifecycle.Start(store, s.Id);
+            Lifecycle.StartCreated(store, s);
             string? execError = ExecOutcome(created);
             if (execError != null)
             {
@@ -36,7 +36,7 @@ internal static class Runner
             if (detach) return 0;
             using var console = created.ConsoleReceiver >= 0 ? new ConsoleProxy(ReceiveMaster(created.ConsoleReceiver)) : null;
             int status = signals!.WaitForExit(s.InitPid, console);
-            if (!keep) Lifecycle.Delete(store, s.Id, force: true);
+            if (!keep) Lifecycle.DeleteReaped(store, s);
             return Spawner.ExitCode(status);
         }
         catch (RuntimeError) when (!detach && store.Exists(s.Id) && !keep)

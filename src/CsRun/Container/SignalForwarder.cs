@@ -35,7 +35,9 @@ internal sealed unsafe class SignalForwarder
     static void BlockOnFinalizerThread(ulong mask)
     {
         Create(mask);
-        GC.Collect();
+        // The blocker is the youngest object there is: a gen0 collection finds it, and costs
+        // a fraction of a full one.
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
