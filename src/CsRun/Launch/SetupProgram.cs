@@ -56,7 +56,8 @@ internal sealed unsafe class SetupProgram
             steps[i] = new NativeStep
             {
                 Kind = (int)s.Kind, A = s.A, B = s.B, C = s.C, D = s.D, E = s.E,
-                Desc = Arena.Str($"{s.Text}"),
+                // Before the ready point the parent words every error itself.
+                Desc = i >= ReadyIndex ? Arena.Str(s.Text) : 0,
             };
         }
         return steps;
