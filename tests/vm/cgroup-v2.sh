@@ -60,7 +60,7 @@ driver_test() {
   if [ "$drv" = systemd ]; then
     flags=(--systemd-cgroup); unit="csrun-$id.scope"; want_cg="/system.slice/$unit"   # no cgroupsPath: system.slice:csrun:ID
   else
-    want_cg="/csrun-vm/$id"
+    want_cg="/csrun-vm/$id"; flags=(--debug --log "$b/debug.log")
   fi
   mkdir -p "$b"
   if [ "$drv" = systemd ]; then cp "$W/config.json" "$b/config.json"
@@ -89,6 +89,11 @@ driver_test() {
 
   local cg; cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
   check "$drv: init's cgroup" "$want_cg" "$cg"
+  if [ "$drv" != systemd ]; then
+    grep -q "cloned $pid into cgroup /sys/fs/cgroup$want_cg" "$b/debug.log" \
+      && pass "$drv: the init was born in its cgroup (clone3 CLONE_INTO_CGROUP, no cgroup.procs write)" \
+      || fail "$drv: the init was not cloned into its cgroup: $(grep -i 'into cgroup' "$b/debug.log")"
+  fi
   local d="/sys/fs/cgroup$cg"
   check "$drv: memory.max" 67108864 "$(cat "$d/memory.max")"
   check "$drv: cpu.max" "50000 100000" "$(cat "$d/cpu.max")"

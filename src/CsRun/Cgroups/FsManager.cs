@@ -17,6 +17,7 @@ internal abstract class FsManager : ICgroupManager
     public abstract IReadOnlyDictionary<string, string> Paths { get; }
     public abstract void Create(Resources? resources);
     public abstract void AddProcess(int pid);
+    public virtual string? CloneIntoDir => null;
     public abstract void Apply(Resources? resources);
     public abstract IReadOnlyList<int> Pids();
     public abstract void Freeze(bool frozen);

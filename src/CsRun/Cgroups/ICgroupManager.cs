@@ -25,6 +25,13 @@ internal interface ICgroupManager
     /// <summary>Moves a process into the cgroup (cgroup.procs in every hierarchy).</summary>
     void AddProcess(int pid);
 
+    /// <summary>
+    /// The cgroup v2 directory a child can be cloned straight into (clone3 CLONE_INTO_CGROUP),
+    /// which makes AddProcess unnecessary and skips the migration's wait for an RCU grace
+    /// period; null where cgroup.procs must be written (v1, hybrid, systemd's scope).
+    /// </summary>
+    string? CloneIntoDir { get; }
+
     /// <summary>Writes linux.resources; a failed write gives a RuntimeError naming the field, file and errno.</summary>
     void Apply(Resources? resources);
 

@@ -88,6 +88,8 @@ internal sealed class V2Manager : FsManager
 
     public override void AddProcess(int pid) => CgroupDirs.Join(_dir, pid);
 
+    public override string? CloneIntoDir => _dir;
+
     /// <summary>In runc's order, raw unified values last so that they win.</summary>
     public override void Apply(Resources? r)
     {

@@ -76,14 +76,14 @@ internal static class Creator
             if (!req.KeepSync) fds.Add(parentEnd);
             else undo.Add("close sync socket", () => Files.Close(parentEnd));
 
-            int child = Spawner.Spawn(program, program.CloneFlags, childEnd, parentEnd);
+            int child = Spawner.Spawn(program, program.CloneFlags, childEnd, parentEnd, cgroup.CloneIntoDir, out bool bornInCgroup);
             var init = new InitProcess(child);
             undo.Add("kill container init", init.Kill);
             Files.Close(childEnd);
             fds.Remove(childEnd);
             FaultInjection.At("clone");
 
-            cgroup.AddProcess(child);
+            if (!bornInCgroup) cgroup.AddProcess(child);
             if (program.NewUserNamespace && program.CloneFlags != 0 && (program.CloneFlags & CloneFlags.NewUser) != 0)
                 IdMaps.Write(child, config);
             SyncChannel.Send(syncFd, SyncType.Go);

@@ -44,13 +44,14 @@ internal static class Executor
             var (parentEnd, childEnd) = SyncChannel.CreatePair();
             syncFd = parentEnd;
             fds.Add(childEnd);
-            int child = Spawner.Spawn(program, 0, childEnd, parentEnd);
+            var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
+            int child = Spawner.Spawn(program, 0, childEnd, parentEnd, cgroup.CloneIntoDir, out bool bornInCgroup);
             var process = new InitProcess(child);
             Files.Close(childEnd);
             fds.Remove(childEnd);
             try
             {
-                CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).AddProcess(child);
+                if (!bornInCgroup) cgroup.AddProcess(child);
                 SyncChannel.Send(syncFd, SyncType.Go);
                 WaitUntilReady(syncFd, program, process, s);
             }

@@ -20,7 +20,27 @@ internal static unsafe class Spawner
     internal static bool DetectParkedChildren { get; set; } = true;
 
 
-    public static int Spawn(SetupProgram program, long cloneFlags, int syncChild, int syncParent)
+    public static int Spawn(SetupProgram program, long cloneFlags, int syncChild, int syncParent) =>
+        Spawn(program, cloneFlags, syncChild, syncParent, null, out _);
+
+    /// <summary>
+    /// As above; with <paramref name="cgroupDir"/> (a cgroup v2 directory) the child is born in
+    /// that cgroup (clone3 CLONE_INTO_CGROUP), which <paramref name="intoCgroup"/> reports. A
+    /// kernel or cgroup that refuses it gets a plain clone, and the caller joins the cgroup.
+    /// </summary>
+    public static int Spawn(SetupProgram program, long cloneFlags, int syncChild, int syncParent, string? cgroupDir, out bool intoCgroup)
+    {
+        int cgroupFd = cgroupDir != null ? Files.TryOpen(cgroupDir, O.Path | O.Directory | O.CloExec) : -1;
+        try
+        {
+            int pid = Spawn(program, cloneFlags, syncChild, syncParent, cgroupFd, out intoCgroup);
+            if (cgroupDir != null) Log.Debug(intoCgroup ? $"cloned {pid} into cgroup {cgroupDir}" : $"clone3 into cgroup {cgroupDir} refused; {pid} joins it");
+            return pid;
+        }
+        finally { Files.Close(cgroupFd); }
+    }
+
+    static int Spawn(SetupProgram program, long cloneFlags, int syncChild, int syncParent, int cgroupFd, out bool intoCgroup)
     {
         var steps = program.Emit();
         var ctx = (ChildContext*)program.Arena.Alloc(sizeof(ChildContext));
@@ -32,7 +52,10 @@ internal static unsafe class Spawner
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             int before = GC.CollectionCount(0);
-            long pid = Libc.Raw(Nr.Clone, cloneFlags | Sig.Chld, 0, 0, 0, 0);
+            long pid = cgroupFd >= 0 ? CloneIntoCgroup(cloneFlags, cgroupFd) : -Errno.ENOSYS;
+            intoCgroup = pid >= 0;
+            if (pid < 0 && (cgroupFd < 0 || RefusedIntoCgroup(pid)))
+                pid = Libc.Raw(Nr.Clone, cloneFlags | Sig.Chld, 0, 0, 0, 0);
             if (pid == 0)
             {
                 Interpreter.Run(ctx);
@@ -51,6 +74,25 @@ internal static unsafe class Spawner
         }
         throw new RuntimeError($"clone: a garbage collection interrupted {MaxAttempts} attempts in a row");
     }
+
+    const long CloneIntoCgroupFlag = 0x200000000;
+
+    /// <summary>clone3 with fork semantics (no new stack) into the cgroup; the child returns 0.</summary>
+    static long CloneIntoCgroup(long flags, int cgroupFd)
+    {
+        // struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+        // tls, set_tid, set_tid_size, cgroup (CLONE_ARGS_SIZE_VER2, 88 bytes).
+        long* args = stackalloc long[11];
+        for (int i = 0; i < 11; i++) args[i] = 0;
+        args[0] = flags | CloneIntoCgroupFlag;
+        args[4] = Sig.Chld;
+        args[10] = cgroupFd;
+        return Libc.Raw(Nr.Clone3, (long)args, 11 * sizeof(long));
+    }
+
+    /// <summary>Errors that mean "not this way" rather than "no child can be made".</summary>
+    static bool RefusedIntoCgroup(long err) =>
+        err is -Errno.ENOSYS or -Errno.E2BIG or -Errno.EINVAL or -Errno.EOPNOTSUPP or -Errno.EBUSY or -Errno.EACCES or -Errno.EPERM;
 
     public static int Reap(int pid)
     {

@@ -16,6 +16,9 @@ namespace CsRun.Cgroups.Systemd;
 internal sealed class SystemdManager : ICgroupManager
 {
     /// <summary>runc waits 30 s for a start or stop job.</summary>
+    /// <summary>The scope is made for a running process (its PIDs property): it must exist first.</summary>
+    public string? CloneIntoDir => null;
+
     static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(30);
 
     readonly string _unitName;
