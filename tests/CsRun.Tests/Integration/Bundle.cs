@@ -42,7 +42,7 @@ internal sealed class Bundle : IDisposable
     }
 
     public void Save() =>
-        File.WriteAllText(Path.Combine(Dir, "config.json"), JsonSerializer.Serialize(Config, SpecJson.Default.Config));
+        File.WriteAllText(Path.Combine(Dir, "config.json"), TestJson.Serialize(Config));
 
     /// <summary>csrun with this bundle's --root, the config saved first.</summary>
     public CliResult Csrun(params string[] args)

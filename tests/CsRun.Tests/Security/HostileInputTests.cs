@@ -66,7 +66,7 @@ public class HostileInputTests
         c.Hooks = new() { Poststop = new() { new() { Path = "/bin/true", Timeout = 5 } } };
         c.Linux.Devices = new() { new() { Type = "c", Path = "/dev/fuzz", Major = 1, Minor = 3 } };
         c.Linux.UidMappings = null;
-        return JsonSerializer.Serialize(c, SpecJson.Default.Config);
+        return TestJson.Serialize(c);
     }
 
     [Fact]
