@@ -41,8 +41,14 @@ internal sealed class Bundle : IDisposable
         return id;
     }
 
-    public void Save() =>
-        File.WriteAllText(Path.Combine(Dir, "config.json"), TestJson.Serialize(Config));
+    /// <summary>Written whole and renamed into place: a csrun already running from this bundle
+    /// (a `run` the test polls with `state`) must never read a half-written config.json.</summary>
+    public void Save()
+    {
+        string path = Path.Combine(Dir, "config.json");
+        File.WriteAllText(path + ".tmp", TestJson.Serialize(Config));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
 
     /// <summary>csrun with this bundle's --root, the config saved first.</summary>
     public CliResult Csrun(params string[] args)

@@ -76,8 +76,9 @@ public class ConformanceTests
         int pid = System.Text.Json.JsonDocument.Parse(state.Stdout).RootElement.GetProperty("pid").GetInt32();
         new FileInfo($"/proc/{pid}/ns/net").LinkTarget.Should().Be(new FileInfo("/proc/self/ns/net").LinkTarget);
         b.Csrun("start", id).ExitCode.Should().Be(0);
-        LifecycleTests.WaitFor(() => File.Exists(Path.Combine(b.Rootfs, "started")));
-        File.ReadAllText(Path.Combine(b.Rootfs, "started")).Should().Be("started\n");
+        string started = Path.Combine(b.Rootfs, "started");
+        // The shell creates the file before echo writes to it: wait for the line itself.
+        LifecycleTests.WaitFor(() => File.Exists(started) && File.ReadAllText(started) == "started\n");
         LifecycleTests.WaitFor(() => b.Csrun("state", id).Stdout.Contains("\"status\": \"stopped\""));
         b.Csrun("delete", id).ExitCode.Should().Be(0);
         TestHost.Reap(pid);
