@@ -17,7 +17,7 @@ public class StateWritersTests
     internal static readonly string[] Awkward =
     {
         "plain", "", "quote \" and backslash \\", "tab\tnewline\nreturn\r", "bell \u0007 nul \0 unit \u001f del \u007f",
-        "</script> & 'single' +plus <tag>", "ünïcödé ✓ 容器", "emoji 🐳", "/path/with spaces/and:colons",
+        "</script> & 'single' +plus <tag>", "ünïcödé ✓ 容器", "emoji 🐳", "lone \uD800 surrogate", "/path/with spaces/and:colons",
     };
 
     static JsonSerializerOptions Options(bool indented) => new()
