@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using CsRun.Container;
 
 namespace CsRun.Cli;
@@ -33,8 +32,7 @@ internal sealed class ListCommand : ICommand
         string format = args.Get("format") ?? "table";
         if (format == "json")
         {
-            var json = JsonSerializer.Serialize(states, StateJson.Default.ListPublicState);
-            Output.OutLine(states.Count == 0 ? "null" : json);
+            Output.OutLine(states.Count == 0 ? "null" : PublicStateJson.Of(states));
             return 0;
         }
         if (format != "table") throw new RuntimeError($"invalid format option");

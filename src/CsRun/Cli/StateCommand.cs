@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CsRun.Container;
 
 namespace CsRun.Cli;
@@ -14,7 +13,7 @@ internal sealed class StateCommand : ICommand
     {
         var store = new StateStore(global.Root);
         var s = store.Load(OneId.From(args, Name));
-        Output.OutLine(JsonSerializer.Serialize(ContainerStatus.Public(store, s), StateJson.Default.PublicState));
+        Output.OutLine(PublicStateJson.Of(ContainerStatus.Public(store, s)));
         return 0;
     }
 }

@@ -105,8 +105,7 @@ internal static class Creator
             store.Save(state);
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
             if (config.Hooks?.StartContainer is { Count: > 0 })
-                SyncChannel.Send(syncFd, SyncType.Payload, 0, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-                    Hooks.State(state, ContainerStatus.Created), CompactStateJson.Default.HookState));
+                SyncChannel.Send(syncFd, SyncType.Payload, 0, HookStateJson.Of(Hooks.State(state, ContainerStatus.Created)));
             undo.Commit();
             return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program) { ConsoleReceiver = consoleReceiver };
         }

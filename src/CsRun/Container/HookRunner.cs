@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CsRun.Cli;
 using CsRun.Launch;
 using CsRun.Linux;
@@ -28,7 +27,7 @@ internal static class HookRunner
     static void RunAll(List<Hook>? hooks, string phase, HookState state, int containerPid, Action<string> onError)
     {
         if (hooks == null) return;
-        byte[] payload = JsonSerializer.SerializeToUtf8Bytes(state, CompactStateJson.Default.HookState);
+        byte[] payload = HookStateJson.Of(state);
         for (int i = 0; i < hooks.Count; i++)
         {
             string error = RunOne(hooks[i], payload, containerPid);

@@ -47,8 +47,14 @@ public class StatParsersTests
         stats.Memory.Usage.Limit = ulong.MaxValue;
         stats.Pids.Current = 1;
 
-        string json = JsonSerializer.Serialize(stats, StatsJson.Default.CgroupStats);
-        using var doc = JsonDocument.Parse(json);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            StatsWriter.WriteMembers(w, stats);
+            w.WriteEndObject();
+        }
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
         var root = doc.RootElement;
 
         root.GetProperty("cpu").GetProperty("usage").GetProperty("total").GetUInt64().Should().Be(5);
