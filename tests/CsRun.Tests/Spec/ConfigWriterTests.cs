@@ -1,7 +1,4 @@
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
@@ -13,25 +10,10 @@ namespace CsRun.Tests.Spec;
 /// as state.json embeds it.</summary>
 public class ConfigWriterTests
 {
-    static JsonSerializerOptions Options(bool indented) => new()
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = indented,
-        IndentCharacter = '\t',
-        IndentSize = 1,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-    };
-
-    static readonly JsonSerializerOptions IndentedOptions = Options(true);
-    static readonly JsonSerializerOptions CompactOptions = Options(false);
-
-    public static byte[] Serializer<T>(T value, bool indented) =>
-        JsonSerializer.SerializeToUtf8Bytes(value, indented ? IndentedOptions : CompactOptions);
-
     static void WritesWhatTheSerializerWrites(Config c)
     {
-        Encoding.UTF8.GetString(ConfigWriter.Indented(c)).Should().Be(Encoding.UTF8.GetString(Serializer(c, indented: true)));
-        Encoding.UTF8.GetString(ConfigWriter.Compact(c)).Should().Be(Encoding.UTF8.GetString(Serializer(c, indented: false)));
+        Encoding.UTF8.GetString(ConfigWriter.Indented(c)).Should().Be(Encoding.UTF8.GetString(ReflectionJson.Serialize(c, indented: true)));
+        Encoding.UTF8.GetString(ConfigWriter.Compact(c)).Should().Be(Encoding.UTF8.GetString(ReflectionJson.Serialize(c, indented: false)));
     }
 
     public static TheoryData<string> AllFixtures()
