@@ -60,32 +60,12 @@ public class ConfigWriterTests
     {
         var all = new SortedSet<string>();
         var set = new SortedSet<string>();
-        Walk(FullConfig.Create(), all, set);
+        ModelTree.Walk(FullConfig.Create(), property: (name, isSet) =>
+        {
+            all.Add(name);
+            if (isSet) set.Add(name);
+        });
         all.Except(set).Should().BeEmpty("a property FullConfig never sets would go untested");
         all.Should().HaveCountGreaterThan(150);
-    }
-
-    /// <summary>Every property ("Type.Name") of every object in the tree, and those not null.</summary>
-    static void Walk(object value, ISet<string> all, ISet<string> set)
-    {
-        if (value is string || value.GetType().IsPrimitive) return;
-        if (value is System.Collections.IDictionary map)
-        {
-            foreach (System.Collections.DictionaryEntry e in map) if (e.Value != null) Walk(e.Value, all, set);
-            return;
-        }
-        if (value is System.Collections.IEnumerable list)
-        {
-            foreach (var item in list) if (item != null) Walk(item, all, set);
-            return;
-        }
-        foreach (var p in value.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0))
-        {
-            string name = $"{p.DeclaringType!.Name}.{p.Name}";
-            all.Add(name);
-            if (p.GetValue(value) is not { } v) continue;
-            set.Add(name);
-            Walk(v, all, set);
-        }
     }
 }

@@ -23,9 +23,9 @@ public class ResourcesCopyTests
         var original = FullConfig.FullResources();
         var copy = ResourcesCopy.Of(original);
         var inOriginal = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        Objects(original, inOriginal);
+        ModelTree.Walk(original, node: o => inOriginal.Add(o));
         var inCopy = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        Objects(copy, inCopy);
+        ModelTree.Walk(copy, node: o => inCopy.Add(o));
         inCopy.Should().HaveCount(inOriginal.Count);
         inCopy.Where(inOriginal.Contains).Should().BeEmpty();
     }
@@ -57,23 +57,5 @@ public class ResourcesCopyTests
         var original = new Resources { Devices = new() { null! }, Rdma = new() { ["x"] = null! }, Unified = new() { ["k"] = null! } };
         Json(ResourcesCopy.Of(original)).Should().Be(Json(original));
         Json(ResourcesCopy.Of(new Resources())).Should().Be("{}");
-    }
-
-    /// <summary>Every list, map and record reachable from <paramref name="value"/>.</summary>
-    static void Objects(object value, ISet<object> found)
-    {
-        if (value is string || value.GetType().IsValueType || !found.Add(value)) return;
-        if (value is System.Collections.IDictionary map)
-        {
-            foreach (System.Collections.DictionaryEntry e in map) if (e.Value != null) Objects(e.Value, found);
-            return;
-        }
-        if (value is System.Collections.IEnumerable list)
-        {
-            foreach (var item in list) if (item != null) Objects(item, found);
-            return;
-        }
-        foreach (var p in value.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0))
-            if (p.GetValue(value) is { } v) Objects(v, found);
     }
 }
