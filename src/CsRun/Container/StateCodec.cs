@@ -33,7 +33,7 @@ internal static class StateCodec
         w.Name("config");
         // A config that was not strict JSON (comments, trailing commas) was parsed by the
         // model: write it back from there, so the state file is strict JSON either way.
-        w.RawValue(s.ConfigParsed is { } config ? JsonSerializer.SerializeToUtf8Bytes(config, SpecJson.Default.Config) : s.ConfigJson.Span);
+        w.RawValue(s.ConfigParsed is { } config ? ConfigWriter.Compact(config) : s.ConfigJson.Span);
         w.EndObject();
         return w.ToArray();
     }

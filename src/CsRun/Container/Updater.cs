@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CsRun.Cgroups;
 using CsRun.Cli;
 using CsRun.Spec;
@@ -118,8 +117,7 @@ internal static class Updater
     }
 
     /// <summary>A deep copy, so that the saved resources stay as they were until the update applied.</summary>
-    static Resources Copy(Resources? r) =>
-        r == null ? new Resources() : JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(r, SpecJson.Default.Resources), SpecJson.Default.Resources)!;
+    static Resources Copy(Resources? r) => r == null ? new Resources() : ResourcesCopy.Of(r);
 
     /// <summary>
     /// update never touches device rules (runc's SkipDevices): rewriting them means a moment of

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CsRun.Linux;
 
 namespace CsRun.Spec;
@@ -25,11 +24,7 @@ public static class DefaultSpec
     }
 
     /// <summary>runc's bytes: tab indentation and no newline at the end (Go's MarshalIndent).</summary>
-    public static byte[] ToJson(Config c)
-    {
-        var options = new JsonSerializerOptions(SpecJson.Default.Options) { IndentCharacter = '\t', IndentSize = 1 };
-        return JsonSerializer.SerializeToUtf8Bytes(c, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Config>)options.GetTypeInfo(typeof(Config)));
-    }
+    public static byte[] ToJson(Config c) => ConfigWriter.Indented(c);
 
     static Config Example() => new()
     {
