@@ -46,7 +46,7 @@ internal sealed class ExecCommand : ICommand
         });
     }
 
-    static Spec.Process FromFile(string path)
+    internal static Spec.Process FromFile(string path)
     {
         byte[] json;
         try { json = File.ReadAllBytes(path); }

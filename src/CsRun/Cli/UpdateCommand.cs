@@ -47,7 +47,7 @@ internal sealed class UpdateCommand : ICommand
         return 0;
     }
 
-    static Resources FromJson(string file)
+    internal static Resources FromJson(string file)
     {
         byte[] json;
         int errno = file == "-" ? Files.ReadToEnd(0, out json) : Files.ReadAll(file, out json);
