@@ -475,26 +475,29 @@ public class ConfigErrorMessagesTests
     public void Update_resources_errors_keep_their_words(string json, string message) =>
         OutcomeOfFile(json, UpdateCommand.FromJson).Should().Be(message);
 
-    /// <summary>`csrun exec --process FILE`: process on its own; {path} stands for the file.</summary>
+    /// <summary>`csrun exec --process FILE`: process on its own; {path} stands for the file. The
+    /// words were System.Text.Json's own ("The JSON value could not be converted to
+    /// System.UInt32. Path: $.user.uid | LineNumber: 0 | BytePositionInLine: 17."); they are now
+    /// those of config.json, with paths under the process object.</summary>
     public static TheoryData<string, string> Process => new()
     {
-        { "[]", "{path}: The JSON value could not be converted to CsRun.Spec.Process. Path: $ | LineNumber: 0 | BytePositionInLine: 1." },
+        { "[]", "{path}: process: must be an object" },
         { "null", "{path}: empty process" },
         { "{}", "OK" },
-        { "{\"args\":\"sh\"}", "{path}: The JSON value could not be converted to System.Collections.Generic.List`1[System.String]. Path: $.args | LineNumber: 0 | BytePositionInLine: 12." },
-        { "{\"args\":[\"sh\",1]}", "{path}: The JSON value could not be converted to System.Collections.Generic.List`1[System.String]. Path: $.args | LineNumber: 0 | BytePositionInLine: 15." },
-        { "{\"cwd\":null}", "{path}: The property or field 'cwd' on type 'CsRun.Spec.Process' doesn't allow setting null values. Consider updating its nullability annotation. Path: $.cwd | LineNumber: 0 | BytePositionInLine: 11." },
-        { "{\"user\":{\"uid\":-1}}", "{path}: The JSON value could not be converted to System.UInt32. Path: $.user.uid | LineNumber: 0 | BytePositionInLine: 17." },
-        { "{\"user\":{\"uid\":\"0\"}}", "{path}: The JSON value could not be converted to System.UInt32. Path: $.user.uid | LineNumber: 0 | BytePositionInLine: 18." },
-        { "{\"terminal\":\"yes\"}", "{path}: The JSON value could not be converted to System.Boolean. Path: $.terminal | LineNumber: 0 | BytePositionInLine: 17." },
-        { "{\"rlimits\":[{\"type\":1}]}", "{path}: The JSON value could not be converted to System.String. Path: $.rlimits[0].type | LineNumber: 0 | BytePositionInLine: 21." },
+        { "{\"args\":\"sh\"}", "{path}: args: must be an array of strings" },
+        { "{\"args\":[\"sh\",1]}", "{path}: args: must be an array of strings" },
+        { "{\"cwd\":null}", "{path}: cwd: must be a string" },
+        { "{\"user\":{\"uid\":-1}}", "{path}: user.uid: must be an integer from 0 to 4294967295" },
+        { "{\"user\":{\"uid\":\"0\"}}", "{path}: user.uid: must be a number" },
+        { "{\"terminal\":\"yes\"}", "{path}: terminal: must be a boolean" },
+        { "{\"rlimits\":[{\"type\":1}]}", "{path}: rlimits[0].type: must be a string" },
         { "{\"rlimits\":[null]}", "OK" },
-        { "{\"capabilities\":{\"bounding\":[1]}}", "{path}: The JSON value could not be converted to System.Collections.Generic.List`1[System.String]. Path: $.capabilities.bounding | LineNumber: 0 | BytePositionInLine: 30." },
-        { "{\"env\":[null]}", "{path}: The JSON value could not be converted to System.Collections.Generic.List`1[System.String]. Path: $.env | LineNumber: 0 | BytePositionInLine: 12." },
-        { "{\"args\":[\"sh\"]} x", "{path}: 'x' is invalid after a single JSON value. Expected end of data. Path: $ | LineNumber: 0 | BytePositionInLine: 16." },
-        { "{bad", "{path}: 'b' is an invalid start of a property name. Expected a '\"'. Path: $ | LineNumber: 0 | BytePositionInLine: 1." },
+        { "{\"capabilities\":{\"bounding\":[1]}}", "{path}: capabilities.bounding: must be an array of strings" },
+        { "{\"env\":[null]}", "{path}: env: must be an array of strings" },
+        { "{\"args\":[\"sh\"]} x", "{path}: invalid JSON at line 1, column 17" },
+        { "{bad", "{path}: invalid JSON at line 1, column 2" },
         { "{\"args\":[\"sh\"],\"cwd\":\"/\",}", "OK" },
-        { "", "{path}: The input does not contain any JSON tokens. Expected the input to start with a valid JSON token, when isFinalBlock is true. Path: $ | LineNumber: 0 | BytePositionInLine: 0." },
+        { "", "{path}: invalid JSON at line 1, column 1" },
     };
 
     [Theory]
