@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace CsRun.Spec;
 
 // The reader's steps: one JSON value each, or a WrongValue naming where it starts and the rule
-// (the words JsonErrorText derived from the model's types).
+// (the words csrun has always given: the rule follows from the property's type).
 internal static partial class FastConfigReader
 {
     const string MustBeObject = "must be an object";
