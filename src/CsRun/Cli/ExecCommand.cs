@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CsRun.Container;
 using CsRun.Spec;
 
@@ -46,13 +45,13 @@ internal sealed class ExecCommand : ICommand
         });
     }
 
-    static Spec.Process FromFile(string path)
+    internal static Spec.Process FromFile(string path)
     {
         byte[] json;
         try { json = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new RuntimeError($"open {path}: no such file or directory"); }
-        try { return JsonSerializer.Deserialize(json, SpecJson.Default.Process) ?? throw new RuntimeError($"{path}: empty process"); }
-        catch (JsonException e) { throw new RuntimeError($"{path}: {e.Message}"); }
+        try { return FastConfigReader.ReadProcessJson(json) ?? throw new RuntimeError("empty process"); }
+        catch (RuntimeError e) { throw new RuntimeError($"{path}: {e.Message}"); }
     }
 
     /// <summary>The container's own process, changed by the command line (runc's newProcess).</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CsRun.Container;
 using CsRun.Linux;
 using CsRun.Spec;
@@ -47,19 +46,12 @@ internal sealed class UpdateCommand : ICommand
         return 0;
     }
 
-    static Resources FromJson(string file)
+    internal static Resources FromJson(string file)
     {
         byte[] json;
         int errno = file == "-" ? Files.ReadToEnd(0, out json) : Files.ReadAll(file, out json);
         if (errno != 0) throw new RuntimeError($"{(file == "-" ? "read stdin" : "open " + file)}: {Errno.Message(errno)}");
-        try
-        {
-            return JsonSerializer.Deserialize(json, SpecJson.Default.Resources) ?? new Resources();
-        }
-        catch (JsonException e)
-        {
-            throw new RuntimeError(JsonErrorText.Describe(json, e, SpecJson.Default.Resources).Replace("config.json: ", "resources: "), e);
-        }
+        return FastConfigReader.ReadResourcesJson(json) ?? new Resources();
     }
 
     /// <summary>runc's flags, parsed as runc parses them: sizes may carry a unit, "-1" is unlimited.</summary>

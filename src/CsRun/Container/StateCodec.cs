@@ -88,7 +88,7 @@ internal static class StateCodec
             {
                 case "ociVersion": version = Str(ref r); break;
                 case "annotations": annotations = ReadMap(ref r); break;
-                case "hooks": hooks = JsonSerializer.Deserialize(ref r, SpecJson.Default.Hooks); break;
+                case "hooks": hooks = FastConfigReader.ReadHooksValue(ref r); break;
                 default: r.Skip(); break;
             }
         }

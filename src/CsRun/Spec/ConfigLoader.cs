@@ -36,23 +36,9 @@ public static class ConfigLoader
 
     public static Config Parse(ReadOnlySpan<byte> json)
     {
-        // The hand-written reader first; anything it does not expect goes to System.Text.Json,
-        // which words the error (and sets up its metadata only then).
-        Config? config = FastConfigReader.TryRead(json) ?? Deserialize(json);
+        Config? config = FastConfigReader.ReadConfigJson(json);
         if (config == null) throw new RuntimeError("config cannot be null");
         if (NullElements.FirstPath(json) is string at) throw new RuntimeError($"{at}: must not be null");
         return config;
-    }
-
-    static Config? Deserialize(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(json, SpecJson.Default.Config);
-        }
-        catch (JsonException e)
-        {
-            throw new RuntimeError(JsonErrorText.Describe(json, e, SpecJson.Default.Config), e);
-        }
     }
 }

@@ -7,7 +7,7 @@ internal static partial class FastConfigReader
 {
     static Linux ReadLinux(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Linux();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -37,7 +37,7 @@ internal static partial class FastConfigReader
 
     static Namespace ReadNamespace(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Namespace();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -52,7 +52,7 @@ internal static partial class FastConfigReader
 
     static TimeOffset ReadTimeOffset(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new TimeOffset();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -67,7 +67,7 @@ internal static partial class FastConfigReader
 
     static Device ReadDevice(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Device();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -87,7 +87,7 @@ internal static partial class FastConfigReader
 
     static NetDevice ReadNetDevice(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new NetDevice();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -101,7 +101,7 @@ internal static partial class FastConfigReader
 
     static Personality ReadPersonality(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Personality();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -116,7 +116,7 @@ internal static partial class FastConfigReader
 
     static IntelRdt ReadIntelRdt(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new IntelRdt();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -134,7 +134,7 @@ internal static partial class FastConfigReader
 
     static MemoryPolicy ReadMemoryPolicy(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new MemoryPolicy();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))

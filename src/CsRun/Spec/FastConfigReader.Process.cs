@@ -7,7 +7,7 @@ internal static partial class FastConfigReader
 {
     static Process ReadProcess(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Process();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -36,7 +36,7 @@ internal static partial class FastConfigReader
 
     static Box ReadBox(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Box();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -51,7 +51,7 @@ internal static partial class FastConfigReader
 
     static User ReadUser(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new User();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -60,7 +60,7 @@ internal static partial class FastConfigReader
                 case "uid": o.Uid = U32(ref r); break;
                 case "gid": o.Gid = U32(ref r); break;
                 case "umask": o.Umask = OptU32(ref r); break;
-                case "additionalgids": o.AdditionalGids = OptList(ref r, U32); break;
+                case "additionalgids": o.AdditionalGids = OptU32List(ref r); break;
                 case "username": o.Username = OptStr(ref r); break;
                 default: r.Skip(); break;
             }
@@ -69,7 +69,7 @@ internal static partial class FastConfigReader
 
     static Capabilities ReadCapabilities(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Capabilities();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -87,7 +87,7 @@ internal static partial class FastConfigReader
 
     static Rlimit ReadRlimit(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Rlimit();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -103,7 +103,7 @@ internal static partial class FastConfigReader
 
     static Scheduler ReadScheduler(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Scheduler();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -123,7 +123,7 @@ internal static partial class FastConfigReader
 
     static IoPriority ReadIoPriority(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new IoPriority();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -138,7 +138,7 @@ internal static partial class FastConfigReader
 
     static CpuAffinity ReadCpuAffinity(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new CpuAffinity();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))

@@ -7,7 +7,7 @@ internal static partial class FastConfigReader
 {
     static Resources ReadResources(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Resources();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -29,7 +29,7 @@ internal static partial class FastConfigReader
 
     static DeviceRule ReadDeviceRule(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new DeviceRule();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -47,7 +47,7 @@ internal static partial class FastConfigReader
 
     static MemoryResources ReadMemory(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new MemoryResources();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -69,7 +69,7 @@ internal static partial class FastConfigReader
 
     static CpuResources ReadCpu(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new CpuResources();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -91,7 +91,7 @@ internal static partial class FastConfigReader
 
     static PidsResources ReadPids(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new PidsResources();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -105,7 +105,7 @@ internal static partial class FastConfigReader
 
     static BlockIo ReadBlockIo(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new BlockIo();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -125,7 +125,7 @@ internal static partial class FastConfigReader
 
     static WeightDevice ReadWeightDevice(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new WeightDevice();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -142,7 +142,7 @@ internal static partial class FastConfigReader
 
     static ThrottleDevice ReadThrottleDevice(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new ThrottleDevice();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -158,7 +158,7 @@ internal static partial class FastConfigReader
 
     static HugepageLimit ReadHugepageLimit(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new HugepageLimit();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -173,7 +173,7 @@ internal static partial class FastConfigReader
 
     static NetworkResources ReadNetwork(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new NetworkResources();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -188,7 +188,7 @@ internal static partial class FastConfigReader
 
     static InterfacePriority ReadInterfacePriority(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new InterfacePriority();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -203,7 +203,7 @@ internal static partial class FastConfigReader
 
     static RdmaLimit ReadRdmaLimit(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new RdmaLimit();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))

@@ -7,7 +7,7 @@ internal static partial class FastConfigReader
 {
     static Seccomp ReadSeccomp(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new Seccomp();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -27,7 +27,7 @@ internal static partial class FastConfigReader
 
     static SeccompSyscall ReadSeccompSyscall(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new SeccompSyscall();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
@@ -44,7 +44,7 @@ internal static partial class FastConfigReader
 
     static SeccompArg ReadSeccompArg(ref Utf8JsonReader r)
     {
-        Expect(ref r, JsonTokenType.StartObject);
+        StartObject(ref r);
         var o = new SeccompArg();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))

@@ -43,7 +43,7 @@ internal static class NullElements
         }
         catch (JsonException)
         {
-            return null; // malformed: the deserializer words that error
+            return null; // malformed: the reader has said so already
         }
         return null;
     }

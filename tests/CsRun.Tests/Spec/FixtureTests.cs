@@ -22,7 +22,7 @@ public class FixtureTests
         return data;
     }
 
-    static byte[] Serialize(Config c) => JsonSerializer.SerializeToUtf8Bytes(c, SpecJson.Default.Config);
+    static byte[] Serialize(Config c) => ReferenceJson.SerializeToUtf8Bytes(c);
 
     [Fact]
     public void There_are_fixtures_from_every_source()
