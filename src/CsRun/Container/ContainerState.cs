@@ -69,16 +69,3 @@ internal sealed record HookState
     [JsonPropertyName("bundle")] public string Bundle { get; set; } = "";
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
 }
-
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
-[JsonSerializable(typeof(PublicState))]
-[JsonSerializable(typeof(List<PublicState>))]
-internal partial class StateJson : JsonSerializerContext
-{
-}
-
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(HookState))]
-internal partial class CompactStateJson : JsonSerializerContext
-{
-}

@@ -46,7 +46,7 @@ internal sealed class Bundle : IDisposable
     public void Save()
     {
         string path = Path.Combine(Dir, "config.json");
-        File.WriteAllText(path + ".tmp", TestJson.Serialize(Config));
+        File.WriteAllText(path + ".tmp", CsRun.Tests.Spec.ReferenceJson.Serialize(Config));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 

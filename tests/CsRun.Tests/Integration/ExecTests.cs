@@ -47,7 +47,7 @@ public class ExecTests
         using var _ = b;
         string processFile = Path.Combine(b.Dir, "process.json");
         var process = b.Config.Process! with { Args = new() { "sleep", "50" } };
-        File.WriteAllText(processFile, TestJson.Serialize(process));
+        File.WriteAllText(processFile, CsRun.Tests.Spec.ReferenceJson.Serialize(process));
         string pidFile = Path.Combine(b.Dir, "exec.pid");
         var r = b.Csrun("exec", "--process", processFile, "--detach", "--pid-file", pidFile, id);
         r.ExitCode.Should().Be(0, r.ToString());

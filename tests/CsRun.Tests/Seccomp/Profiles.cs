@@ -9,7 +9,7 @@ internal static class Profiles
     /// <summary>Parses with System.Text.Json, which (unlike csrun's reader, which refuses them
     /// first) lets nulls inside arrays through, so the compiler's own checks can be tested.</summary>
     public static CsRun.Spec.Seccomp Parse(string seccompJson) =>
-        TestJson.Deserialize<Config>("{\"linux\":{\"seccomp\":" + seccompJson + "}}")
+        CsRun.Tests.Spec.ReferenceJson.Deserialize<Config>(System.Text.Encoding.UTF8.GetBytes("{\"linux\":{\"seccomp\":" + seccompJson + "}}"))!
             .Linux!.Seccomp!;
 
     public static CsRun.Spec.Seccomp Fixture(string file) =>

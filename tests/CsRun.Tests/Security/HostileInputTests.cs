@@ -66,7 +66,7 @@ public class HostileInputTests
         c.Hooks = new() { Poststop = new() { new() { Path = "/bin/true", Timeout = 5 } } };
         c.Linux.Devices = new() { new() { Type = "c", Path = "/dev/fuzz", Major = 1, Minor = 3 } };
         c.Linux.UidMappings = null;
-        return TestJson.Serialize(c);
+        return CsRun.Tests.Spec.ReferenceJson.Serialize(c);
     }
 
     [Fact]
