@@ -18,16 +18,13 @@ command -v strace >/dev/null || { echo "breakdown.sh: needs strace" >&2; exit 1;
 csrun=$(readlink -f "$csrun")
 tmp=$(mktemp -d /tmp/csrun-breakdown.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p "$tmp/b/rootfs/bin" "$tmp/b/rootfs/proc" "$tmp/b/rootfs/sys" "$tmp/b/rootfs/dev" "$tmp/state"
-cp "$(command -v busybox)" "$tmp/b/rootfs/bin/busybox"
-ln -s busybox "$tmp/b/rootfs/bin/true"
-(cd "$tmp/b" && "$csrun" spec)
-sed -i -e 's/"terminal": true/"terminal": false/' -e 's|"sh"$|"/bin/true"|' "$tmp/b/config.json"
+source "$here/common.sh"
+mkdir -p "$tmp/state"
+busybox_true_bundle "$tmp/b" "$csrun"
 cat > "$tmp/inner.sh" <<INNER
 set -e
-if mountpoint -q /sys/fs/cgroup/unified && [ "\$(stat -f -c %T /sys/fs/cgroup/unified)" = cgroup2fs ]; then
-  umount /sys/fs/cgroup/unified; mount -t tmpfs -o size=1m csrun-bench /sys/fs/cgroup/unified
-fi
+source "$here/common.sh"
+hide_unified_cgroup2
 mount -t tmpfs csrun-bench-state "$tmp/state"
 id=csrb\$\$-breakdown
 "$csrun" --root "$tmp/state" run --bundle "$tmp/b" \$id-warm

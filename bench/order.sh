@@ -20,15 +20,13 @@ dotnet publish "$repo/src/CsRun/CsRun.csproj" -c Release -r linux-x64 -o "$tmp/b
 cs="$tmp/bin/csrun"
 # Keep the symbol table, drop the DWARF: valgrind 3.19 gives up on this compiler's debug info.
 objcopy --strip-debug "$cs"
-mkdir -p "$tmp/b/rootfs/bin" "$tmp/b/rootfs/proc" "$tmp/b/rootfs/sys" "$tmp/b/rootfs/dev" "$tmp/state" "$tmp/spec"
-cp "$(command -v busybox)" "$tmp/b/rootfs/bin/busybox"; ln -s busybox "$tmp/b/rootfs/bin/true"
-(cd "$tmp/b" && "$cs" spec)
-sed -i -e 's/"terminal": true/"terminal": false/' -e 's|"sh"$|"/bin/true"|' "$tmp/b/config.json"
+source "$here/common.sh"
+mkdir -p "$tmp/state" "$tmp/spec"
+busybox_true_bundle "$tmp/b" "$cs"
 cat > "$tmp/inner.sh" <<INNER
 set -e
-if mountpoint -q /sys/fs/cgroup/unified && [ "\$(stat -f -c %T /sys/fs/cgroup/unified)" = cgroup2fs ]; then
-  umount /sys/fs/cgroup/unified; mount -t tmpfs -o size=1m csrun-order /sys/fs/cgroup/unified
-fi
+source "$here/common.sh"
+hide_unified_cgroup2
 mount -t tmpfs csrun-order-state "$tmp/state"
 perf record -q -e cpu-clock -F 49999 -o "$tmp/perf.data" -- bash -c '
   for i in \$(seq 100); do $cs --root $tmp/state run --bundle $tmp/b r\$i >/dev/null; done
