@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 
+using CsRun.Spec;
+
 namespace CsRun.Container;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal static class HookStateJson
             w.WriteString("status", s.Status);
             if (s.Pid is int pid) w.WriteNumber("pid", pid);
             w.WriteString("bundle", s.Bundle);
-            AnnotationsJson.Write(w, s.Annotations);
+            ConfigWriter.StringMap(w, "annotations"u8, s.Annotations);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
+using CsRun.Spec;
+
 namespace CsRun.Container;
 
 /// <summary>
@@ -42,7 +44,7 @@ internal static class PublicStateJson
         w.WriteString("bundle", s.Bundle);
         w.WriteString("rootfs", s.Rootfs);
         w.WriteString("created", s.Created);
-        AnnotationsJson.Write(w, s.Annotations);
+        ConfigWriter.StringMap(w, "annotations"u8, s.Annotations);
         w.WriteString("owner", s.Owner);
         w.WriteEndObject();
     }

@@ -37,7 +37,8 @@ public static partial class ConfigWriter
         w.WriteEndArray();
     }
 
-    static void StringMap(Utf8JsonWriter w, ReadOnlySpan<byte> name, Dictionary<string, string>? map)
+    /// <summary>Also the "annotations" of the states csrun prints, which are the config's.</summary>
+    internal static void StringMap(Utf8JsonWriter w, ReadOnlySpan<byte> name, Dictionary<string, string>? map)
     {
         if (map == null) return;
         w.WriteStartObject(name);
