@@ -16,8 +16,9 @@ internal abstract class FsManager : ICgroupManager
 
     public abstract IReadOnlyDictionary<string, string> Paths { get; }
     public abstract void Create(Resources? resources);
-    public abstract void AddProcess(int pid);
+    public abstract void AddProcess(int pid, CgroupJoined already = CgroupJoined.None);
     public virtual string? CloneIntoDir => null;
+    public virtual IReadOnlyList<(string File, bool BestEffort)> SelfJoinFiles => Array.Empty<(string, bool)>();
     public abstract void Apply(Resources? resources);
     public abstract IReadOnlyList<int> Pids();
     public abstract void Freeze(bool frozen);

@@ -41,13 +41,29 @@ internal sealed class V1Manager : FsManager
         }
     }
 
-    public override void AddProcess(int pid)
+    /// <summary>The hybrid unified hierarchy is the kernel's default one: a child can be cloned into it.</summary>
+    public override string? CloneIntoDir => Dir(CgroupLayout.Unified);
+
+    /// <summary>Every v1 hierarchy, once per directory (cpu,cpuacct share one).</summary>
+    public override IReadOnlyList<(string File, bool BestEffort)> SelfJoinFiles =>
+        V1Dirs().Select(d => (d.Dir + "/tasks", BestEffort(d.Key))).ToList();
+
+    IEnumerable<(string Key, string Dir)> V1Dirs()
+    {
+        var seen = new HashSet<string>();
+        foreach (var (key, dir) in _paths)
+            if (key != CgroupLayout.Unified && seen.Add(dir)) yield return (key, dir);
+    }
+
+    public override void AddProcess(int pid, CgroupJoined already = CgroupJoined.None)
     {
         // Controllers mounted together (cpu,cpuacct) share a directory: join it once.
         var joined = new HashSet<string>();
         foreach (var (key, dir) in _paths)
         {
             if (!joined.Add(dir)) continue;
+            var needed = key == CgroupLayout.Unified ? CgroupJoined.CloneDir : CgroupJoined.SelfJoinFiles;
+            if ((already & needed) != 0) continue;
             try
             {
                 CgroupDirs.Join(dir, pid);

@@ -86,7 +86,10 @@ internal sealed class V2Manager : FsManager
         }
     }
 
-    public override void AddProcess(int pid) => CgroupDirs.Join(_dir, pid);
+    public override void AddProcess(int pid, CgroupJoined already = CgroupJoined.None)
+    {
+        if ((already & CgroupJoined.CloneDir) == 0) CgroupDirs.Join(_dir, pid);
+    }
 
     public override string? CloneIntoDir => _dir;
 

@@ -62,7 +62,7 @@ internal static class Creator
                 ConsoleFd = consoleFd,
                 Config = config, BundleDir = bundle, Rootfs = rootfs, NoPivot = req.NoPivot,
                 NoNewKeyring = req.NoNewKeyring, PreserveFds = req.PreserveFds, FifoFd = fifoFd,
-                HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = cgroup.Paths,
+                HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = cgroup.Paths, CgroupSelfJoin = cgroup.SelfJoinFiles,
             };
             var program = Compiler.Compile(ctx);
             foreach (var w in ctx.Warnings) Log.Warn(w);
@@ -83,7 +83,7 @@ internal static class Creator
             fds.Remove(childEnd);
             FaultInjection.At("clone");
 
-            if (!bornInCgroup) cgroup.AddProcess(child);
+            cgroup.AddProcess(child, program.Joined(bornInCgroup));
             if (program.NewUserNamespace && program.CloneFlags != 0 && (program.CloneFlags & CloneFlags.NewUser) != 0)
                 IdMaps.Write(child, config);
             SyncChannel.Send(syncFd, SyncType.Go);

@@ -32,11 +32,12 @@ internal static class Executor
                 fds.Add(consoleFd);
             }
             var joins = OpenNamespaces(s.InitPid, fds);
+            var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
             var config = s.Config with { Process = req.Process, Hooks = null };
             var ctx = new CompileContext
             {
                 Config = config, BundleDir = s.Bundle, Rootfs = s.Rootfs, PreserveFds = req.PreserveFds, ConsoleFd = consoleFd,
-                HostBounding = CapabilityMasks.HostBounding(),
+                HostBounding = CapabilityMasks.HostBounding(), CgroupSelfJoin = cgroup.SelfJoinFiles,
             };
             var program = ExecCompiler.Compile(ctx, joins);
             foreach (var w in ctx.Warnings) Log.Warn(w);
@@ -44,14 +45,13 @@ internal static class Executor
             var (parentEnd, childEnd) = SyncChannel.CreatePair();
             syncFd = parentEnd;
             fds.Add(childEnd);
-            var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
             int child = Spawner.Spawn(program, 0, childEnd, parentEnd, cgroup.CloneIntoDir, out bool bornInCgroup);
             var process = new InitProcess(child);
             Files.Close(childEnd);
             fds.Remove(childEnd);
             try
             {
-                if (!bornInCgroup) cgroup.AddProcess(child);
+                cgroup.AddProcess(child, program.Joined(bornInCgroup));
                 SyncChannel.Send(syncFd, SyncType.Go);
                 WaitUntilReady(syncFd, program, process, s);
             }

@@ -20,5 +20,7 @@ internal sealed record CompileContext
     public ulong HostBounding { get; init; } = ulong.MaxValue;
     /// <summary>Compile the cgroup mount: controller → host path of the container's cgroup.</summary>
     public IReadOnlyDictionary<string, string> CgroupPaths { get; init; } = new Dictionary<string, string>();
+    /// <summary>v1 `tasks` files the child writes "0" into itself (<see cref="CgroupJoinCompiler"/>).</summary>
+    public IReadOnlyList<(string File, bool BestEffort)> CgroupSelfJoin { get; init; } = Array.Empty<(string, bool)>();
     public List<string> Warnings { get; } = new();
 }

@@ -18,7 +18,8 @@ internal static class ExecCompiler
     public static SetupProgram Compile(CompileContext ctx, IReadOnlyList<(string Type, int Fd)> joins)
     {
         var p = new SetupProgram();
-        p.Add(StepKind.SyncWait, "", "wait for the parent to join the cgroup", (long)SyncType.Go);
+        CgroupJoinCompiler.Compile(p, ctx);
+        p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups joined)", (long)SyncType.Go);
         foreach (var (type, fd) in joins)
         {
             long flag = JoinOrder.First(j => j.Proc == type).Flag;

@@ -90,6 +90,7 @@ internal static unsafe partial class Interpreter
             case StepKind.JoinKeyring: return JoinKeyring(s->A);
             case StepKind.Dup2: return Ok(Libc.Raw(Nr.Dup2, s->A, s->B));
             case StepKind.OpenHostProc: return OpenHostProc(ctx);
+            case StepKind.JoinCgroup: return JoinCgroup(s->A, s->B != 0);
             default: return -Errno.EINVAL;
         }
     }
@@ -170,6 +171,12 @@ internal static unsafe partial class Interpreter
         lim[0] = soft;
         lim[1] = hard;
         return Ok(Libc.Raw(Nr.Prlimit64, 0, resource, (long)lim, 0));
+    }
+
+    static long JoinCgroup(long tasksFile, bool bestEffort)
+    {
+        long r = ChildFs.WriteFile(tasksFile, (long)"0"u8.AsPointerUnsafe(), 1, false);
+        return bestEffort ? 0 : r;
     }
 
     static long OpenHostProc(ChildContext* ctx)

@@ -35,7 +35,10 @@ internal static class NamespaceCompiler
         p.NewUserNamespace = (create & CloneFlags.NewUser) != 0;
         long late = CloneFlags.NewCgroup | CloneFlags.NewTime;
 
-        p.Add(StepKind.SyncWait, "", "wait for the parent to join the cgroup", (long)SyncType.Go);
+        // A child born in a new user namespace has no ids there until the parent writes its
+        // maps, so the parent joins its cgroups for it.
+        if (joins.Count > 0 || !p.NewUserNamespace) CgroupJoinCompiler.Compile(p, ctx);
+        p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups joined, id maps written)", (long)SyncType.Go);
         if (joins.Count == 0)
         {
             p.CloneFlags = create & ~late;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CsRun.Cgroups;
 
 namespace CsRun.Launch;
 
@@ -38,6 +39,12 @@ internal sealed unsafe class SetupProgram
     /// <summary>Index of the first step after the child reported ready: failures there go to stderr.</summary>
     public int ReadyIndex { get; set; } = int.MaxValue;
     public bool NewUserNamespace { get; set; }
+    /// <summary>The child joins its v1 cgroups itself (<see cref="CgroupJoinCompiler"/>).</summary>
+    public bool SelfJoinsCgroup { get; set; }
+
+    /// <summary>What of the cgroup join the child did itself, for <see cref="ICgroupManager.AddProcess"/>.</summary>
+    public CgroupJoined Joined(bool bornInCgroup) =>
+        (bornInCgroup ? CgroupJoined.CloneDir : CgroupJoined.None) | (SelfJoinsCgroup ? CgroupJoined.SelfJoinFiles : CgroupJoined.None);
 
     public Step Add(StepKind kind, string field, string text, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, string? subject = null)
     {

@@ -112,4 +112,6 @@ internal enum StepKind
     /// <summary>No mount namespace: keep an O_PATH fd of the host's /proc before chroot, which
     /// leaves no /proc in reach, so WaitStart can still reopen the exec fifo.</summary>
     OpenHostProc,
+    /// <summary>A: a v1 cgroup's `tasks` file, B: 1 to ignore a failure. Write "0": the child moves itself.</summary>
+    JoinCgroup,
 }

@@ -49,8 +49,13 @@ public class CgroupCommandTests
         pids.Should().Contain(c.Pid);
         foreach (var controller in new[] { "memory", "cpu", "cpuacct", "cpuset", "devices", "freezer", "blkio" })
             c.Procs(controller).Should().BeEquivalentTo(pids, controller);
+        bool hybrid = File.Exists("/sys/fs/cgroup/unified/cgroup.procs");
         foreach (int pid in pids)
-            File.ReadAllText($"/proc/{pid}/cgroup").Should().Contain($":pids:/{c.Id}\n");
+        {
+            string cgroups = File.ReadAllText($"/proc/{pid}/cgroup");
+            cgroups.Should().Contain($":pids:/{c.Id}\n");
+            if (hybrid) cgroups.Should().Contain($"0::/{c.Id}\n", "the init is cloned into the unified cgroup");
+        }
         c.Finish();
     }
 

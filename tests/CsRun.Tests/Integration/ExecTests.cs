@@ -31,6 +31,22 @@ public class ExecTests
     }
 
     [Fact]
+    public void Exec_joins_every_cgroup_of_the_container()
+    {
+        var (b, id) = Running();
+        using var _ = b;
+        int init = JsonDocument.Parse(b.Csrun("state", id).Stdout).RootElement.GetProperty("pid").GetInt32();
+        var r = b.Csrun("exec", id, "cat", "/proc/self/cgroup");
+        r.ExitCode.Should().Be(0, r.ToString());
+        // The same view from the same cgroup namespace: the same lines, hierarchy by hierarchy.
+        var inits = b.Csrun("exec", id, "cat", $"/proc/1/cgroup").Stdout;
+        r.Stdout.Should().Be(inits);
+        File.ReadAllText($"/proc/{init}/cgroup").Should().Contain($":pids:/{id}\n");
+        r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.Should().Be(
+            File.ReadAllLines($"/proc/{init}/cgroup").Length);
+    }
+
+    [Fact]
     public void Exec_flags_set_env_user_and_cwd()
     {
         var (b, id) = Running();

@@ -41,6 +41,21 @@ public class FailureTests
     }
 
     [Fact]
+    public void A_cgroup_the_child_cannot_join_names_the_tasks_file_and_the_errno()
+    {
+        // A realtime process may not join a v1 cpu cgroup without a realtime budget (EINVAL):
+        // csrun under chrt hands its policy to the child, which then fails to join by itself.
+        if (!File.Exists("/sys/fs/cgroup/cpu/cpu.rt_runtime_us")) return;
+        using var b = new Bundle("true");
+        var id = b.NewId();
+        b.Save();
+        var r = CsrunCli.RunProgram("chrt", new[] { "-f", "1", TestHost.Csrun, "--root", b.StateRoot, "run", "-b", b.Dir, id });
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stderr.Should().MatchRegex(@"linux\.cgroupsPath: join the cgroup: write 0 to /sys/fs/cgroup/cpu[^/]*/\S*" + id + @"/tasks: .*\(EINVAL\)");
+        Leftovers.AssertNone(b, id);
+    }
+
+    [Fact]
     public void A_bad_sysctl_fails_after_pivot_root_and_leaves_nothing()
     {
         using var b = new Bundle("true");

@@ -8,11 +8,13 @@ namespace CsRun.Tests.Launch;
 /// <summary>The setup program compiled from a config, asserted step by step without running anything.</summary>
 public class CompilerTests
 {
-    static SetupProgram Compile(global::CsRun.Spec.Config config, bool noPivot = false) =>
+    static readonly (string, bool)[] V1Tasks = { ("/sys/fs/cgroup/memory/c/tasks", false), ("/sys/fs/cgroup/systemd/c/tasks", true) };
+
+    static SetupProgram Compile(global::CsRun.Spec.Config config, bool noPivot = false, IReadOnlyList<(string, bool)>? selfJoin = null) =>
         Compiler.Compile(new CompileContext
         {
             Config = config, BundleDir = "/bundle", Rootfs = "/bundle/rootfs", NoPivot = noPivot, FifoFd = 7,
-            HostBounding = ulong.MaxValue,
+            HostBounding = ulong.MaxValue, CgroupSelfJoin = selfJoin ?? Array.Empty<(string, bool)>(),
         });
 
     static List<StepKind> Kinds(SetupProgram p) => p.Steps.Select(s => s.Kind).ToList();
@@ -27,6 +29,30 @@ public class CompilerTests
         p.Steps[0].Kind.Should().Be(StepKind.SyncWait, "nothing happens before the parent has put the child in its cgroup");
         p.Steps.Should().ContainSingle(s => s.Kind == StepKind.Unshare && s.A == CsRun.Linux.CloneFlags.NewCgroup);
         Kinds(p).Should().NotContain(StepKind.ForkInit);
+    }
+
+    [Fact]
+    public void On_v1_the_child_joins_every_hierarchy_itself_before_anything_else()
+    {
+        var p = Compile(Bundle.DefaultConfig(new[] { "true" }), selfJoin: V1Tasks);
+        p.Steps.Take(3).Select(s => (s.Kind, s.Field)).Should().Equal(
+            (StepKind.JoinCgroup, "linux.cgroupsPath"), (StepKind.JoinCgroup, "linux.cgroupsPath"), (StepKind.SyncWait, ""));
+        p.Steps[0].Text.Should().Be("join the cgroup: write 0 to /sys/fs/cgroup/memory/c/tasks");
+        p.Steps.Take(2).Select(s => s.B).Should().Equal(0, 1);
+        p.SelfJoinsCgroup.Should().BeTrue();
+        p.Joined(bornInCgroup: true).Should().Be(CsRun.Cgroups.CgroupJoined.CloneDir | CsRun.Cgroups.CgroupJoined.SelfJoinFiles);
+    }
+
+    [Fact]
+    public void A_child_born_in_a_new_user_namespace_leaves_the_cgroup_join_to_the_parent()
+    {
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        c.Linux!.Namespaces!.Add(new global::CsRun.Spec.Namespace { Type = "user" });
+        c.Linux.UidMappings = new() { new global::CsRun.Spec.IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 } };
+        c.Linux.GidMappings = new() { new global::CsRun.Spec.IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 } };
+        var p = Compile(c, selfJoin: V1Tasks);
+        Kinds(p).Should().NotContain(StepKind.JoinCgroup);
+        p.Joined(bornInCgroup: false).Should().Be(CsRun.Cgroups.CgroupJoined.None);
     }
 
     [Fact]

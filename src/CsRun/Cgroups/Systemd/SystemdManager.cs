@@ -18,6 +18,7 @@ internal sealed class SystemdManager : ICgroupManager
     /// <summary>runc waits 30 s for a start or stop job.</summary>
     /// <summary>The scope is made for a running process (its PIDs property): it must exist first.</summary>
     public string? CloneIntoDir => null;
+    public IReadOnlyList<(string File, bool BestEffort)> SelfJoinFiles => Array.Empty<(string, bool)>();
 
     static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(30);
 
@@ -79,7 +80,7 @@ internal sealed class SystemdManager : ICgroupManager
     }
 
     /// <summary>The first call starts the scope with that process in it, then applies the resources.</summary>
-    public void AddProcess(int pid)
+    public void AddProcess(int pid, CgroupJoined already = CgroupJoined.None)
     {
         if (_started)
         {
