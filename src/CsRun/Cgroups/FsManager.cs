@@ -18,6 +18,7 @@ internal abstract class FsManager : ICgroupManager
     public abstract void Create(Resources? resources);
     public abstract void AddProcess(int pid, CgroupJoined already = CgroupJoined.None);
     public virtual string? CloneIntoDir => null;
+    public virtual void PrepareCloneDir() { }
     public virtual IReadOnlyList<(string File, bool BestEffort)> SelfJoinFiles => Array.Empty<(string, bool)>();
     public abstract void Apply(Resources? resources);
     public abstract IReadOnlyList<int> Pids();

@@ -44,6 +44,13 @@ internal interface ICgroupManager
     /// </summary>
     string? CloneIntoDir { get; }
 
+    /// <summary>
+    /// Makes <see cref="CloneIntoDir"/> exist when <see cref="Create"/> runs only after the clone
+    /// (the v1 self-join path: the child sets itself up meanwhile). Best effort: without the
+    /// directory the child is cloned plain and AddProcess joins it.
+    /// </summary>
+    void PrepareCloneDir();
+
     /// <summary>Writes linux.resources; a failed write gives a RuntimeError naming the field, file and errno.</summary>
     void Apply(Resources? resources);
 

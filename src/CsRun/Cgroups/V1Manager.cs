@@ -31,8 +31,7 @@ internal sealed class V1Manager : FsManager
         {
             if (BestEffort(key))
             {
-                try { CgroupDirs.MakeAll(dir); }
-                catch (RuntimeError e) { Log.Debug(e.Message); }
+                MakeBestEffort(dir);
                 continue;
             }
             if (key == "cpuset") CpusetWriter.PrepareV1(dir, resources?.Cpu);
@@ -43,6 +42,17 @@ internal sealed class V1Manager : FsManager
 
     /// <summary>The hybrid unified hierarchy is the kernel's default one: a child can be cloned into it.</summary>
     public override string? CloneIntoDir => Dir(CgroupLayout.Unified);
+
+    public override void PrepareCloneDir()
+    {
+        if (CloneIntoDir is string dir) MakeBestEffort(dir);
+    }
+
+    static void MakeBestEffort(string dir)
+    {
+        try { CgroupDirs.MakeAll(dir); }
+        catch (RuntimeError e) { Log.Debug(e.Message); }
+    }
 
     /// <summary>Every v1 hierarchy, once per directory (cpu,cpuacct share one).</summary>
     public override IReadOnlyList<(string File, bool BestEffort)> SelfJoinFiles =>

@@ -40,10 +40,6 @@ internal static class Creator
 
             var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup);
             var resources = DefaultDeviceRules.Complete(config.Linux?.Resources);
-            cgroup.Create(resources);
-            undo.Add("remove cgroup", cgroup.Destroy);
-            cgroup.Apply(resources);
-            FaultInjection.At("cgroup");
 
             int consoleFd = -1, consoleReceiver = -1;
             if (config.Process.Terminal && req.ConsoleSocket != null)
@@ -63,8 +59,13 @@ internal static class Creator
                 Config = config, BundleDir = bundle, Rootfs = rootfs, NoPivot = req.NoPivot,
                 NoNewKeyring = req.NoNewKeyring, PreserveFds = req.PreserveFds, FifoFd = fifoFd,
                 HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = cgroup.Paths, CgroupSelfJoin = cgroup.SelfJoinFiles,
+                CpuMask = CpuHandoff.CurrentMask(),
             };
             var program = Compiler.Compile(ctx);
+            // Destroy never throws for a cgroup that is not (yet) there.
+            undo.Add("remove cgroup", cgroup.Destroy);
+            if (!program.CgroupAfterClone) MakeCgroup(cgroup, resources);
+            else cgroup.PrepareCloneDir();
             foreach (var w in ctx.Warnings) Log.Warn(w);
             OpenJoinedNamespaces(program, fds);
             if (Log.Debugging) Log.Debug("setup program:\n" + program.Describe());
@@ -82,6 +83,11 @@ internal static class Creator
             Files.Close(childEnd);
             fds.Remove(childEnd);
             FaultInjection.At("clone");
+            if (program.CgroupAfterClone)
+            {
+                if (ctx.CpuMask != null) CpuHandoff.MoveAway(child, ctx.CpuMask);
+                MakeCgroup(cgroup, resources);
+            }
 
             cgroup.AddProcess(child, program.Joined(bornInCgroup));
             if (program.NewUserNamespace && program.CloneFlags != 0 && (program.CloneFlags & CloneFlags.NewUser) != 0)
@@ -118,6 +124,13 @@ internal static class Creator
         {
             foreach (var fd in fds) Files.Close(fd);
         }
+    }
+
+    static void MakeCgroup(ICgroupManager cgroup, Resources? resources)
+    {
+        cgroup.Create(resources);
+        cgroup.Apply(resources);
+        FaultInjection.At("cgroup");
     }
 
     /// <summary>Answer the child at each sync point until it says it is ready.</summary>

@@ -91,6 +91,7 @@ internal static unsafe partial class Interpreter
             case StepKind.Dup2: return Ok(Libc.Raw(Nr.Dup2, s->A, s->B));
             case StepKind.OpenHostProc: return OpenHostProc(ctx);
             case StepKind.JoinCgroup: return JoinCgroup(s->A, s->B != 0);
+            case StepKind.SetAffinity: return Ok(Libc.Raw(Nr.SchedSetaffinity, 0, s->B, s->A));
             default: return -Errno.EINVAL;
         }
     }

@@ -37,11 +37,22 @@ internal static class NamespaceCompiler
 
         // A child born in a new user namespace has no ids there until the parent writes its
         // maps, so the parent joins its cgroups for it.
-        if (joins.Count > 0 || !p.NewUserNamespace) CgroupJoinCompiler.Compile(p, ctx);
-        p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups joined, id maps written)", (long)SyncType.Go);
+        bool selfJoin = ctx.CgroupSelfJoin.Count > 0 && (joins.Count > 0 || !p.NewUserNamespace);
+        // On the fast path a self-joining child needs nothing from the parent before go, so the
+        // parent makes the cgroup after the clone while the child creates its network namespace
+        // itself (0.3 ms, ten times any other namespace), and the two overlap.
+        p.CgroupAfterClone = selfJoin && joins.Count == 0;
+        long childUnshares = p.CgroupAfterClone ? create & CloneFlags.NewNet : 0;
+        if (childUnshares != 0)
+            p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(childUnshares)} (while the parent makes the cgroup)", childUnshares);
+        if (selfJoin && !p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
+        p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups made or joined, id maps written)", (long)SyncType.Go);
+        if (p.CgroupAfterClone && ctx.CpuMask != null)
+            p.Add(StepKind.SetAffinity, "", "restore the CPU affinity csrun had", p.Arena.Bytes(ctx.CpuMask), ctx.CpuMask.Length);
+        if (p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
         if (joins.Count == 0)
         {
-            p.CloneFlags = create & ~late;
+            p.CloneFlags = create & ~late & ~childUnshares;
             if (p.NewUserNamespace) BecomeRoot(p);
         }
         else

@@ -41,6 +41,9 @@ internal sealed unsafe class SetupProgram
     public bool NewUserNamespace { get; set; }
     /// <summary>The child joins its v1 cgroups itself (<see cref="CgroupJoinCompiler"/>).</summary>
     public bool SelfJoinsCgroup { get; set; }
+    /// <summary>The parent makes the cgroup after the clone, while the child creates its network
+    /// namespace; the child joins it once the parent says go.</summary>
+    public bool CgroupAfterClone { get; set; }
 
     /// <summary>What of the cgroup join the child did itself, for <see cref="ICgroupManager.AddProcess"/>.</summary>
     public CgroupJoined Joined(bool bornInCgroup) =>

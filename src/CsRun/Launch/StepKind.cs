@@ -114,4 +114,6 @@ internal enum StepKind
     OpenHostProc,
     /// <summary>A: a v1 cgroup's `tasks` file, B: 1 to ignore a failure. Write "0": the child moves itself.</summary>
     JoinCgroup,
+    /// <summary>A: CPU mask, B: its length in bytes. sched_setaffinity on ourselves (CpuHandoff).</summary>
+    SetAffinity,
 }

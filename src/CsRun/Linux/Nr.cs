@@ -17,6 +17,7 @@ internal static class Nr
     public const long Capget = 125, Capset = 126, Mknod = 133, Personality = 135, Statfs = 137, Fstatfs = 138;
     public const long Prctl = 157, Chroot = 161, Setrlimit = 160, Mount = 165, Umount2 = 166;
     public const long Sethostname = 170, Setdomainname = 171, Gettid = 186, Tkill = 200;
+    public const long SchedSetaffinity = 203, SchedGetaffinity = 204, Getcpu = 309;
     public const long ExitGroup = 231, Tgkill = 234, Openat = 257, Mkdirat = 258, Mknodat = 259;
     public const long Fchownat = 260, Newfstatat = 262, Unlinkat = 263, Symlinkat = 266, Readlinkat = 267;
     public const long Fchmodat = 268, Faccessat = 269, Unshare = 272, Signalfd4 = 289, Dup3 = 292, Pipe2 = 293;

@@ -60,6 +60,24 @@ public class CgroupCommandTests
     }
 
     [Fact]
+    public void The_init_runs_on_its_cpusets_cpus_however_csrun_placed_it_meanwhile()
+    {
+        using var pinned = new Bundle("sleep", "100");
+        pinned.Config.Linux!.Resources = new Resources { Cpu = new CpuResources { Cpus = "0" } };
+        var c = new CgroupFixture(pinned).Run();
+        CpusAllowed(c.Pid).Should().Be("0");
+        c.Finish();
+
+        using var free = new Bundle("sleep", "100");
+        var d = new CgroupFixture(free).Run();
+        CpusAllowed(d.Pid).Should().Be(d.Read("cpuset", "cpuset.cpus"));
+        d.Finish();
+    }
+
+    static string CpusAllowed(int pid) =>
+        File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Cpus_allowed_list:")).Split(':')[1].Trim();
+
+    [Fact]
     public void Update_applies_limits_live_and_saves_them_in_the_state()
     {
         using var b = new Bundle("sleep", "100");

@@ -10,11 +10,11 @@ public class CompilerTests
 {
     static readonly (string, bool)[] V1Tasks = { ("/sys/fs/cgroup/memory/c/tasks", false), ("/sys/fs/cgroup/systemd/c/tasks", true) };
 
-    static SetupProgram Compile(global::CsRun.Spec.Config config, bool noPivot = false, IReadOnlyList<(string, bool)>? selfJoin = null) =>
+    static SetupProgram Compile(global::CsRun.Spec.Config config, bool noPivot = false, IReadOnlyList<(string, bool)>? selfJoin = null, byte[]? cpuMask = null) =>
         Compiler.Compile(new CompileContext
         {
             Config = config, BundleDir = "/bundle", Rootfs = "/bundle/rootfs", NoPivot = noPivot, FifoFd = 7,
-            HostBounding = ulong.MaxValue, CgroupSelfJoin = selfJoin ?? Array.Empty<(string, bool)>(),
+            HostBounding = ulong.MaxValue, CgroupSelfJoin = selfJoin ?? Array.Empty<(string, bool)>(), CpuMask = cpuMask,
         });
 
     static List<StepKind> Kinds(SetupProgram p) => p.Steps.Select(s => s.Kind).ToList();
@@ -32,15 +32,42 @@ public class CompilerTests
     }
 
     [Fact]
-    public void On_v1_the_child_joins_every_hierarchy_itself_before_anything_else()
+    public void On_v1_the_child_joins_every_hierarchy_itself_first_thing_after_go()
     {
         var p = Compile(Bundle.DefaultConfig(new[] { "true" }), selfJoin: V1Tasks);
-        p.Steps.Take(3).Select(s => (s.Kind, s.Field)).Should().Equal(
-            (StepKind.JoinCgroup, "linux.cgroupsPath"), (StepKind.JoinCgroup, "linux.cgroupsPath"), (StepKind.SyncWait, ""));
-        p.Steps[0].Text.Should().Be("join the cgroup: write 0 to /sys/fs/cgroup/memory/c/tasks");
-        p.Steps.Take(2).Select(s => s.B).Should().Equal(0, 1);
+        p.Steps.Skip(2).Take(2).Select(s => (s.Kind, s.Field)).Should().Equal(
+            (StepKind.JoinCgroup, "linux.cgroupsPath"), (StepKind.JoinCgroup, "linux.cgroupsPath"));
+        p.Steps[2].Text.Should().Be("join the cgroup: write 0 to /sys/fs/cgroup/memory/c/tasks");
+        p.Steps.Skip(2).Take(2).Select(s => s.B).Should().Equal(0, 1);
         p.SelfJoinsCgroup.Should().BeTrue();
         p.Joined(bornInCgroup: true).Should().Be(CsRun.Cgroups.CgroupJoined.CloneDir | CsRun.Cgroups.CgroupJoined.SelfJoinFiles);
+    }
+
+    [Fact]
+    public void On_the_v1_fast_path_the_child_makes_its_network_namespace_while_the_parent_makes_the_cgroup()
+    {
+        var p = Compile(Bundle.DefaultConfig(new[] { "true" }), selfJoin: V1Tasks, cpuMask: new byte[] { 3 });
+        p.CgroupAfterClone.Should().BeTrue();
+        (p.CloneFlags & CsRun.Linux.CloneFlags.NewNet).Should().Be(0);
+        p.Steps.Take(5).Select(s => s.Kind).Should().Equal(
+            StepKind.Unshare, StepKind.SyncWait, StepKind.SetAffinity, StepKind.JoinCgroup, StepKind.JoinCgroup);
+        p.Steps[0].A.Should().Be(CsRun.Linux.CloneFlags.NewNet);
+        p.Steps[2].B.Should().Be(1, "the mask is restored as it was read");
+
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        c.Linux!.Namespaces!.RemoveAll(n => n.Type == "network");
+        Kinds(Compile(c, selfJoin: V1Tasks)).Take(2).Should().Equal(StepKind.SyncWait, StepKind.JoinCgroup);
+    }
+
+    [Fact]
+    public void Joining_a_namespace_keeps_the_cgroup_made_before_the_clone()
+    {
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        c.Linux!.Namespaces!.First(n => n.Type == "network").Path = "/proc/1/ns/net";
+        var p = Compile(c, selfJoin: V1Tasks, cpuMask: new byte[] { 3 });
+        p.CgroupAfterClone.Should().BeFalse();
+        Kinds(p).Take(3).Should().Equal(StepKind.JoinCgroup, StepKind.JoinCgroup, StepKind.SyncWait);
+        Kinds(p).Should().NotContain(StepKind.SetAffinity);
     }
 
     [Fact]

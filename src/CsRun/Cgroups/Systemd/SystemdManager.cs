@@ -19,6 +19,7 @@ internal sealed class SystemdManager : ICgroupManager
     /// <summary>The scope is made for a running process (its PIDs property): it must exist first.</summary>
     public string? CloneIntoDir => null;
     public IReadOnlyList<(string File, bool BestEffort)> SelfJoinFiles => Array.Empty<(string, bool)>();
+    public void PrepareCloneDir() { }
 
     static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(30);
 
