@@ -58,8 +58,14 @@ internal abstract class FsManager : ICgroupManager
 
     public void Destroy()
     {
-        var dirs = Paths.Values.Distinct().ToList();
-        if (!dirs.Any(CgroupDirs.Exists)) return;
+        var dirs = new List<string>();
+        foreach (string dir in Paths.Values)
+        {
+            // A stopped container's cgroups are empty: one rmdir each. The kernel refuses a
+            // cgroup with a process or a sub-cgroup in it (EBUSY), which takes the long way.
+            if (!dirs.Contains(dir) && KernelFile.Rmdir(dir) is not (0 or -Errno.ENOENT)) dirs.Add(dir);
+        }
+        if (dirs.Count == 0) return;
         KillAndWait();
         var failed = new List<string>();
         foreach (string dir in dirs)

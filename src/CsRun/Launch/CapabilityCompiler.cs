@@ -1,4 +1,5 @@
 using CsRun.Cli;
+using CsRun.Linux;
 using CsRun.Spec;
 
 namespace CsRun.Launch;
@@ -46,12 +47,16 @@ internal sealed record CapabilityMasks(ulong Bounding, ulong Effective, ulong Pe
         if (!warnings.Contains(message)) warnings.Add(message);
     }
 
-    /// <summary>The calling process's bounding set, from /proc/self/status.</summary>
+    /// <summary>The calling process's bounding set: PR_CAPBSET_READ for each capability the kernel knows.</summary>
     public static ulong HostBounding()
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("CapBnd:"))
-                return Convert.ToUInt64(line["CapBnd:".Length..].Trim(), 16);
-        return ulong.MaxValue;
+        ulong mask = 0;
+        for (int cap = 0; cap < 64; cap++)
+        {
+            long r = Libc.Sys(Nr.Prctl, 23 /*PR_CAPBSET_READ*/, cap);
+            if (r < 0) return cap == 0 ? ulong.MaxValue : mask; // EINVAL past the last capability
+            if (r == 1) mask |= 1UL << cap;
+        }
+        return mask;
     }
 }

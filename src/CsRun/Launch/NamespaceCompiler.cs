@@ -112,6 +112,13 @@ internal static class NamespaceCompiler
             a.Str("/proc/self/timens_offsets"), a.Bytes(bytes), bytes.Length, 1);
     }
 
-    public static string Describe(long flags) =>
-        string.Join(",", Flags.Where(kv => (flags & kv.Value) != 0).Select(kv => kv.Key));
+    /// <summary>"network,pid" for the flags, in <see cref="Flags"/>' order. A plain loop: LINQ over
+    /// the dictionary resolves generic virtual methods at run time (1% of a `run`'s CPU, measured).</summary>
+    public static string Describe(long flags)
+    {
+        string names = "";
+        foreach (var (name, flag) in Flags)
+            if ((flags & flag) != 0) names = names.Length == 0 ? name : names + "," + name;
+        return names;
+    }
 }

@@ -83,6 +83,21 @@ public class CompilerTests
     }
 
     [Fact]
+    public void Namespace_flags_are_named_in_config_order()
+    {
+        NamespaceCompiler.Describe(CsRun.Linux.CloneFlags.NewPid | CsRun.Linux.CloneFlags.NewNet | CsRun.Linux.CloneFlags.NewNs)
+            .Should().Be("mount,network,pid");
+        NamespaceCompiler.Describe(0).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_host_bounding_set_is_what_proc_status_says()
+    {
+        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapBnd:"));
+        CapabilityMasks.HostBounding().Should().Be(Convert.ToUInt64(line["CapBnd:".Length..].Trim(), 16));
+    }
+
+    [Fact]
     public void The_order_is_mounts_then_pivot_then_masks_then_credentials_then_exec()
     {
         var p = Compile(Bundle.DefaultConfig(new[] { "sh" }));
