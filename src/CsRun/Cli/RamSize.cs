@@ -32,7 +32,7 @@ internal static class RamSize
 
         if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double size) || number.Count(c => c == '.') > 1)
             throw new RuntimeError($"strconv.ParseFloat: parsing \"{number}\": invalid syntax");
-        size *= Math.Pow(1024, power);
+        size *= 1L << (10 * power); // 1024^power, exactly
         if (size >= 9.2233720368547758E18) throw new RuntimeError($"invalid size: '{text}': value out of range");
         return (long)size;
     }

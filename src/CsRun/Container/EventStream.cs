@@ -44,6 +44,10 @@ internal static unsafe class EventStream
         }
     }
 
+    /// <summary>poll(2)'s timeout for the time left: whole milliseconds rounded up, 0 once past.</summary>
+    internal static int PollTimeout(TimeSpan left) =>
+        left.Ticks <= 0 ? 0 : (int)Math.Min((left.Ticks - 1) / TimeSpan.TicksPerMillisecond + 1, int.MaxValue);
+
     static void Loop(string id, ICgroupManager cgroup, OomNotifier? oom, int pidfd, TimeSpan interval)
     {
         long* fds = stackalloc long[2];
@@ -51,7 +55,7 @@ internal static unsafe class EventStream
         TimeSpan next = interval;
         while (true)
         {
-            int timeout = (int)Math.Clamp(Math.Ceiling((next - clock.Elapsed).TotalMilliseconds), 0, int.MaxValue);
+            int timeout = PollTimeout(next - clock.Elapsed);
             SetPollFd(fds, 0, pidfd);
             SetPollFd(fds, 1, oom?.Fd ?? -1);
             long n = Libc.Sys(Nr.Poll, (long)fds, 2, timeout);

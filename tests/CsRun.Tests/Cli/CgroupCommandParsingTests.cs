@@ -19,6 +19,8 @@ public class CgroupCommandParsingTests
     [InlineData("1KB", 1024L)]
     [InlineData("3b", 3L)]
     [InlineData("1t", 1L << 40)]
+    [InlineData("1p", 1L << 50)]
+    [InlineData("0.25k", 256L)]
     public void Sizes_parse_as_runcs_update_flags_do(string text, long bytes) => RamSize.Parse(text).Should().Be(bytes);
 
     [Theory]
@@ -27,6 +29,7 @@ public class CgroupCommandParsingTests
     [InlineData("-5", "invalid size: '-5'")]
     [InlineData("1.", "invalid size: '1.'")]
     [InlineData("1.2.3", "strconv.ParseFloat: parsing \"1.2.3\": invalid syntax")]
+    [InlineData("8192p", "invalid size: '8192p': value out of range")]
     public void Bad_sizes_get_go_units_messages(string text, string message) =>
         FluentActions.Invoking(() => RamSize.Parse(text)).Should().Throw<RuntimeError>().WithMessage(message);
 
