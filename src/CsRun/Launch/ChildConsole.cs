@@ -44,6 +44,7 @@ internal static unsafe class ChildConsole
         long path = (long)"dev/console\0"u8.AsPointerUnsafe();
         long r = ChildFs.CreateInRoot(ctx->RootFd, path, false);
         if (r < 0) return r;
+        Libc.Raw(Nr.Close, r);
         long target = ChildFs.OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
         if (target < 0) return target;
         long type = ChildFs.TypeOf(target);
