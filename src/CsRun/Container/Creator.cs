@@ -93,27 +93,35 @@ internal static class Creator
             if (program.NewUserNamespace && program.CloneFlags != 0 && (program.CloneFlags & CloneFlags.NewUser) != 0)
                 IdMaps.Write(child, config);
             SyncChannel.Send(syncFd, SyncType.Go);
+            // When the child is the init (no fork into a joined pid namespace), its state is
+            // written while it sets itself up; a failure still removes the whole state dir.
+            var state = program.ForksInit ? null : SaveState();
             Drive(syncFd, program, init, config, req, bundle);
             FaultInjection.At("ready");
-
-            var info = ProcessInfo.Read(init.Pid) ?? throw new RuntimeError("container init exited before it was ready");
-            var state = new ContainerState
-            {
-                Id = req.Id, InitPid = init.Pid, InitStartTime = info.StartTime, Bundle = bundle, Rootfs = rootfs,
-                Created = Rfc3339.Now(), Owner = "", SystemdCgroup = global.SystemdCgroup,
-                CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
-                Summary = new ConfigSummary(config.OciVersion, config.Annotations, config.Hooks),
-            };
-            // state.json embeds config.json's own bytes: serializing the model again would set up
-            // System.Text.Json's metadata on the create path (about 1 ms of CPU).
-            if (ConfigLoader.IsStrictJson(configBytes)) state.ConfigJson = configBytes;
-            else state.Config = config;
-            store.Save(state);
+            state ??= SaveState() ?? throw new RuntimeError("container init exited before it was ready");
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
             if (config.Hooks?.StartContainer is { Count: > 0 })
                 SyncChannel.Send(syncFd, SyncType.Payload, 0, HookStateJson.Of(Hooks.State(state, ContainerStatus.Created)));
             undo.Commit();
             return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program) { ConsoleReceiver = consoleReceiver };
+
+            ContainerState? SaveState()
+            {
+                if (ProcessInfo.Read(init.Pid) is not { } info) return null;
+                var saved = new ContainerState
+                {
+                    Id = req.Id, InitPid = init.Pid, InitStartTime = info.StartTime, Bundle = bundle, Rootfs = rootfs,
+                    Created = Rfc3339.Now(), Owner = "", SystemdCgroup = global.SystemdCgroup,
+                    CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
+                    Summary = new ConfigSummary(config.OciVersion, config.Annotations, config.Hooks),
+                };
+                // state.json embeds config.json's own bytes: serializing the model again would set up
+                // System.Text.Json's metadata on the create path (about 1 ms of CPU).
+                if (ConfigLoader.IsStrictJson(configBytes)) saved.ConfigJson = configBytes;
+                else saved.Config = config;
+                store.Save(saved);
+                return saved;
+            }
         }
         catch
         {

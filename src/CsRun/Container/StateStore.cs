@@ -48,10 +48,7 @@ internal sealed class StateStore
     /// <summary>Write state.json atomically (temp file, then rename).</summary>
     public void Save(ContainerState state)
     {
-        string dir = Dir(state.Id);
-        string tmp = Path.Combine(dir, "." + StateFile + ".tmp");
-        File.WriteAllBytes(tmp, StateCodec.Write(state));
-        File.Move(tmp, Path.Combine(dir, StateFile), overwrite: true);
+        Files.WriteAtomic(Path.Combine(Dir(state.Id), StateFile), StateCodec.Write(state));
     }
 
     /// <summary>Make the container's directory; fails if the id is taken.</summary>

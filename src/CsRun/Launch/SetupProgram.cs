@@ -39,6 +39,8 @@ internal sealed unsafe class SetupProgram
     /// <summary>Index of the first step after the child reported ready: failures there go to stderr.</summary>
     public int ReadyIndex { get; set; } = int.MaxValue;
     public bool NewUserNamespace { get; set; }
+    /// <summary>The child forks the container init (into a joined pid namespace): the init's pid comes later.</summary>
+    public bool ForksInit => Steps.Exists(s => s.Kind == StepKind.ForkInit);
     /// <summary>The child joins its v1 cgroups itself (<see cref="CgroupJoinCompiler"/>).</summary>
     public bool SelfJoinsCgroup { get; set; }
     /// <summary>The parent makes the cgroup after the clone, while the child creates its network

@@ -155,11 +155,24 @@ internal static unsafe class Files
         finally { Close(fd); }
     }
 
-    public static void WriteAtomic(string path, string content)
+    public static void WriteAtomic(string path, string content) => WriteAtomic(path, Encoding.UTF8.GetBytes(content));
+
+    /// <summary>
+    /// Replaces <paramref name="path"/> at once: a temp file beside it, written, renamed over
+    /// it, so a reader sees the old file or the new one (raw calls: FileStream costs ~50 µs).
+    /// </summary>
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> content)
     {
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        string tmp = Path.Combine(dir, "." + Path.GetFileName(path) + ".tmp");
-        File.WriteAllText(tmp, content);
-        File.Move(tmp, path, overwrite: true);
+        string full = Path.GetFullPath(path);
+        string tmp = Path.Combine(Path.GetDirectoryName(full) ?? "/", "." + Path.GetFileName(full) + ".tmp");
+        fixed (byte* p = CString(tmp)) Libc.Sys(Nr.Unlink, (long)p); // left by a crash, if at all
+        int e = WriteNew(tmp, content, 0x1b6 /*0666 & ~umask, as File.Write*/);
+        if (e == 0)
+        {
+            fixed (byte* from = CString(tmp))
+            fixed (byte* to = CString(full))
+                e = (int)-Libc.Sys(Nr.Rename, (long)from, (long)to);
+        }
+        if (e != 0) throw new RuntimeError($"write {full}: {Errno.Message(e)}");
     }
 }

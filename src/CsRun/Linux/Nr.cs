@@ -10,7 +10,7 @@ internal static class Nr
     public const long Sendmsg = 46, Recvmsg = 47, Socketpair = 53;
     public const long Clone = 56, Fork = 57, Execve = 59, Exit = 60, Wait4 = 61, Kill = 62, Uname = 63;
     public const long Fcntl = 72, Flock = 73, Fsync = 74, Getcwd = 79, Chdir = 80, Fchdir = 81;
-    public const long Mkdir = 83, Rmdir = 84, Unlink = 87, Symlink = 88, Readlink = 89, Chmod = 90, Fchmod = 91;
+    public const long Rename = 82, Mkdir = 83, Rmdir = 84, Unlink = 87, Symlink = 88, Readlink = 89, Chmod = 90, Fchmod = 91;
     public const long Chown = 92, Fchown = 93, Umask = 95, Getrlimit = 97, Getuid = 102;
     public const long Setuid = 105, Setgid = 106, Setpgid = 109, Getppid = 110, Setsid = 112;
     public const long Setgroups = 116, Setresuid = 117, Setresgid = 119;
