@@ -4,5 +4,9 @@ namespace CsRun;
 
 public static class Program
 {
-    public static int Main(string[] args) => Cli.CommandLine.Run(args);
+    public static int Main(string[] args)
+    {
+        Container.EarlySignals.ReleaseOnMainThread(Container.SignalForwarder.ForwardedMask);
+        return Cli.CommandLine.Run(args);
+    }
 }

@@ -11,18 +11,28 @@ internal sealed unsafe class SignalForwarder
 {
     readonly int _signalFd;
 
-    /// <summary>Signals we forward. SIGCHLD is ours; SIGKILL and SIGSTOP cannot be caught.</summary>
-    static readonly int[] Forwarded =
+    /// <summary>Signals we forward. SIGCHLD is ours; SIGKILL and SIGSTOP cannot be caught.
+    /// src/native/early_signals.c blocks the same list before the runtime starts.</summary>
+    internal static readonly int[] Forwarded =
         { 1, 2, 3, 6, 10, 12, 14, 15, 18, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31 };
+
+    public static ulong ForwardedMask
+    {
+        get
+        {
+            ulong mask = 0;
+            foreach (int s in Forwarded) mask |= 1UL << (s - 1);
+            return mask;
+        }
+    }
 
     SignalForwarder(int fd) { _signalFd = fd; }
 
     public static SignalForwarder Start()
     {
-        ulong mask = 0;
-        foreach (int s in Forwarded) mask |= 1UL << (s - 1);
+        ulong mask = ForwardedMask;
         Libc.Sys(Nr.RtSigprocmask, 0 /*SIG_BLOCK*/, (long)&mask, 0, 8);
-        BlockOnFinalizerThread(mask);
+        if (!EarlySignals.BlockedBeforeRuntime) BlockOnFinalizerThread(mask);
         long fd = Libc.Sys(Nr.Signalfd4, -1, (long)&mask, 8, O.CloExec);
         return new SignalForwarder((int)fd);
     }
@@ -31,6 +41,7 @@ internal sealed unsafe class SignalForwarder
     /// A process-directed signal goes to any thread that does not block it, and the runtime
     /// started a finalizer thread before Main. A signalfd only sees signals every thread blocks,
     /// so we have that thread block them too: the one code we can run there is a finalizer.
+    /// Only where the native constructor did not run first (a JIT test host).
     /// </summary>
     static void BlockOnFinalizerThread(ulong mask)
     {
