@@ -71,7 +71,8 @@ internal sealed class StateStore
     public void Remove(string id)
     {
         string dir = Dir(id);
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        int e = Files.RemoveTree(dir);
+        if (e != 0) throw new RuntimeError($"remove {dir}: {Errno.Message(e)}");
     }
 
     public IEnumerable<string> Ids()

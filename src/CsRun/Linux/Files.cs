@@ -155,6 +155,61 @@ internal static unsafe class Files
         finally { Close(fd); }
     }
 
+    /// <summary>
+    /// rm -rf of a directory csrun made (a container's state dir) with raw calls: getdents64 and
+    /// unlinkat (Directory.Delete's enumerators cost ~50 µs here). Returns 0, or an errno; a
+    /// missing directory is 0. Never follows a symlink: entries are unlinked, not entered.
+    /// </summary>
+    public static int RemoveTree(string dir)
+    {
+        for (int pass = 0; ; pass++)
+        {
+            int fd = TryOpen(dir, O.RdOnly | O.Directory | O.NoFollow);
+            if (fd == -Errno.ENOENT) return 0;
+            if (fd < 0) return -fd;
+            int e = RemoveEntries(fd);
+            Close(fd);
+            if (e != 0) return e;
+            long r;
+            fixed (byte* p = CString(dir)) r = Libc.Sys(Nr.Rmdir, (long)p);
+            if (r == 0 || r == -Errno.ENOENT) return 0;
+            // A file system may skip entries while a listing deletes them: list again.
+            if (r != -Errno.ENOTEMPTY || pass == 2) return (int)-r;
+        }
+    }
+
+    static int RemoveEntries(int dirFd)
+    {
+        byte* buf = stackalloc byte[4096];
+        while (true)
+        {
+            long n = Libc.Sys(Nr.Getdents64, dirFd, (long)buf, 4096);
+            if (n < 0) return (int)-n;
+            if (n == 0) return 0;
+            // struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, char name[]
+            for (long off = 0; off < n; off += *(ushort*)(buf + off + 16))
+            {
+                byte* name = buf + off + 19;
+                if (name[0] == '.' && (name[1] == 0 || name[1] == '.' && name[2] == 0)) continue;
+                if (buf[off + 18] == 4 /*DT_DIR*/)
+                {
+                    long sub = Libc.Sys(Nr.Openat, dirFd, (long)name, O.RdOnly | O.Directory | O.NoFollow | O.CloExec);
+                    if (sub < 0) return (int)-sub;
+                    int e = RemoveEntries((int)sub);
+                    Close((int)sub);
+                    if (e != 0) return e;
+                    long r = Libc.Sys(Nr.Unlinkat, dirFd, (long)name, O.AtRemoveDir);
+                    if (r < 0 && r != -Errno.ENOENT) return (int)-r;
+                }
+                else
+                {
+                    long r = Libc.Sys(Nr.Unlinkat, dirFd, (long)name, 0);
+                    if (r < 0 && r != -Errno.ENOENT) return (int)-r;
+                }
+            }
+        }
+    }
+
     public static void WriteAtomic(string path, string content) => WriteAtomic(path, Encoding.UTF8.GetBytes(content));
 
     /// <summary>

@@ -21,7 +21,7 @@ internal static class Nr
     public const long ExitGroup = 231, Tgkill = 234, Openat = 257, Mkdirat = 258, Mknodat = 259;
     public const long Fchownat = 260, Newfstatat = 262, Unlinkat = 263, Symlinkat = 266, Readlinkat = 267;
     public const long Fchmodat = 268, Faccessat = 269, Unshare = 272, Signalfd4 = 289, Dup3 = 292, Pipe2 = 293;
-    public const long Prlimit64 = 302, Setns = 308, Seccomp = 317, Memfd = 319, Execveat = 322;
+    public const long Getdents64 = 217, Prlimit64 = 302, Setns = 308, Seccomp = 317, Memfd = 319, Execveat = 322;
     public const long Statx = 332, PidfdSendSignal = 424, OpenTree = 428, MoveMount = 429;
     public const long Fsopen = 430, Fsconfig = 431, Fsmount = 432, Fspick = 433, PidfdOpen = 434;
     public const long Clone3 = 435, CloseRange = 436, Openat2 = 437, PidfdGetfd = 438, Faccessat2 = 439;
