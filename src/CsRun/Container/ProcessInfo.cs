@@ -12,18 +12,24 @@ internal readonly record struct ProcessInfo(char State, ulong StartTime, uint Fl
     public static ProcessInfo? Read(int pid)
     {
         if (pid <= 0) return null;
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-        // comm may hold spaces and parentheses: parse from the last ')'.
+        if (Linux.KernelFile.Read($"/proc/{pid}/stat", out string stat) < 0) return null;
+        // comm may hold spaces and parentheses: parse from the last ')'. Then field 3 is the
+        // state, 9 the flags, 22 the start time.
         int close = stat.LastIndexOf(')');
-        if (close < 0) return null;
-        var fields = stat[(close + 2)..].Split(' ');
-        // fields[0] is field 3 (state); start time is field 22.
-        if (fields.Length < 20 || !ulong.TryParse(fields[19], out ulong start)) return null;
-        uint.TryParse(fields[6], out uint flags);
-        return new ProcessInfo(fields[0][0], start, flags);
+        if (close < 0 || close + 2 >= stat.Length) return null;
+        var rest = stat.AsSpan(close + 2);
+        char state = rest[0];
+        ulong flags = 0, start = 0;
+        for (int field = 3; field <= 22; field++)
+        {
+            int end = rest.IndexOf(' ');
+            var token = end < 0 ? rest : rest[..end];
+            if (field == 9) ulong.TryParse(token, out flags);
+            if (field == 22) return ulong.TryParse(token, out start) ? new ProcessInfo(state, start, (uint)flags) : null;
+            if (end < 0) return null;
+            rest = rest[(end + 1)..];
+        }
+        return null;
     }
 
     /// <summary>Is <paramref name="pid"/> still the process that started at <paramref name="startTime"/>, and not a zombie?</summary>

@@ -34,13 +34,19 @@ internal static unsafe class KernelFile
         text = "";
         int fd = Open(path, O.RdOnly);
         if (fd < 0) return fd;
-        byte[] buf = new byte[4096];
+        // Nearly every kernel file fits the stack buffer; a bigger one moves to the heap.
+        Span<byte> buf = stackalloc byte[4096];
         int len = 0;
         try
         {
             while (true)
             {
-                if (len == buf.Length) Array.Resize(ref buf, buf.Length * 2);
+                if (len == buf.Length)
+                {
+                    var bigger = new byte[buf.Length * 2];
+                    buf.CopyTo(bigger);
+                    buf = bigger;
+                }
                 long n;
                 fixed (byte* p = buf) n = Libc.Sys(Nr.Read, fd, (long)(p + len), buf.Length - len);
                 if (n == -Errno.EINTR) continue;
@@ -53,7 +59,7 @@ internal static unsafe class KernelFile
         {
             Libc.Sys(Nr.Close, fd);
         }
-        text = Encoding.UTF8.GetString(buf, 0, len);
+        text = Encoding.UTF8.GetString(buf[..len]);
         return 0;
     }
 
