@@ -1,4 +1,5 @@
 using CsRun.Cli;
+using CsRun.Linux;
 using CsRun.Spec;
 
 namespace CsRun.Cgroups;
@@ -22,11 +23,25 @@ internal static class DevicesWriter
     {
         if (rules == null) return;
         string d = CgroupFiles.Need(dir, "devices", Field);
-        for (int i = 0; i < rules.Count; i++)
+        // One open per file for all its rules (a default config has a dozen): the kernel takes
+        // each write(2) as one rule.
+        int allow = -1, deny = -1;
+        try
         {
-            string field = $"{Field}[{i}]";
-            string file = rules[i].Allow ? "devices.allow" : "devices.deny";
-            CgroupFiles.Write(d, file, Line(rules[i], field), field);
+            for (int i = 0; i < rules.Count; i++)
+            {
+                string field = $"{Field}[{i}]";
+                string file = rules[i].Allow ? "devices.allow" : "devices.deny";
+                ref int fd = ref rules[i].Allow ? ref allow : ref deny;
+                if (fd < 0) fd = KernelFile.OpenForWrite(CgroupFiles.PathOf(d, file));
+                int r = fd < 0 ? fd : KernelFile.WriteValue(fd, Line(rules[i], field));
+                if (r < 0) throw CgroupFiles.WriteError(field, d, file, -r);
+            }
+        }
+        finally
+        {
+            Files.Close(allow);
+            Files.Close(deny);
         }
     }
 

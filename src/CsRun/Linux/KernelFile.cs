@@ -15,8 +15,19 @@ internal static unsafe class KernelFile
     /// </summary>
     public static int Write(string path, string value)
     {
-        int fd = Open(path, O.WrOnly);
+        int fd = OpenForWrite(path);
         if (fd < 0) return fd;
+        int r = WriteValue(fd, value);
+        Libc.Sys(Nr.Close, fd);
+        return r;
+    }
+
+    /// <summary>An fd for several values written one by one (<see cref="WriteValue"/>), or -errno.</summary>
+    public static int OpenForWrite(string path) => Open(path, O.WrOnly);
+
+    /// <summary>One value, one write(2), on an fd from <see cref="OpenForWrite"/>: 0 or -errno.</summary>
+    public static int WriteValue(int fd, string value)
+    {
         byte[] bytes = Encoding.UTF8.GetBytes(value);
         long n;
         fixed (byte* p = bytes)
@@ -24,7 +35,6 @@ internal static unsafe class KernelFile
             do n = Libc.Sys(Nr.Write, fd, (long)p, bytes.Length);
             while (n == -Errno.EINTR);
         }
-        Libc.Sys(Nr.Close, fd);
         return n < 0 ? (int)n : 0;
     }
 
