@@ -68,12 +68,13 @@ def main(path):
 
     mark("config load + validate", lambda e: "config.json" in e["text"] and e["call"] in ("openat", "open"))
     mark("state dir + exec fifo", lambda e: e["call"] == "mkdir" and "/sys/fs/cgroup" not in e["text"])
-    mark("cgroup create + resources", lambda e: e["call"] == "mkdir" and "/sys/fs/cgroup" in e["text"])
     mark("compile setup program", lambda e: e["call"] == "socketpair")
-    mark("clone", lambda e: e["call"] == "clone" and "CLONE_NEW" in e["text"])
-    mark("join cgroup (cgroup.procs)", lambda e: "cgroup.procs" in e["text"] and e["call"] in ("openat", "open"))
-    mark("wait for the child's set-up", lambda e: e["call"] == "sendto")
-    mark("save state.json", lambda e: "state.json" in e["text"])
+    mark("clone", lambda e: e["call"] in ("clone", "clone3") and not e["resumed"])
+    # On the v1 fast path the cgroup is made after the clone, beside the child; otherwise before
+    # the clone, and its time is in the state dir's row.
+    mark("cgroup create + resources (beside the child)", lambda e: e["call"] == "mkdir" and "/sys/fs/cgroup" in e["text"])
+    mark("go; state.json written while the child sets up", lambda e: e["call"] == "sendto")
+    mark("wait for the child's ready", lambda e: e["call"] == "rename" and "state.json" in e["text"])
     mark("start: release the exec fifo", lambda e: "exec.fifo" in e["text"] and "O_RDONLY|O_NONBLOCK" in e["text"])
     mark("container runs; wait for its exit", lambda e: e["call"] == "unlink" and "exec.fifo" in e["text"])
     mark("delete: cgroups, state dir", lambda e: e["call"] == "wait4" and not e["resumed"])
@@ -94,8 +95,10 @@ def main(path):
     if c:
         cm = [("from clone to its first system call", c[0]["t"])]
         steps = [
-            ("mounts (until the cgroup wait)", lambda e: e["call"] in ("mount", "openat2")),
-            ("wait for the parent: cgroup joined", lambda e: e["call"] == "read" and not e["resumed"]),
+            ("network namespace (v1 fast path: beside the parent's cgroup work)", lambda e: e["call"] == "unshare"),
+            ("wait for the parent's go", lambda e: e["call"] == "read" and not e["resumed"]),
+            ("join the v1 cgroups (write 0 to tasks)", lambda e: "/tasks" in e["text"]),
+            ("mounts", lambda e: e["call"] in ("mount", "openat2")),
             ("device nodes and /dev symlinks", lambda e: e["call"] in ("mknodat", "symlinkat")),
             ("pivot_root, detach the old root", lambda e: e["call"] == "pivot_root"),
             ("masked and read-only paths, remount / read-only", lambda e: e["call"] in ("openat2", "mount")),

@@ -1,7 +1,10 @@
-/* bench/cgroup-join.c: what joining a cgroup v2 costs a new process, two ways, from idle
- * (50 ms apart, as container starts are): fork and then write its pid to cgroup.procs (what
- * csrun does on v1, and did on v2), against clone3 with CLONE_INTO_CGROUP (csrun on v2 now).
- * usage: cgroup-join DIR N   (DIR: an empty cgroup v2 directory) */
+/* bench/cgroup-join.c: what joining a cgroup costs a new process, from idle (50 ms apart, as
+ * container starts are). On cgroup v2: fork and then write its pid to cgroup.procs, against
+ * clone3 with CLONE_INTO_CGROUP (csrun on v2). On a v1 hierarchy: the same cgroup.procs write,
+ * against the child writing "0" to the cgroup's `tasks` itself (csrun on v1): moving oneself,
+ * single-threaded, takes no global lock, while the write for another process waits for an RCU
+ * grace period on the first writer.
+ * usage: cgroup-join DIR N   (DIR: an empty cgroup directory, v2 or v1) */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/sched.h>
@@ -10,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,15 +37,35 @@ static void report(const char *what, double *v, int n)
     printf("%-40s median %7.3f ms  p10 %7.3f  p90 %7.3f\n", what, v[n / 2], v[n / 10], v[n * 9 / 10]);
 }
 
+/* fork; the child writes "0" to DIR/tasks, moving itself. */
+static double self_join_ms(const char *tasks)
+{
+    double t0 = now_ms();
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(tasks, O_WRONLY | O_CLOEXEC);
+        _exit(fd < 0 || write(fd, "0", 1) != 1 ? 1 : 0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) { fprintf(stderr, "write 0 to %s failed\n", tasks); exit(1); }
+    return now_ms() - t0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) { fprintf(stderr, "usage: %s CGROUP2_DIR N\n", argv[0]); return 2; }
+    if (argc != 3) { fprintf(stderr, "usage: %s CGROUP_DIR N\n", argv[0]); return 2; }
     int n = atoi(argv[2]);
     if (n < 10 || n > 1000) { fprintf(stderr, "N: 10 to 1000\n"); return 2; }
     char procs[4096];
     snprintf(procs, sizeof procs, "%s/cgroup.procs", argv[1]);
     int dirfd = open(argv[1], O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0) { perror(argv[1]); return 1; }
+    struct statfs fs;
+    if (statfs(argv[1], &fs) < 0) { perror(argv[1]); return 1; }
+    int v1 = fs.f_type != 0x63677270 /* CGROUP2_SUPER_MAGIC */;
+    char tasks[4096];
+    snprintf(tasks, sizeof tasks, "%s/tasks", argv[1]);
     double *write_ms = calloc(n, sizeof(double)), *clone_ms = calloc(n, sizeof(double));
     for (int i = 0; i < n; i++) {
         usleep(50000);
@@ -61,6 +85,10 @@ int main(int argc, char **argv)
         write_ms[i] = now_ms() - t0;
 
         usleep(50000);
+        if (v1) {
+            clone_ms[i] = self_join_ms(tasks);
+            continue;
+        }
         struct clone_args args;
         memset(&args, 0, sizeof args);
         args.flags = CLONE_INTO_CGROUP;
@@ -74,6 +102,6 @@ int main(int argc, char **argv)
         clone_ms[i] = now_ms() - t0;
     }
     report("fork, then write cgroup.procs", write_ms, n);
-    report("clone3 CLONE_INTO_CGROUP", clone_ms, n);
+    report(v1 ? "fork, the child writes 0 to tasks" : "clone3 CLONE_INTO_CGROUP", clone_ms, n);
     return 0;
 }
