@@ -9,18 +9,21 @@ internal static class CgroupDirs
 {
     public static bool Exists(string dir) => KernelFile.Exists(dir);
 
-    /// <summary>mkdir -p; in cgroupfs each mkdir is a new cgroup that inherits from its parent.</summary>
-    public static void MakeAll(string dir)
+    /// <summary>
+    /// mkdir -p; in cgroupfs each mkdir is a new cgroup that inherits from its parent. Every
+    /// directory it makes is added to <paramref name="made"/>, parents first.
+    /// </summary>
+    public static void MakeAll(string dir, List<string>? made = null)
     {
         int r = KernelFile.Mkdir(dir, 0x1ed /* 0755 */);
-        if (r == 0 || r == -Errno.EEXIST) return;
         string parent = Path.GetDirectoryName(dir) ?? "/";
         if (r == -Errno.ENOENT && parent != dir)
         {
-            MakeAll(parent);
+            MakeAll(parent, made);
             r = KernelFile.Mkdir(dir, 0x1ed);
-            if (r == 0 || r == -Errno.EEXIST) return;
         }
+        if (r == 0) made?.Add(dir);
+        if (r == 0 || r == -Errno.EEXIST) return;
         throw new RuntimeError($"mkdir {dir}: {Errno.Message(-r)}");
     }
 

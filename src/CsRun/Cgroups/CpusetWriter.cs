@@ -15,10 +15,10 @@ internal static class CpusetWriter
     /// level gets the configured cpus/mems first (copying the parent's could clash with a
     /// sibling's cpu_exclusive).
     /// </summary>
-    public static void PrepareV1(string dir, CpuResources? c)
+    public static void PrepareV1(string dir, CpuResources? c, List<string>? made = null)
     {
-        EnsureLevel(Parent(dir));
-        CgroupDirs.MakeAll(dir);
+        EnsureLevel(Parent(dir), made);
+        CgroupDirs.MakeAll(dir, made);
         V1(dir, c);
         CopyIfEmpty(dir, Parent(dir));
     }
@@ -38,15 +38,15 @@ internal static class CpusetWriter
     }
 
     /// <summary>Creates this level and fills it from its parent, parents first; stops at the mount.</summary>
-    static void EnsureLevel(string current)
+    static void EnsureLevel(string current, List<string>? made)
     {
         string parent = Parent(current);
         long type = KernelFile.FsType(parent);
         // Above the mount point lies tmpfs: current is the hierarchy root, which is always set.
         // A parent that does not exist yet will be created as a cgroup.
         if (type >= 0 && type != Magic.Cgroup) return;
-        EnsureLevel(parent);
-        CgroupDirs.MakeAll(current);
+        EnsureLevel(parent, made);
+        CgroupDirs.MakeAll(current, made);
         CopyIfEmpty(current, parent);
     }
 

@@ -56,6 +56,23 @@ internal abstract class FsManager : ICgroupManager
         }
     }
 
+    /// <summary>
+    /// Every directory this manager's Create made, parents first. Destroy removes the ones above
+    /// the container's cgroup too, so a create that fails leaves no empty parents behind; a later
+    /// `delete` works from the saved paths alone and leaves the parents, as runc does (other
+    /// containers may share them).
+    /// </summary>
+    protected readonly List<string> Made = new();
+
+    void RemoveMadeParents()
+    {
+        for (int i = Made.Count - 1; i >= 0; i--)
+        {
+            // EBUSY: another cgroup is in it by now, and it stays.
+            if (!Paths.Values.Contains(Made[i])) KernelFile.Rmdir(Made[i]);
+        }
+    }
+
     public void Destroy()
     {
         var dirs = new List<string>();
@@ -65,7 +82,11 @@ internal abstract class FsManager : ICgroupManager
             // cgroup with a process or a sub-cgroup in it (EBUSY), which takes the long way.
             if (!dirs.Contains(dir) && KernelFile.Rmdir(dir) is not (0 or -Errno.ENOENT)) dirs.Add(dir);
         }
-        if (dirs.Count == 0) return;
+        if (dirs.Count == 0)
+        {
+            RemoveMadeParents();
+            return;
+        }
         KillAndWait();
         var failed = new List<string>();
         foreach (string dir in dirs)
@@ -74,6 +95,7 @@ internal abstract class FsManager : ICgroupManager
             if (errno != 0) failed.Add($"rmdir {dir}: {Errno.Message(errno)}");
         }
         if (failed.Count > 0) throw new RuntimeError("failed to remove cgroup: " + string.Join("; ", failed));
+        RemoveMadeParents();
     }
 
     /// <summary>

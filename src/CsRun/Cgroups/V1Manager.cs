@@ -34,8 +34,8 @@ internal sealed class V1Manager : FsManager
                 MakeBestEffort(dir);
                 continue;
             }
-            if (key == "cpuset") CpusetWriter.PrepareV1(dir, resources?.Cpu);
-            else CgroupDirs.MakeAll(dir);
+            if (key == "cpuset") CpusetWriter.PrepareV1(dir, resources?.Cpu, Made);
+            else CgroupDirs.MakeAll(dir, Made);
             if (key == "cpu") CpuWriter.Realtime(dir, resources?.Cpu);
         }
     }
@@ -48,9 +48,9 @@ internal sealed class V1Manager : FsManager
         if (CloneIntoDir is string dir) MakeBestEffort(dir);
     }
 
-    static void MakeBestEffort(string dir)
+    void MakeBestEffort(string dir)
     {
-        try { CgroupDirs.MakeAll(dir); }
+        try { CgroupDirs.MakeAll(dir, Made); }
         catch (RuntimeError e) { Log.Debug(e.Message); }
     }
 

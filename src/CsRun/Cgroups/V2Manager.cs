@@ -41,7 +41,7 @@ internal sealed class V2Manager : FsManager
                 EnableControllers(current);
                 current += "/" + part;
                 int r = KernelFile.Mkdir(current, 0x1ed /* 0755 */);
-                if (r == 0) created.Add(current);
+                if (r == 0) { created.Add(current); Made.Add(current); }
                 else if (r != -Errno.EEXIST) throw new RuntimeError($"mkdir {current}: {Errno.Message(-r)}");
                 CheckType(current, resources);
             }

@@ -56,6 +56,22 @@ public class FailureTests
     }
 
     [Fact]
+    public void A_failed_create_removes_the_parent_cgroups_it_made_too()
+    {
+        using var b = new Bundle("true");
+        var id = b.NewId();
+        string top = "csrun-nest-" + id;
+        b.Config.Linux!.CgroupsPath = $"/{top}/inner/{id}";
+        b.Config.Linux.Resources = new global::CsRun.Spec.Resources { Cpu = new global::CsRun.Spec.CpuResources { Cpus = "9999" } };
+        b.Save();
+        var r = b.Csrun("create", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stderr.Should().Contain("linux.resources.cpu.cpus").And.Contain("cpuset.cpus");
+        Leftovers.AssertNone(b, id);
+        Leftovers.CgroupDirs(top).Should().BeEmpty("csrun made /{0} and /{0}/inner for this container", top);
+    }
+
+    [Fact]
     public void A_bad_sysctl_fails_after_pivot_root_and_leaves_nothing()
     {
         using var b = new Bundle("true");
