@@ -54,10 +54,10 @@ internal sealed class V1Manager : FsManager
         catch (RuntimeError e) { Log.Debug(e.Message); }
     }
 
-    /// <summary>Every v1 hierarchy, once per directory (cpu,cpuacct share one).</summary>
     public override IReadOnlyList<(string File, bool BestEffort)> SelfJoinFiles =>
         V1Dirs().Select(d => (d.Dir + "/tasks", BestEffort(d.Key))).ToList();
 
+    /// <summary>Every v1 hierarchy, once per directory: controllers mounted together (cpu,cpuacct) share one.</summary>
     IEnumerable<(string Key, string Dir)> V1Dirs()
     {
         var seen = new HashSet<string>();
@@ -67,21 +67,20 @@ internal sealed class V1Manager : FsManager
 
     public override void AddProcess(int pid, CgroupJoined already = CgroupJoined.None)
     {
-        // Controllers mounted together (cpu,cpuacct) share a directory: join it once.
-        var joined = new HashSet<string>();
-        foreach (var (key, dir) in _paths)
+        if ((already & CgroupJoined.CloneDir) == 0 && CloneIntoDir is string unified) Join(CgroupLayout.Unified, unified, pid);
+        if ((already & CgroupJoined.SelfJoinFiles) != 0) return;
+        foreach (var (key, dir) in V1Dirs()) Join(key, dir, pid);
+    }
+
+    void Join(string key, string dir, int pid)
+    {
+        try
         {
-            if (!joined.Add(dir)) continue;
-            var needed = key == CgroupLayout.Unified ? CgroupJoined.CloneDir : CgroupJoined.SelfJoinFiles;
-            if ((already & needed) != 0) continue;
-            try
-            {
-                CgroupDirs.Join(dir, pid);
-            }
-            catch (RuntimeError e) when (BestEffort(key))
-            {
-                Log.Debug(e.Message);
-            }
+            CgroupDirs.Join(dir, pid);
+        }
+        catch (RuntimeError e) when (BestEffort(key))
+        {
+            Log.Debug(e.Message);
         }
     }
 

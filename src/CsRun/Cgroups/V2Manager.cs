@@ -41,10 +41,11 @@ internal sealed class V2Manager : FsManager
                 EnableControllers(current);
                 current += "/" + part;
                 int r = KernelFile.Mkdir(current, 0x1ed /* 0755 */);
-                if (r == 0) { created.Add(current); Made.Add(current); }
+                if (r == 0) created.Add(current);
                 else if (r != -Errno.EEXIST) throw new RuntimeError($"mkdir {current}: {Errno.Message(-r)}");
                 CheckType(current, resources);
             }
+            Made.AddRange(created);
         }
         catch (RuntimeError)
         {

@@ -47,9 +47,12 @@ internal static class NamespaceCompiler
             p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(childUnshares)} (while the parent makes the cgroup)", childUnshares);
         if (selfJoin && !p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
         p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups made or joined, id maps written)", (long)SyncType.Go);
-        if (p.CgroupAfterClone && ctx.CpuMask != null)
-            p.Add(StepKind.SetAffinity, "", "restore the CPU affinity csrun had", p.Arena.Bytes(ctx.CpuMask), ctx.CpuMask.Length);
-        if (p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
+        if (p.CgroupAfterClone)
+        {
+            if (ctx.CpuMask != null)
+                p.Add(StepKind.SetAffinity, "", "restore the CPU affinity csrun had", p.Arena.Bytes(ctx.CpuMask), ctx.CpuMask.Length);
+            CgroupJoinCompiler.Compile(p, ctx);
+        }
         if (joins.Count == 0)
         {
             p.CloneFlags = create & ~late & ~childUnshares;

@@ -42,7 +42,7 @@ internal sealed unsafe class SetupProgram
     /// <summary>The child forks the container init (into a joined pid namespace): the init's pid comes later.</summary>
     public bool ForksInit => Steps.Exists(s => s.Kind == StepKind.ForkInit);
     /// <summary>The child joins its v1 cgroups itself (<see cref="CgroupJoinCompiler"/>).</summary>
-    public bool SelfJoinsCgroup { get; set; }
+    public bool SelfJoinsCgroup => Steps.Exists(s => s.Kind == StepKind.JoinCgroup);
     /// <summary>The parent makes the cgroup after the clone, while the child creates its network
     /// namespace; the child joins it once the parent says go.</summary>
     public bool CgroupAfterClone { get; set; }

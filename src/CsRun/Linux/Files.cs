@@ -170,11 +170,10 @@ internal static unsafe class Files
             int e = RemoveEntries(fd);
             Close(fd);
             if (e != 0) return e;
-            long r;
-            fixed (byte* p = CString(dir)) r = Libc.Sys(Nr.Rmdir, (long)p);
+            int r = KernelFile.Rmdir(dir);
             if (r == 0 || r == -Errno.ENOENT) return 0;
             // A file system may skip entries while a listing deletes them: list again.
-            if (r != -Errno.ENOTEMPTY || pass == 2) return (int)-r;
+            if (r != -Errno.ENOTEMPTY || pass == 2) return -r;
         }
     }
 
