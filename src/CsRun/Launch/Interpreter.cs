@@ -129,12 +129,28 @@ internal static unsafe partial class Interpreter
         return 0;
     }
 
-    /// <summary>The process that unshared a pid namespace is not in it; its next child is pid 1 there.</summary>
+    /// <summary>
+    /// The process that unshared a pid namespace is not in it; its next child is pid 1 there.
+    /// The new process waits until this one has reported its pid and exited (the pipe's last
+    /// write end closes): the parent must know whom to wait for, and which pid the hooks' state
+    /// names, before the new process says anything on the shared sync socket.
+    /// </summary>
     static long ForkInit(ChildContext* ctx)
     {
+        int* gate = stackalloc int[2];
+        long r = Libc.Raw(Nr.Pipe2, (long)gate, O.CloExec);
+        if (r < 0) return r;
         long pid = Libc.Raw(Nr.Clone, Sig.Chld, 0, 0, 0, 0);
         if (pid < 0) return pid;
-        if (pid == 0) return 0;
+        if (pid == 0)
+        {
+            Libc.Raw(Nr.Close, gate[1]);
+            byte b;
+            do r = Libc.Raw(Nr.Read, gate[0], (long)&b, 1);
+            while (r == -Errno.EINTR);
+            Libc.Raw(Nr.Close, gate[0]);
+            return 0;
+        }
         Send(ctx, (int)SyncType.InitPid, (int)pid);
         Libc.Raw(Nr.ExitGroup, 0);
         return 0;
