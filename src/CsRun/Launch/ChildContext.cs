@@ -30,4 +30,9 @@ internal unsafe struct ChildContext
     public int PayloadLength;
     /// <summary>Directory WaitStart resolves the fifo path from: AT_FDCWD, or the host's /proc.</summary>
     public int ProcFd;
+    /// <summary>Fds the child keeps when it starts (sorted), and the first fd past stdio and the
+    /// preserved ones: everything else csrun had open is closed before the first step.</summary>
+    public int* KeepFds;
+    public int KeepCount;
+    public int FirstUnkept;
 }

@@ -11,7 +11,6 @@ internal static class ChildErrors
     public const int HookTimedOut = 1300;
     public const int NotADevice = 1301;
     public const int TargetIsSymlink = 1302;
-    public const int RuntimeImage = 1303;
 
     public static string Describe(int errno) => errno switch
     {
@@ -19,7 +18,6 @@ internal static class ChildErrors
         CwdOutsideContainer => "current working directory is outside of container mount namespace root -- possible container breakout detected",
         NotProcfs => "refusing to write: the file is not on procfs",
         HookTimedOut => "hook timed out",
-        RuntimeImage => "refusing to run the csrun binary itself inside the container (CVE-2019-5736)",
         NotADevice => "refusing to reuse it: the image has something other than a device node there",
         TargetIsSymlink => "refusing a symlink where the container needs a real directory or file (proc, sysfs, /dev, /dev/console)",
         >= HookFailedBase and < HookFailedBase + 256 => $"hook exited with status {errno - HookFailedBase}",

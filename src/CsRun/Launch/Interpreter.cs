@@ -11,7 +11,12 @@ internal static unsafe partial class Interpreter
 {
     public static void Run(ChildContext* ctx)
     {
+        // Until execve, no process in the container may open our /proc/<pid>/exe, fds, root or
+        // memory, whatever the program: create, exec, hooks.
+        Libc.Raw(Nr.Prctl, Pr.SetDumpable, 0);
         Libc.Raw(Nr.Close, ctx->ParentSyncFd);
+        long closed = ChildFds.CloseAllBut(ctx->FirstUnkept, ctx->KeepFds, ctx->KeepCount);
+        if (closed < 0) Fail(ctx, 0, (int)-closed);
         ctx->RootFd = -1;
         ctx->TargetFd = -1;
         ctx->DevNullFd = -1;
@@ -77,14 +82,13 @@ internal static unsafe partial class Interpreter
             case StepKind.Capset: return ChildCreds.Capset((ulong)s->A, (ulong)s->B, (ulong)s->C);
             case StepKind.RaiseAmbient: return ChildCreds.RaiseAmbient((ulong)s->A);
             case StepKind.ResetSignals: return ChildCreds.ResetSignals();
-            case StepKind.CloseFdsOnExec: return Ok(Libc.Raw(Nr.CloseRange, s->A, uint.MaxValue, 4 /*CLOSE_RANGE_CLOEXEC*/));
+            case StepKind.CloseHostFds: return ChildFds.CloseHostFds(ctx, (int)s->A, (int)s->B);
             case StepKind.ReleaseRuntimeData: Libc.Raw(Nr.Munmap, s->A, s->B); return 0;
-            case StepKind.WaitStart: return WaitStart(ctx->ProcFd, s->A);
+            case StepKind.WaitStart: return WaitStart(ctx, s->A, (int)s->B);
             case StepKind.RunHook: return ChildHook.Run(ctx, s->A, s->B, s->C, (int)s->D);
             case StepKind.Seccomp: return Ok(Libc.Raw(Nr.Seccomp, 1 /*SECCOMP_SET_MODE_FILTER*/, s->B, s->A));
             case StepKind.SeccompNotify: return SeccompNotify(ctx, s->A, s->B);
             case StepKind.FindExecutable: return FindExecutable(ctx, (long*)s->A);
-            case StepKind.GuardExec: return ChildExecGuard.Check(ctx->ExecPath, (ulong)s->A, (ulong)s->B);
             case StepKind.Execve: return Libc.Raw(Nr.Execve, ctx->ExecPath, s->A, s->B);
             case StepKind.SetupConsole: return ChildConsole.Setup(ctx, (int)s->A, s->B, s->C, s->D);
             case StepKind.JoinKeyring: return JoinKeyring(s->A);
@@ -208,12 +212,13 @@ internal static unsafe partial class Interpreter
     /// The exec fifo: opening it for writing blocks until `csrun start` opens it for reading. The
     /// fd stays open, close-on-exec, so `start` sees EOF once the execve has happened.
     /// </summary>
-    static long WaitStart(int dirFd, long fifoPath)
+    static long WaitStart(ChildContext* ctx, long fifoPath, int fifoFd)
     {
         long fd;
-        do fd = Libc.Raw(Nr.Openat, dirFd, fifoPath, O.WrOnly | O.CloExec);
+        do fd = Libc.Raw(Nr.Openat, ctx->ProcFd, fifoPath, O.WrOnly | O.CloExec);
         while (fd == -Errno.EINTR);
         if (fd < 0) return fd;
+        ChildFds.CloseAfterStart(ctx, fifoFd);
         byte zero = (byte)'0';
         long r = Libc.Raw(Nr.Write, fd, (long)&zero, 1);
         return r < 0 ? r : 0;

@@ -22,9 +22,6 @@ internal static class ProcessCompiler
         var a = p.Arena;
         var c = ctx.Config;
         var nss = c.Linux?.Namespaces ?? new List<Namespace>();
-        // Not dumpable while csrun's image runs in the container: no process there may open our
-        // /proc/<pid>/exe (the host binary, CVE-2019-5736) or our fds. execve resets it.
-        p.Add(StepKind.Prctl, "", "set not dumpable", Pr.SetDumpable, 0);
         p.Add(StepKind.Setsid, "", "setsid");
         if (!string.IsNullOrEmpty(c.Hostname))
             p.Add(StepKind.Sethostname, "hostname", $"sethostname \"{c.Hostname}\"", a.Str(c.Hostname), System.Text.Encoding.UTF8.GetByteCount(c.Hostname));
@@ -99,7 +96,9 @@ internal static class ProcessCompiler
         p.Add(StepKind.Umask, "process.user.umask", $"umask 0{Convert.ToString(proc.User.Umask ?? 0x12, 8)}", proc.User.Umask ?? 0x12);
 
         // Before any seccomp filter: a profile without close_range (most predate it) would fail it.
-        p.Add(StepKind.CloseFdsOnExec, "", $"close fds from {3 + ctx.PreserveFds} on exec", 3 + ctx.PreserveFds);
+        p.PreservedFds = ctx.PreserveFds;
+        if (ctx.FifoFd >= 0) p.InheritedFds.Add(ctx.FifoFd);
+        p.Add(StepKind.CloseHostFds, "", $"close every fd from {3 + ctx.PreserveFds} but the sync socket and the exec fifo", 3 + ctx.PreserveFds, ctx.FifoFd);
         var caps = CapabilityMasks.From(proc.Capabilities, ctx.HostBounding, ctx.Warnings);
         var seccomp = SeccompStep.Compile(p, ctx);
         // Without no_new_privs loading a filter needs CAP_SYS_ADMIN, so it goes in before the
@@ -120,14 +119,14 @@ internal static class ProcessCompiler
             (long)caps.Effective, (long)caps.Permitted, (long)caps.Inheritable);
         if (caps.Ambient != 0)
             p.Add(StepKind.RaiseAmbient, "process.capabilities.ambient", $"raise ambient 0x{caps.Ambient:x}", (long)caps.Ambient);
+        // A new uid or fewer capabilities set dumpable to fs.suid_dumpable, which may be 1.
+        p.Add(StepKind.Prctl, "", "stay not dumpable until execve", Pr.SetDumpable, 0);
 
         var env = Environment(ctx, proc);
         var args = proc.Args ?? throw new RuntimeError("process.args: must not be empty");
         var candidates = ExecCandidates(args[0], env);
         p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
             a.StrArray(candidates), subject: args[0]);
-        var (dev, ino) = RuntimeImage.Identity;
-        p.Add(StepKind.GuardExec, "process.args", "refuse to exec the csrun binary (CVE-2019-5736)", (long)dev, (long)ino);
         p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
         p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);
         p.ReadyIndex = p.Steps.Count;
@@ -141,7 +140,7 @@ internal static class ProcessCompiler
                 p.Add(StepKind.ReleaseRuntimeData, "", $"unmap the runtime's type data ({length / 1024} KiB), unused from here on", start, length);
             // Without a mount namespace nothing mounted /proc in the rootfs: go through the host's.
             bool hostProc = p.Steps.Any(s => s.Kind == StepKind.OpenHostProc);
-            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"{(hostProc ? "" : "/proc/")}self/fd/{ctx.FifoFd}"));
+            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"{(hostProc ? "" : "/proc/")}self/fd/{ctx.FifoFd}"), ctx.FifoFd);
         }
         for (int i = 0; i < startHooks.Count; i++)
         {

@@ -39,6 +39,10 @@ internal sealed unsafe class SetupProgram
     /// <summary>Index of the first step after the child reported ready: failures there go to stderr.</summary>
     public int ReadyIndex { get; set; } = int.MaxValue;
     public bool NewUserNamespace { get; set; }
+    /// <summary>Fds past stdio the container's process gets (--preserve-fds, $LISTEN_FDS).</summary>
+    public int PreservedFds { get; set; }
+    /// <summary>Fds of the parent a step uses by number (the exec fifo), besides those in step arguments.</summary>
+    public List<int> InheritedFds { get; } = new();
     /// <summary>The child forks the container init (into a joined pid namespace): the init's pid comes later.</summary>
     public bool ForksInit => Steps.Exists(s => s.Kind == StepKind.ForkInit);
     /// <summary>The child joins its v1 cgroups itself (<see cref="CgroupJoinCompiler"/>).</summary>
@@ -56,6 +60,18 @@ internal sealed unsafe class SetupProgram
         var s = new Step(kind, field, text) { A = a, B = b, C = c, D = d, E = e, Subject = subject };
         Steps.Add(s);
         return s;
+    }
+
+    /// <summary>Every parent fd the child uses: the sync socket, the fds steps take (namespaces to
+    /// join, the console socket, hooks' stdin) and <see cref="InheritedFds"/>; sorted.</summary>
+    public List<int> FdsToKeep(int syncFd)
+    {
+        var keep = new List<int>(InheritedFds) { syncFd };
+        foreach (var s in Steps)
+            if (s.Kind is StepKind.Setns or StepKind.Dup2 or StepKind.SetupConsole) keep.Add((int)s.A);
+        keep.RemoveAll(fd => fd < 3 + PreservedFds);
+        keep.Sort();
+        return keep;
     }
 
     /// <summary>Lay the steps out for the child.</summary>

@@ -49,6 +49,11 @@ internal static unsafe class Spawner
         ctx->SyncFd = syncChild;
         ctx->ParentSyncFd = syncParent;
         ctx->ReadyIndex = program.ReadyIndex;
+        var keep = program.FdsToKeep(syncChild);
+        ctx->KeepFds = (int*)program.Arena.Alloc(sizeof(int) * Math.Max(1, keep.Count));
+        for (int i = 0; i < keep.Count; i++) ctx->KeepFds[i] = keep[i];
+        ctx->KeepCount = keep.Count;
+        ctx->FirstUnkept = 3 + program.PreservedFds;
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             int before = GC.CollectionCount(0);

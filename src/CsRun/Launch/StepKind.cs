@@ -83,13 +83,14 @@ internal enum StepKind
     RaiseAmbient,
     /// <summary>Default disposition and an empty mask for every signal.</summary>
     ResetSignals,
-    /// <summary>A: first fd to close on exec; every fd from there on gets FD_CLOEXEC.</summary>
-    CloseFdsOnExec,
+    /// <summary>A: first fd past stdio and the preserved ones, B: the exec fifo's fd (or -1).
+    /// Close every fd from A but the sync socket, the fifo and the host's /proc (ChildFds).</summary>
+    CloseHostFds,
     /// <summary>A: start, B: length of the runtime's rehydrated type data (RuntimeData), unmapped
     /// before the init waits for start; a failure only costs memory and is ignored.</summary>
     ReleaseRuntimeData,
     /// <summary>A: path of the exec fifo through /proc (relative to the host's /proc when
-    /// OpenHostProc ran, else /proc/self/fd/N). Blocks until `start`.</summary>
+    /// OpenHostProc ran, else /proc/self/fd/N), B: its fd, closed once opened. Blocks until `start`.</summary>
     WaitStart,
     /// <summary>A: hook path, B: argv, C: envp, D: timeout seconds, E: state payload buffer.</summary>
     RunHook,
@@ -99,8 +100,6 @@ internal enum StepKind
     SeccompNotify,
     /// <summary>A: NULL-terminated array of candidate paths. The first executable one is used by Execve.</summary>
     FindExecutable,
-    /// <summary>A: device, B: inode of the csrun binary. Refuse to exec it, directly or as a #! interpreter.</summary>
-    GuardExec,
     /// <summary>A: argv, B: envp.</summary>
     Execve,
     /// <summary>A: console socket fd, B: rows, C: columns, D: uid&lt;&lt;32|gid. A pty for process.terminal.</summary>
