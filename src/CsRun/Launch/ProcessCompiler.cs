@@ -94,6 +94,8 @@ internal static class ProcessCompiler
         p.Add(StepKind.Chdir, "process.cwd", $"chdir {cwd}", a.Str(cwd));
         p.Add(StepKind.VerifyCwd, "process.cwd", "check the cwd is inside the container");
         p.Add(StepKind.Umask, "process.user.umask", $"umask 0{Convert.ToString(proc.User.Umask ?? 0x12, 8)}", proc.User.Umask ?? 0x12);
+        // HOME is looked up as the container's root, before the uid change, as runc does (a 0600 passwd).
+        var (env, envp) = Environment(p, proc);
 
         // Before any seccomp filter: a profile without close_range (most predate it) would fail it.
         p.PreservedFds = ctx.PreserveFds;
@@ -122,7 +124,6 @@ internal static class ProcessCompiler
         // A new uid or fewer capabilities set dumpable to fs.suid_dumpable, which may be 1.
         p.Add(StepKind.Prctl, "", "stay not dumpable until execve", Pr.SetDumpable, 0);
 
-        var env = Environment(ctx, proc);
         var args = proc.Args ?? throw new RuntimeError("process.args: must not be empty");
         var candidates = ExecCandidates(args[0], env);
         p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
@@ -152,33 +153,28 @@ internal static class ProcessCompiler
         if (proc.NoNewPrivileges)
             p.Add(StepKind.Prctl, "process.noNewPrivileges", "set no_new_privs", Pr.SetNoNewPrivs, 1, 0, 0);
         if (seccomp != null && !early) p.Steps.Add(seccomp);
-        p.Add(StepKind.Execve, "process.args", $"execve [{string.Join(" ", args.Select(x => "\"" + x + "\""))}]", a.StrArray(args), a.StrArray(env));
+        p.Add(StepKind.Execve, "process.args", $"execve [{string.Join(" ", args.Select(x => "\"" + x + "\""))}]", a.StrArray(args), envp);
     }
 
-    /// <summary>process.env, plus HOME from the image's /etc/passwd when it is missing (runc does the same).</summary>
-    static List<string> Environment(CompileContext ctx, Process proc)
+    /// <summary>
+    /// process.env as the envp array. Without HOME, its last slot points at an entry holding
+    /// "HOME=/" that the LookupHome step fills in from the container's /etc/passwd (runc does the
+    /// same): inside the container, after the root switch, so nothing on the host is read.
+    /// </summary>
+    static (List<string> Env, long Envp) Environment(SetupProgram p, Process proc)
     {
         var env = new List<string>(proc.Env ?? new List<string>());
-        if (!env.Any(e => e.StartsWith("HOME=")))
-            env.Add("HOME=" + (PasswdHome(ctx.Rootfs, proc.User.Uid) ?? "/"));
-        return env;
-    }
-
-    static string? PasswdHome(string rootfs, uint uid)
-    {
-        try
+        if (env.Any(e => e.StartsWith("HOME="))) return (env, p.Arena.StrArray(env));
+        env.Add("HOME=/");
+        long envp = p.Arena.StrArray(env);
+        long entry = p.Arena.Zeroed(ChildPasswd.EntrySize);
+        unsafe
         {
-            var passwd = new FileInfo(Path.Combine(rootfs, "etc/passwd"));
-            if (!passwd.Exists || passwd.LinkTarget != null || passwd.Length > 1 << 20) return null;
-            foreach (var line in File.ReadLines(passwd.FullName))
-            {
-                var f = line.Split(':');
-                if (f.Length >= 6 && uint.TryParse(f[2], out uint u) && u == uid) return f[5];
-            }
+            "HOME=/"u8.CopyTo(new Span<byte>((byte*)entry, ChildPasswd.EntrySize));
+            ((long*)envp)[env.Count - 1] = entry;
         }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return null;
+        p.Add(StepKind.LookupHome, "process.env", $"HOME from /etc/passwd in the container for uid {proc.User.Uid} (else /)", entry, proc.User.Uid);
+        return (env, envp);
     }
 
     /// <summary>Where execve may find args[0]: itself if it has a slash, else each $PATH entry in turn.</summary>

@@ -115,4 +115,7 @@ internal enum StepKind
     JoinCgroup,
     /// <summary>A: CPU mask, B: its length in bytes. sched_setaffinity on ourselves (CpuHandoff).</summary>
     SetAffinity,
+    /// <summary>A: the envp entry "HOME=/" (<see cref="ChildPasswd.EntrySize"/> bytes), B: uid. Inside
+    /// the container, put that uid's home from /etc/passwd there (<see cref="ChildPasswd"/>); never fails.</summary>
+    LookupHome,
 }
