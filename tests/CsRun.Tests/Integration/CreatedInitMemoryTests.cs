@@ -43,12 +43,22 @@ public class CreatedInitMemoryTests
         Leftovers.AssertNone(b, id);
     }
 
+    static readonly Lazy<string> Inode = new(() =>
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("stat", new[] { "-c", "%i", TestHost.Csrun }) { RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string ino = p.StandardOutput.ReadToEnd().Trim();
+        p.WaitForExit();
+        return ino;
+    });
+
     /// <summary>Is any page of the section (as loaded in <paramref name="pid"/>) mapped there?</summary>
     static bool Mapped(int pid, ulong addr, ulong size)
     {
         var maps = File.ReadAllLines($"/proc/{pid}/maps");
-        string self = new FileInfo(TestHost.Csrun).FullName;
-        var first = maps.First(l => l.EndsWith(self) && l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2] == "00000000");
+        // By inode: csrun runs from a read-only view of its binary, whose path maps shows as "/".
+        string inode = Inode.Value;
+        var first = maps.First(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is var f && f.Length > 4 && f[2] == "00000000" && f[4] == inode);
         long bias = long.Parse(first[..first.IndexOf('-')], NumberStyles.HexNumber);
         var (start, length) = RuntimeData.WholePages(bias, addr, size);
         length.Should().BeGreaterThan(0);
