@@ -112,7 +112,9 @@ public class ForkSafetyStressTests
     static void WarmUpChildCode()
     {
         var asm = typeof(Interpreter).Assembly;
-        foreach (var name in new[] { "CsRun.Launch.Interpreter", "CsRun.Launch.ChildFs", "CsRun.Launch.ChildCreds", "CsRun.Launch.ChildHook", "CsRun.Launch.ChildText", "CsRun.Linux.Libc", "CsRun.Launch.Utf8LiteralExtensions" })
+        // Every Child* class too: a method the child meets un-jitted would make it JIT in a fork.
+        var childTypes = asm.GetTypes().Where(t => t.Namespace == "CsRun.Launch" && t.Name.StartsWith("Child") && t.IsClass).Select(t => t.FullName!);
+        foreach (var name in new[] { "CsRun.Launch.Interpreter", "CsRun.Linux.Libc", "CsRun.Launch.Utf8LiteralExtensions" }.Concat(childTypes).Distinct())
         {
             var type = asm.GetType(name, throwOnError: true)!;
             Marshal.PrelinkAll(type);
