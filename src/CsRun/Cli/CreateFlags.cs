@@ -25,6 +25,7 @@ internal static class CreateFlags
         if (preserve < 0) throw new RuntimeError("--preserve-fds: must not be negative");
         // LISTEN_FDS (socket activation) are passed through as well, like runc does.
         if (int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out int listen) && listen > 0) preserve += listen;
+        PreservedFds.Checked(preserve, "--preserve-fds");
         return new CreateRequest
         {
             Id = args.Positional[0],

@@ -40,7 +40,7 @@ internal sealed class ExecCommand : ICommand
         return Executor.Exec(global, new ExecRequest
         {
             Id = id, Process = process, Detach = args.Bool("detach"), PidFile = args.Get("pid-file"),
-            PreserveFds = args.Int("preserve-fds", 0), IgnorePaused = args.Bool("ignore-paused"),
+            PreserveFds = PreservedFds.Checked(args.Int("preserve-fds", 0), "--preserve-fds"), IgnorePaused = args.Bool("ignore-paused"),
             ConsoleSocket = args.Get("console-socket"),
         });
     }

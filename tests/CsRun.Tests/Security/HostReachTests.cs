@@ -69,4 +69,20 @@ public class HostReachTests
         }
         attacker.Hash().Should().Be(attacker.VictimHash);
     }
+
+    /// <summary>runc 1.1.5 fills such a hole with its own O_PATH fd of /sys/fs/cgroup.</summary>
+    [Theory]
+    [InlineData("run")]
+    [InlineData("exec")]
+    public void Preserving_an_fd_that_is_not_open_is_an_error(string how)
+    {
+        using var b = new Bundle("sleep", "1000");
+        var id = b.NewId();
+        var r = how == "run"
+            ? b.Csrun("run", "--preserve-fds", "3", "-b", b.Dir, id)
+            : b.Csrun("run", "-d", "-b", b.Dir, id) is { ExitCode: 0 } ? b.Csrun("exec", "--preserve-fds", "2", id, "true") : throw new InvalidOperationException("run -d failed");
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stderr.Should().Contain("--preserve-fds").And.Contain("fd 3 is not open");
+        if (how == "run") Leftovers.AssertNone(b, id);
+    }
 }
