@@ -49,13 +49,12 @@ internal sealed class ExecCommand : ICommand
 
     internal static Spec.Process FromFile(string path)
     {
-        byte[] json;
-        try { json = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new RuntimeError($"open {path}: no such file or directory"); }
+        int errno = ConfigLoader.ReadBounded(path, ConfigLoader.ConfigLimit, out byte[] json);
+        if (errno != 0) throw new RuntimeError($"open {path}: {Linux.Errno.Message(errno)}");
         try
         {
             var process = FastConfigReader.ReadProcessJson(json) ?? throw new RuntimeError("empty process");
-            ProcessRules.User(process.User, "process.user");
+            ProcessRules.User(process.User, "user");
             return process;
         }
         catch (RuntimeError e) { throw new RuntimeError($"{path}: {e.Message}"); }

@@ -71,6 +71,6 @@ public class UserIdRangeTests
         var r = b.Csrun("exec", "-p", file, id);
         r.ExitCode.Should().Be(1, r.ToString());
         r.Stdout.Should().BeEmpty("the process must never run");
-        r.Stderr.Should().Contain($"{file}: process.user.uid: must be in range 0-2147483647 (got 4294967295)");
+        r.Stderr.Should().Contain($"{file}: user.uid: must be in range 0-2147483647 (got 4294967295)");
     }
 }
