@@ -21,15 +21,16 @@ internal static unsafe class Files
     public static int ReadToEnd(int fd, out byte[] data, long limit = long.MaxValue, int sizeHint = 16 * 1024)
     {
         data = Array.Empty<byte>();
-        var buf = new byte[Math.Max(sizeHint, 1)];
+        // At most limit + 1 bytes: one past the limit says the input is too large.
+        long cap = limit >= Array.MaxLength ? Array.MaxLength : limit + 1;
+        var buf = new byte[Math.Clamp(sizeHint, 1, cap)];
         long len = 0;
         while (true)
         {
-            // At most limit + 1 bytes: one past the limit says the input is too large.
             if (len == buf.Length)
             {
-                if (len > limit) return Errno.EFBIG;
-                Array.Resize(ref buf, (int)Math.Min((long)buf.Length * 2, Math.Min(limit + 1, Array.MaxLength)));
+                if (len == cap) return len > limit ? Errno.EFBIG : Errno.ENOMEM;
+                Array.Resize(ref buf, (int)Math.Min((long)buf.Length * 2, cap));
             }
             long n;
             fixed (byte* p = buf) n = Libc.Sys(Nr.Read, fd, (long)(p + len), buf.Length - len);
@@ -39,7 +40,7 @@ internal static unsafe class Files
             len += n;
             if (len > limit) return Errno.EFBIG;
         }
-        data = buf.AsSpan(0, (int)len).ToArray();
+        data = len == buf.Length ? buf : buf.AsSpan(0, (int)len).ToArray();
         return 0;
     }
 
@@ -73,7 +74,8 @@ internal static unsafe class Files
             if (type == S.IfDir) return new(Errno.EISDIR, Array.Empty<byte>(), type, size);
             if (type != S.IfReg) return new(0, Array.Empty<byte>(), type, size);
             if (size > limit) return new(Errno.EFBIG, Array.Empty<byte>(), type, size);
-            int e = ReadToEnd(fd, out var data, limit, (int)size + 1);
+            // Sized by st_size (0 for files such as procfs ones that do not know theirs).
+            int e = ReadToEnd(fd, out var data, limit, Math.Max((int)size + 1, 4096));
             return new(e, data, type, e == Errno.EFBIG ? -1 : data.Length);
         }
         finally
