@@ -1,5 +1,6 @@
 using CsRun.Container;
 using CsRun.Spec;
+using CsRun.Spec.Validation;
 
 namespace CsRun.Cli;
 
@@ -37,6 +38,7 @@ internal sealed class ExecCommand : ICommand
         var store = new StateStore(global.Root);
         var state = store.Load(id);
         var process = args.Get("process") is string file ? FromFile(file) : FromFlags(state.Config.Process, args);
+        ProcessRules.User(process.User, "process.user");
         return Executor.Exec(global, new ExecRequest
         {
             Id = id, Process = process, Detach = args.Bool("detach"), PidFile = args.Get("pid-file"),
@@ -47,10 +49,14 @@ internal sealed class ExecCommand : ICommand
 
     internal static Spec.Process FromFile(string path)
     {
-        byte[] json;
-        try { json = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new RuntimeError($"open {path}: no such file or directory"); }
-        try { return FastConfigReader.ReadProcessJson(json) ?? throw new RuntimeError("empty process"); }
+        int errno = ConfigLoader.ReadBounded(path, ConfigLoader.ConfigLimit, out byte[] json);
+        if (errno != 0) throw new RuntimeError($"open {path}: {Linux.Errno.Message(errno)}");
+        try
+        {
+            var process = FastConfigReader.ReadProcessJson(json) ?? throw new RuntimeError("empty process");
+            ProcessRules.User(process.User, "user");
+            return process;
+        }
         catch (RuntimeError e) { throw new RuntimeError($"{path}: {e.Message}"); }
     }
 

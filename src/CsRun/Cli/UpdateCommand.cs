@@ -49,7 +49,8 @@ internal sealed class UpdateCommand : ICommand
     internal static Resources FromJson(string file)
     {
         byte[] json;
-        int errno = file == "-" ? Files.ReadToEnd(0, out json) : Files.ReadAll(file, out json);
+        int errno = file == "-" ? Files.ReadToEnd(0, out json, ConfigLoader.ResourcesLimit) : ConfigLoader.ReadBounded(file, ConfigLoader.ResourcesLimit, out json);
+        if (errno == Errno.EFBIG) throw ConfigLoader.TooLarge("stdin", -1, ConfigLoader.ResourcesLimit);
         if (errno != 0) throw new RuntimeError($"{(file == "-" ? "read stdin" : "open " + file)}: {Errno.Message(errno)}");
         return FastConfigReader.ReadResourcesJson(json) ?? new Resources();
     }

@@ -11,6 +11,10 @@ internal static class ChildErrors
     public const int HookTimedOut = 1300;
     public const int NotADevice = 1301;
     public const int TargetIsSymlink = 1302;
+    /// <summary>openat2 failed with errno e: reported as this + e (e below 1000).</summary>
+    public const int Openat2FailedBase = 2000;
+    /// <summary>mount failed with errno e: reported as this + e.</summary>
+    public const int MountFailedBase = 3000;
 
     public static string Describe(int errno) => errno switch
     {
@@ -21,6 +25,10 @@ internal static class ChildErrors
         NotADevice => "refusing to reuse it: the image has something other than a device node there",
         TargetIsSymlink => "refusing a symlink where the container needs a real directory or file (proc, sysfs, /dev, /dev/console)",
         >= HookFailedBase and < HookFailedBase + 256 => $"hook exited with status {errno - HookFailedBase}",
+        > Openat2FailedBase and < Openat2FailedBase + 1000 => Syscall("openat2 (RESOLVE_IN_ROOT)", errno - Openat2FailedBase),
+        > MountFailedBase and < MountFailedBase + 1000 => Syscall("mount", errno - MountFailedBase),
         _ => Linux.Errno.Message(errno),
     };
+
+    static string Syscall(string name, int errno) => $"{name}: {Linux.Errno.Message(errno)} ({Linux.Errno.Name(errno)})";
 }

@@ -301,13 +301,17 @@ internal static unsafe class ChildFs
     /// <summary>
     /// maskedPaths: a directory gets a read-only tmpfs, anything else the container's /dev/null,
     /// checked to be the real null device so a symlink in the image cannot redirect the bind
-    /// mount to a host file (CVE-2025-31133). The masked path itself is never followed.
+    /// mount to a host file (CVE-2025-31133). An entry that is a symlink in the image masks
+    /// what it points to, as in runc (whose mount(2) follows it from the container's /): it is
+    /// resolved with RESOLVE_IN_ROOT, so "/../../etc/shadow" is the container's /etc/shadow,
+    /// and a magic link is refused. An entry that does not exist is left alone (runc ignores
+    /// ENOENT); one that exists is masked or the step fails.
     /// </summary>
     public static long MaskPath(ChildContext* ctx, long path)
     {
-        long fd = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
+        long fd = OpenInRoot(ctx->RootFd, path, O.Path);
         if (fd == -Errno.ENOENT || fd == -Errno.ENOTDIR) return 0;
-        if (fd < 0) return fd;
+        if (fd < 0) return InOpenat2(fd);
         long type = TypeOf(fd);
         long r = type < 0 ? type : 0;
         byte* target = stackalloc byte[32];
@@ -316,11 +320,7 @@ internal static unsafe class ChildFs
         {
             if (type == S.IfDir)
             {
-                r = Libc.Raw(Nr.Mount, (long)"tmpfs\0"u8.AsPointerUnsafe(), (long)target, (long)"tmpfs\0"u8.AsPointerUnsafe(), (long)Ms.RdOnly, 0);
-            }
-            else if (type == S.IfLnk)
-            {
-                r = 0; // A symlink hides nothing by itself and must not be followed.
+                r = InMount(Libc.Raw(Nr.Mount, (long)"tmpfs\0"u8.AsPointerUnsafe(), (long)target, (long)"tmpfs\0"u8.AsPointerUnsafe(), (long)Ms.RdOnly, 0));
             }
             else
             {
@@ -329,13 +329,17 @@ internal static unsafe class ChildFs
                 {
                     byte* source = stackalloc byte[32];
                     ProcFdPath(source, ctx->DevNullFd);
-                    r = Libc.Raw(Nr.Mount, (long)source, (long)target, 0, (long)Ms.Bind, 0);
+                    r = InMount(Libc.Raw(Nr.Mount, (long)source, (long)target, 0, (long)Ms.Bind, 0));
                 }
             }
         }
         Libc.Raw(Nr.Close, fd);
         return r < 0 ? r : 0;
     }
+
+    /// <summary>A failed openat2 or mount, told apart for the parent's message (see <see cref="ChildErrors"/>).</summary>
+    static long InOpenat2(long r) => r < 0 && r > -1000 ? r - ChildErrors.Openat2FailedBase : r;
+    static long InMount(long r) => r < 0 && r > -1000 ? r - ChildErrors.MountFailedBase : r;
 
     static long DevNull(ChildContext* ctx)
     {
@@ -355,25 +359,30 @@ internal static unsafe class ChildFs
         return 0;
     }
 
-    /// <summary>readonlyPaths: bind the path on itself, then remount that bind read-only.</summary>
+    /// <summary>
+    /// readonlyPaths: bind the path on itself, then remount that bind read-only. Like a masked
+    /// path, a symlink in the image is followed inside the root (runc makes its target
+    /// read-only), and an entry that does not exist is left alone.
+    /// </summary>
     public static long ReadonlyPath(ChildContext* ctx, long path)
     {
-        long fd = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
+        long fd = OpenInRoot(ctx->RootFd, path, O.Path);
         if (fd == -Errno.ENOENT || fd == -Errno.ENOTDIR) return 0;
-        if (fd < 0) return fd;
+        if (fd < 0) return InOpenat2(fd);
         byte* p = stackalloc byte[32];
         ProcFdPath(p, (int)fd);
         long r = Libc.Raw(Nr.Mount, (long)p, (long)p, 0, (long)(Ms.Bind | Ms.Rec), 0);
         Libc.Raw(Nr.Close, fd);
-        if (r < 0) return r;
-        fd = OpenInRoot(ctx->RootFd, path, O.Path | O.NoFollow);
-        if (fd < 0) return fd;
+        if (r < 0) return InMount(r);
+        // The old fd names what the bind covers: resolve again to reach the new mount.
+        fd = OpenInRoot(ctx->RootFd, path, O.Path);
+        if (fd < 0) return InOpenat2(fd);
         ProcFdPath(p, (int)fd);
         long flags = (long)(Ms.Remount | Ms.Bind | Ms.RdOnly | Ms.Rec);
         r = Libc.Raw(Nr.Mount, 0, (long)p, 0, flags, 0);
         if (r == -Errno.EPERM) r = Libc.Raw(Nr.Mount, 0, (long)p, 0, flags | LockedFlags((int)fd), 0);
         Libc.Raw(Nr.Close, fd);
-        return r < 0 ? r : 0;
+        return r < 0 ? InMount(r) : 0;
     }
 
     public static long RemountRoot(long flags)

@@ -16,15 +16,67 @@ internal readonly record struct FileId(ulong Dev, ulong Ino, uint Mode)
 /// </summary>
 internal static unsafe class Files
 {
-    /// <summary>Reads the whole file. Returns 0 or an errno.</summary>
-    public static int ReadAll(string path, out byte[] data)
+    /// <summary>Reads an open fd (a file, a pipe: stdin) to its end. Returns 0 or an errno:
+    /// EFBIG once more than <paramref name="limit"/> bytes came, without reading on.</summary>
+    public static int ReadToEnd(int fd, out byte[] data, long limit = long.MaxValue, int sizeHint = 16 * 1024)
     {
         data = Array.Empty<byte>();
-        int fd = Open(path, O.RdOnly | O.CloExec, 0);
-        if (fd < 0) return -fd;
+        // At most limit + 1 bytes: one past the limit says the input is too large.
+        long cap = limit >= Array.MaxLength ? Array.MaxLength : limit + 1;
+        var buf = new byte[Math.Clamp(sizeHint, 1, cap)];
+        long len = 0;
+        while (true)
+        {
+            if (len == buf.Length)
+            {
+                if (len == cap) return len > limit ? Errno.EFBIG : Errno.ENOMEM;
+                Array.Resize(ref buf, (int)Math.Min((long)buf.Length * 2, cap));
+            }
+            long n;
+            fixed (byte* p = buf) n = Libc.Sys(Nr.Read, fd, (long)(p + len), buf.Length - len);
+            if (n == -Errno.EINTR) continue;
+            if (n < 0) return (int)-n;
+            if (n == 0) break;
+            len += n;
+            if (len > limit) return Errno.EFBIG;
+        }
+        data = len == buf.Length ? buf : buf.AsSpan(0, (int)len).ToArray();
+        return 0;
+    }
+
+    /// <summary>What <see cref="ReadRegular"/> found: 0 and the bytes, an errno (ENOENT, EACCES,
+    /// EISDIR...), a file that is not regular (its S_IFMT type), or one larger than the limit
+    /// (EFBIG, with its size, or -1 if it grew past the limit while read).</summary>
+    public readonly record struct RegularRead(int Errno, byte[] Data, uint Type, long Size)
+    {
+        public bool NotRegular => Errno == 0 && Type != S.IfReg;
+    }
+
+    /// <summary>
+    /// Reads a regular file of at most <paramref name="limit"/> bytes, for input csrun parses
+    /// whole (config.json, exec --process, update -r). Opened O_NONBLOCK, so a FIFO does not
+    /// wait for a writer; anything but a regular file (a FIFO, /dev/zero, a socket) is refused
+    /// before a byte is read; the size is checked before the read, and the read stops one byte
+    /// past the limit in case the file grows meanwhile.
+    /// </summary>
+    public static RegularRead ReadRegular(string path, long limit)
+    {
+        int fd = Open(path, O.RdOnly | O.NonBlock | O.CloExec, 0);
+        if (fd < 0) return new(-fd, Array.Empty<byte>(), 0, 0);
         try
         {
-            return ReadToEnd(fd, out data);
+            // struct stat on x86_64: st_mode at 24, st_size at 48.
+            byte* st = stackalloc byte[144];
+            long r = Libc.Sys(Nr.Fstat, fd, (long)st);
+            if (r < 0) return new((int)-r, Array.Empty<byte>(), 0, 0);
+            uint type = *(uint*)(st + 24) & S.IfMt;
+            long size = *(long*)(st + 48);
+            if (type == S.IfDir) return new(Errno.EISDIR, Array.Empty<byte>(), type, size);
+            if (type != S.IfReg) return new(0, Array.Empty<byte>(), type, size);
+            if (size > limit) return new(Errno.EFBIG, Array.Empty<byte>(), type, size);
+            // Sized by st_size (0 for files such as procfs ones that do not know theirs).
+            int e = ReadToEnd(fd, out var data, limit, Math.Max((int)size + 1, 4096));
+            return new(e, data, type, e == Errno.EFBIG ? -1 : data.Length);
         }
         finally
         {
@@ -32,25 +84,18 @@ internal static unsafe class Files
         }
     }
 
-    /// <summary>Reads an open fd (a file, a pipe: stdin) to its end. Returns 0 or an errno.</summary>
-    public static int ReadToEnd(int fd, out byte[] data)
+    /// <summary>"a fifo", "a character device"...: a file type in words.</summary>
+    public static string TypeName(uint type) => type switch
     {
-        data = Array.Empty<byte>();
-        var buf = new byte[16 * 1024];
-        int len = 0;
-        while (true)
-        {
-            if (len == buf.Length) Array.Resize(ref buf, buf.Length * 2);
-            long n;
-            fixed (byte* p = buf) n = Libc.Sys(Nr.Read, fd, (long)(p + len), buf.Length - len);
-            if (n == -Errno.EINTR) continue;
-            if (n < 0) return (int)-n;
-            if (n == 0) break;
-            len += (int)n;
-        }
-        data = buf.AsSpan(0, len).ToArray();
-        return 0;
-    }
+        S.IfDir => "a directory",
+        S.IfChr => "a character device",
+        S.IfBlk => "a block device",
+        S.IfIfo => "a fifo",
+        S.IfSock => "a socket",
+        S.IfLnk => "a symbolic link",
+        S.IfReg => "a regular file",
+        _ => $"of type 0{Convert.ToString(type >> 12, 8)}",
+    };
 
     /// <summary>Creates <paramref name="path"/> (O_EXCL: never follows or replaces what is
     /// there) and writes <paramref name="data"/>. Returns 0 or an errno (EEXIST if it exists).</summary>

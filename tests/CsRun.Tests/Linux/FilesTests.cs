@@ -43,4 +43,39 @@ public class FilesTests : IDisposable
         var act = () => Files.WriteAtomic(Path.Combine(_tmp, "no-such-dir", "pid"), "1");
         act.Should().Throw<CsRun.Cli.RuntimeError>().WithMessage("*no-such-dir/pid*no such file or directory*");
     }
+
+    [Theory]
+    [InlineData(0, 100_000, 0)]          // no limit: grows past the first buffer
+    [InlineData(100_000, 100_000, 0)]    // exactly the limit
+    [InlineData(99_999, 100_000, 27)]    // one byte over: EFBIG
+    [InlineData(10, 0, 0)]               // empty
+    public void ReadToEnd_reads_an_fd_to_its_end_within_a_limit(long limit, int length, int errno)
+    {
+        string path = Path.Combine(_tmp, "input");
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+        int fd = Files.TryOpen(path, O.RdOnly);
+        try
+        {
+            int e = limit == 0 ? Files.ReadToEnd(fd, out var data) : Files.ReadToEnd(fd, out data, limit, sizeHint: 4096);
+            e.Should().Be(errno);
+            if (errno == 0) data.Should().Equal(bytes);
+        }
+        finally { Files.Close(fd); }
+    }
+
+    [Fact]
+    public void ReadRegular_reads_an_exactly_sized_file_and_a_procfs_file_whose_size_is_zero()
+    {
+        string path = Path.Combine(_tmp, "config.json");
+        File.WriteAllText(path, "{}");
+        var r = Files.ReadRegular(path, 10);
+        r.Errno.Should().Be(0);
+        r.Data.Should().Equal("{}"u8.ToArray());
+        var proc = Files.ReadRegular("/proc/self/status", 1 << 20);
+        proc.Errno.Should().Be(0);
+        proc.Data.Length.Should().BeGreaterThan(0);
+        Files.ReadRegular(path, 1).Errno.Should().Be(Errno.EFBIG);
+    }
 }

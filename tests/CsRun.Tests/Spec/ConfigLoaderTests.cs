@@ -1,5 +1,6 @@
 using System.Text;
 using CsRun.Cli;
+using CsRun.Linux;
 using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
@@ -83,6 +84,58 @@ public class ConfigLoaderTests
         {
             File.WriteAllText(Path.Combine(dir, "config.json"), """{"ociVersion":"1.2.0","root":{"path":"rootfs"}}""");
             ConfigLoader.Load(Path.Combine(dir, "config.json")).Root!.Path.Should().Be("rootfs");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>A file one byte over the limit is refused before it is read (sparse: no disk used).</summary>
+    [Fact]
+    public void A_config_over_the_limit_is_refused_with_its_size()
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        try
+        {
+            string path = Path.Combine(dir, "config.json");
+            using (var f = File.Create(path)) f.SetLength(ConfigLoader.ConfigLimit + 1);
+            var act = () => ConfigLoader.Load(path);
+            act.Should().Throw<RuntimeError>().WithMessage($"{path}: too large (8388609 bytes, limit 8388608)");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    /// <summary>runc waits forever on a FIFO and parses /dev/zero until the first NUL; csrun reads neither.</summary>
+    [Theory]
+    [InlineData("fifo", "a fifo")]
+    [InlineData("/dev/zero", "a character device")]
+    public void A_config_that_is_not_a_regular_file_is_refused_unread(string kind, string words)
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        try
+        {
+            string path = Path.Combine(dir, "config.json");
+            if (kind == "fifo") Files.Mkfifo(path, 0x180);
+            else File.CreateSymbolicLink(path, kind);
+            var load = Task.Run(() => ConfigLoader.Load(path));
+            Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(10))).Result.Should().BeSameAs(load, "reading must not hang");
+            load.Exception!.InnerException.Should().BeOfType<RuntimeError>()
+                .Which.Message.Should().Be($"{path}: not a regular file ({words})");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Exec_process_and_update_resources_files_are_bounded_too()
+    {
+        string dir = Directory.CreateTempSubdirectory().FullName;
+        try
+        {
+            string process = Path.Combine(dir, "process.json"), resources = Path.Combine(dir, "resources.json");
+            using (var f = File.Create(process)) f.SetLength(ConfigLoader.ConfigLimit + 10);
+            using (var f = File.Create(resources)) f.SetLength(ConfigLoader.ResourcesLimit + 10);
+            var exec = () => ExecCommand.FromFile(process);
+            exec.Should().Throw<RuntimeError>().WithMessage($"{process}: too large (8388618 bytes, limit 8388608)");
+            var update = () => UpdateCommand.FromJson(resources);
+            update.Should().Throw<RuntimeError>().WithMessage($"{resources}: too large (1048586 bytes, limit 1048576)");
         }
         finally { Directory.Delete(dir, true); }
     }

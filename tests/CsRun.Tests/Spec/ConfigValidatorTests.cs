@@ -53,6 +53,10 @@ public class ConfigValidatorTests
         { "empty argv0", c => c.Process!.Args = new() { "" }, "process.args[0]: must not be empty" },
         { "no cwd", c => c.Process!.Cwd = "", "process.cwd: must be set" },
         { "relative cwd", c => c.Process!.Cwd = "work", "process.cwd: must be absolute (got \"work\")" },
+        { "uid -1", c => c.Process!.User.Uid = uint.MaxValue, "process.user.uid: must be in range 0-2147483647 (got 4294967295)" },
+        { "uid 2^31", c => c.Process!.User.Uid = 1u << 31, "process.user.uid: must be in range 0-2147483647 (got 2147483648)" },
+        { "gid -1", c => c.Process!.User.Gid = uint.MaxValue, "process.user.gid: must be in range 0-2147483647 (got 4294967295)" },
+        { "additionalGids -1", c => c.Process!.User.AdditionalGids = new() { 5, uint.MaxValue }, "process.user.additionalGids[1]: must be in range 0-2147483647 (got 4294967295)" },
         { "env without =", c => c.Process!.Env!.Add("JUSTNAME"), "process.env[2]: must be NAME=VALUE (got \"JUSTNAME\")" },
         { "env without name", c => c.Process!.Env!.Insert(0, "=x"), "process.env[0]: must be NAME=VALUE (got \"=x\")" },
         { "unknown rlimit", c => c.Process!.Rlimits![0].Type = "RLIMIT_FOO", $"process.rlimits[0].type: must be one of {Rlimits} (got \"RLIMIT_FOO\")" },
@@ -164,6 +168,7 @@ public class ConfigValidatorTests
     public static readonly TheoryData<string, Action<Config>> Good = new()
     {
         { "runc's starter config", c => { } },
+        { "the largest ids runc accepts", c => c.Process!.User = new User { Uid = int.MaxValue, Gid = int.MaxValue, AdditionalGids = new() { int.MaxValue } } },
         { "unknown capabilities only warn", c => c.Process!.Capabilities!.Bounding!.Add("CAP_FROM_THE_FUTURE") },
         { "kernel.domainname with uts", c => c.Linux!.Sysctl = new() { ["kernel.domainname"] = "example.org" } },
         { "namespaced sysctls", c => c.Linux!.Sysctl = new() { ["net.ipv4.ip_forward"] = "1", ["kernel.shmmax"] = "1", ["fs.mqueue.msg_max"] = "10" } },

@@ -13,6 +13,7 @@ internal static class ProcessRules
         if (p.Args[0].Length == 0) throw Check.Fail("process.args[0]", "must not be empty");
         for (int i = 0; i < p.Args.Count; i++) Check.NoNul(p.Args[i], $"process.args[{i}]");
         Check.Absolute(p.Cwd, "process.cwd");
+        User(p.User, "process.user");
         Env(p.Env, "process.env");
         Rlimits(p.Rlimits);
 
@@ -30,6 +31,26 @@ internal static class ProcessRules
             Check.CpuList(p.ExecCpuAffinity.Initial, "process.execCPUAffinity.initial");
             Check.CpuList(p.ExecCpuAffinity.Final, "process.execCPUAffinity.final");
         }
+    }
+
+    /// <summary>The largest id the kernel's set*id calls and runc accept: 2^31-1. The ids are
+    /// unsigned in config.json, and setresuid(2) takes 4294967295 as (uid_t)-1, "leave it as it
+    /// is": the process would stay root. Also used for exec's process.</summary>
+    public const uint MaxId = int.MaxValue;
+
+    /// <summary>uid, gid and additionalGids in 0..2^31-1 (runc: "uids and gids must be in range 0-2147483647").</summary>
+    public static void User(User? user, string path)
+    {
+        if (user == null) return;
+        Id(user.Uid, $"{path}.uid");
+        Id(user.Gid, $"{path}.gid");
+        if (user.AdditionalGids != null)
+            for (int i = 0; i < user.AdditionalGids.Count; i++) Id(user.AdditionalGids[i], $"{path}.additionalGids[{i}]");
+    }
+
+    static void Id(uint id, string path)
+    {
+        if (id > MaxId) throw Check.Fail(path, $"must be in range 0-{MaxId} (got {id})");
     }
 
     /// <summary>NAME=VALUE entries (runc's prepareEnv rules). Also used for hooks.</summary>
