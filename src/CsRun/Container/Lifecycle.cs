@@ -101,11 +101,18 @@ internal static class Lifecycle
         finally { Libc.Sys(Nr.Close, pidfd); }
     }
 
+    /// <summary>How long delete waits for a create of the same container to finish.</summary>
+    static readonly TimeSpan CreateWait = TimeSpan.FromSeconds(10);
+
     public static void Delete(StateStore store, string id, bool force)
     {
+        // A create still running holds its journal's lock: wait for it to end, or to die.
+        using var journal = CreateJournal.OpenLocked(store.Dir(id), CreateWait);
         if (!store.Exists(id))
         {
-            // A create that died before writing state.json may leave its directory behind.
+            // A create that died before writing state.json leaves its directory behind, and its
+            // journal names the processes and cgroups it made.
+            if (journal != null) Remains.Remove(journal, parents: true);
             store.Remove(id);
             if (force) return;
             throw new RuntimeError("container does not exist");
@@ -113,6 +120,8 @@ internal static class Lifecycle
         using (store.Lock(id))
         {
             var s = store.Load(id);
+            // A create that died after writing state.json: what it made beyond the state goes too.
+            if (journal is { Done: false }) Remains.Remove(journal, parents: true);
             string status = ContainerStatus.Of(store, s);
             var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
             if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
@@ -123,7 +132,7 @@ internal static class Lifecycle
                 // of a paused container's code runs again.
                 Libc.Sys(Nr.Kill, s.InitPid, Sig.Kill);
                 if (status == ContainerStatus.Paused) cgroup.Freeze(false);
-                WaitForExit(s);
+                WaitForExit(s.InitPid, s.InitStartTime);
             }
             RemoveStopped(store, s, cgroup);
         }
@@ -148,11 +157,11 @@ internal static class Lifecycle
     }
 
     /// <summary>Wait for a killed init to die (or turn zombie); it is not our child, so poll.</summary>
-    static void WaitForExit(ContainerState s)
+    internal static void WaitForExit(int pid, ulong startTime)
     {
-        for (int i = 0; i < 1000 && ProcessInfo.IsAlive(s.InitPid, s.InitStartTime); i++)
+        for (int i = 0; i < 1000 && ProcessInfo.IsAlive(pid, startTime); i++)
             Thread.Sleep(i < 20 ? 1 : 10);
-        if (ProcessInfo.IsAlive(s.InitPid, s.InitStartTime))
-            throw new RuntimeError($"container init {s.InitPid} did not die after SIGKILL");
+        if (ProcessInfo.IsAlive(pid, startTime))
+            throw new RuntimeError($"container init {pid} did not die after SIGKILL");
     }
 }

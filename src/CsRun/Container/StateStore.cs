@@ -51,15 +51,52 @@ internal sealed class StateStore
         Files.WriteAtomic(Path.Combine(Dir(state.Id), StateFile), StateCodec.Write(state));
     }
 
-    /// <summary>Make the container's directory; fails if the id is taken.</summary>
-    public string CreateDir(string id)
+    /// <summary>
+    /// Makes the container's directory and claims it with its create journal, locked until
+    /// disposed. Fails if the id is taken; a directory that a killed create left is cleared
+    /// away first (its processes and cgroups too) and made anew.
+    /// </summary>
+    public CreateJournal CreateDir(string id)
     {
         Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string dir = Dir(id);
-        long r = MkdirOnce(dir);
-        if (r == -Errno.EEXIST) throw new RuntimeError($"container with id exists: {id}");
-        if (r < 0) throw new RuntimeError($"mkdir {dir}: {Errno.Message((int)-r)}");
-        return dir;
+        for (bool cleared = false; ; cleared = true)
+        {
+            long r = MkdirOnce(dir);
+            if (r == 0) return CreateJournal.Claim(dir) ?? throw Taken(id);
+            if (r != -Errno.EEXIST) throw new RuntimeError($"mkdir {dir}: {Errno.Message((int)-r)}");
+            if (cleared || !ClearDeadCreate(id)) throw Taken(id);
+        }
+    }
+
+    static RuntimeError Taken(string id) => new($"container with id exists: {id}");
+
+    /// <summary>
+    /// Removes the state dir of a create that died, with what its journal names; false if the
+    /// id is taken: by a finished container, a create still running (it holds the lock), or a
+    /// directory without a journal (made by a csrun before journals).
+    /// </summary>
+    bool ClearDeadCreate(string id)
+    {
+        string dir = Dir(id);
+        // Empty: made by a create killed before it linked its journal, or by one about to link
+        // it, whose link then fails (the id is ours, and it says so).
+        if (KernelFile.Rmdir(dir) == 0) return true;
+        CreateJournal.Record? journal;
+        try { journal = CreateJournal.OpenLocked(dir, TimeSpan.Zero); }
+        catch (RuntimeError e)
+        {
+            Log.Debug(e.Message);
+            return false;
+        }
+        using (journal)
+        {
+            if (journal == null || journal.Done) return false;
+            Log.Warn($"removing what a killed create of {id} left behind ({journal.Path})");
+            Remains.Remove(journal, parents: true);
+            Remove(id);
+            return true;
+        }
     }
 
     static unsafe long MkdirOnce(string path)
