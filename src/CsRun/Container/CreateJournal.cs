@@ -142,6 +142,16 @@ internal sealed unsafe class CreateJournal : IDisposable
         return Parse(fd, path, data);
     }
 
+    /// <summary>The journal as it stands, without its lock (what `list` shows); null if there is none.</summary>
+    public static Record? Peek(string dir)
+    {
+        string path = Path.Combine(dir, FileName);
+        int fd = Files.TryOpen(path, O.RdOnly | O.NoFollow);
+        if (fd < 0) return null;
+        int r = Files.ReadToEnd(fd, out byte[] data);
+        return r == 0 ? Parse(fd, path, data) : null;
+    }
+
     static Record Parse(int fd, string path, byte[] data)
     {
         var rec = new Record(fd, path);
@@ -199,6 +209,9 @@ internal sealed unsafe class CreateJournal : IDisposable
         public List<string> Parents { get; } = new();
         public List<(int Pid, ulong StartTime)> Processes { get; } = new();
         public bool Done { get; set; }
+
+        /// <summary>The init (the last process recorded) if it is still alive, else 0.</summary>
+        public int LiveInit => Processes.Count > 0 && ProcessInfo.IsAlive(Processes[^1].Pid, Processes[^1].StartTime) ? Processes[^1].Pid : 0;
 
         public void Dispose()
         {

@@ -119,7 +119,13 @@ internal static class Lifecycle
         }
         using (store.Lock(id))
         {
-            var s = store.Load(id);
+            ContainerState s;
+            try { s = store.Load(id); }
+            catch (CorruptStateError e) when (force)
+            {
+                DeleteCorrupt(store, id, journal, e);
+                return;
+            }
             // A create that died after writing state.json: what it made beyond the state goes too.
             if (journal is { Done: false }) Remains.Remove(journal, parents: true);
             string status = ContainerStatus.Of(store, s);
@@ -136,6 +142,23 @@ internal static class Lifecycle
             }
             RemoveStopped(store, s, cgroup);
         }
+    }
+
+    /// <summary>
+    /// `delete --force` of a container whose state.json cannot be read: its journal still names
+    /// the init (with its start time) and the cgroups. Without one (a csrun before journals)
+    /// only the directory can go, and the error says what may be left.
+    /// </summary>
+    static void DeleteCorrupt(StateStore store, string id, CreateJournal.Record? journal, CorruptStateError e)
+    {
+        if (journal == null)
+        {
+            store.Remove(id);
+            throw new RuntimeError($"{e.Message}; removed {store.Dir(id)}, but without {CreateJournal.FileName} its processes and cgroups cannot be found");
+        }
+        Log.Warn($"{e.Message}: removing the container from {journal.Path}");
+        Remains.Remove(journal, parents: !journal.Done);
+        store.Remove(id);
     }
 
     /// <summary>`run`'s delete after it reaped the init: the state it created is still the one on disk.</summary>

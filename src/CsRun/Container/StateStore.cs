@@ -41,8 +41,23 @@ internal sealed class StateStore
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new RuntimeError($"{file}: corrupt state: {e.Message}");
+            throw new CorruptStateError($"{file}: corrupt state: {Describe(e, bytes)}");
         }
+    }
+
+    /// <summary>The parse error in words (the reader's own messages are .NET's).</summary>
+    static string Describe(Exception e, byte[] bytes)
+    {
+        if (bytes.Length == 0) return "empty file";
+        if (e is not JsonException { LineNumber: long line, BytePositionInLine: long column }) return e is JsonException ? e.Message : "a value has the wrong type";
+        long lineStart = 0;
+        for (int i = 0, lines = 0; i < bytes.Length && lines < line; i++)
+        {
+            if (bytes[i] != '\n') continue;
+            lines++;
+            lineStart = i + 1;
+        }
+        return lineStart + column >= bytes.Length ? $"unexpected end of file after {bytes.Length} bytes" : $"invalid JSON at line {line + 1}, column {column + 1}";
     }
 
     /// <summary>Write state.json atomically (temp file, then rename).</summary>
@@ -124,6 +139,12 @@ internal sealed class StateStore
 
     /// <summary>An exclusive flock on the container's directory, held until disposed.</summary>
     public FileLock Lock(string id) => FileLock.Take(Dir(id));
+}
+
+/// <summary>state.json is there but cannot be read as a state: `delete --force` still removes the container.</summary>
+internal sealed class CorruptStateError : RuntimeError
+{
+    public CorruptStateError(string message) : base(message) { }
 }
 
 /// <summary>flock(2) on a directory fd: serialises commands on one container.</summary>
