@@ -11,20 +11,29 @@ internal static class CgroupDirs
 
     /// <summary>
     /// mkdir -p; in cgroupfs each mkdir is a new cgroup that inherits from its parent. Every
-    /// directory it makes is added to <paramref name="made"/>, parents first.
+    /// directory it makes is added to <paramref name="made"/>, parents first; each missing parent
+    /// is announced to it before its mkdir.
     /// </summary>
-    public static void MakeAll(string dir, List<string>? made = null)
+    public static void MakeAll(string dir, MadeDirs? made = null)
     {
         int r = KernelFile.Mkdir(dir, 0x1ed /* 0755 */);
         string parent = Path.GetDirectoryName(dir) ?? "/";
         if (r == -Errno.ENOENT && parent != dir)
         {
+            made?.Announce?.Invoke(parent);
             MakeAll(parent, made);
             r = KernelFile.Mkdir(dir, 0x1ed);
         }
         if (r == 0) made?.Add(dir);
         if (r == 0 || r == -Errno.EEXIST) return;
         throw new RuntimeError($"mkdir {dir}: {Errno.Message(-r)}");
+    }
+
+    /// <summary>A level above the container's cgroup: announced to <paramref name="made"/> first if it is missing.</summary>
+    public static void MakeParent(string dir, MadeDirs? made)
+    {
+        if (made?.Announce != null && !Exists(dir)) made.Announce(dir);
+        MakeAll(dir, made);
     }
 
     /// <summary>
@@ -111,4 +120,14 @@ internal static class CgroupDirs
             return Array.Empty<string>(); // gone meanwhile, or unreadable: nothing to descend into
         }
     }
+}
+
+/// <summary>
+/// The directories a manager's Create made, parents first. <see cref="Announce"/> hears of each
+/// parent (a level above the container's own cgroup) before its mkdir: create's journal records
+/// it there, so that a create killed right after the mkdir still leaves it findable.
+/// </summary>
+internal sealed class MadeDirs : List<string>
+{
+    public Action<string>? Announce { get; set; }
 }

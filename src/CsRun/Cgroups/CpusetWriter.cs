@@ -15,7 +15,7 @@ internal static class CpusetWriter
     /// level gets the configured cpus/mems first (copying the parent's could clash with a
     /// sibling's cpu_exclusive).
     /// </summary>
-    public static void PrepareV1(string dir, CpuResources? c, List<string>? made = null)
+    public static void PrepareV1(string dir, CpuResources? c, MadeDirs? made = null)
     {
         EnsureLevel(Parent(dir), made);
         CgroupDirs.MakeAll(dir, made);
@@ -38,7 +38,7 @@ internal static class CpusetWriter
     }
 
     /// <summary>Creates this level and fills it from its parent, parents first; stops at the mount.</summary>
-    static void EnsureLevel(string current, List<string>? made)
+    static void EnsureLevel(string current, MadeDirs? made)
     {
         string parent = Parent(current);
         long type = KernelFile.FsType(parent);
@@ -46,7 +46,7 @@ internal static class CpusetWriter
         // A parent that does not exist yet will be created as a cgroup.
         if (type >= 0 && type != Magic.Cgroup) return;
         EnsureLevel(parent, made);
-        CgroupDirs.MakeAll(current, made);
+        CgroupDirs.MakeParent(current, made);
         CopyIfEmpty(current, parent);
     }
 

@@ -62,7 +62,9 @@ internal abstract class FsManager : ICgroupManager
     /// `delete` works from the saved paths alone and leaves the parents, as runc does (other
     /// containers may share them).
     /// </summary>
-    protected readonly List<string> Made = new();
+    protected readonly MadeDirs Made = new();
+
+    public void AnnounceParents(Action<string> announce) => Made.Announce = announce;
 
     void RemoveMadeParents()
     {

@@ -51,6 +51,12 @@ internal interface ICgroupManager
     /// </summary>
     void PrepareCloneDir();
 
+    /// <summary>
+    /// Has <see cref="Create"/> tell <paramref name="announce"/> of each directory above the
+    /// container's cgroup it is about to make, before the mkdir (create's journal).
+    /// </summary>
+    void AnnounceParents(Action<string> announce);
+
     /// <summary>Writes linux.resources; a failed write gives a RuntimeError naming the field, file and errno.</summary>
     void Apply(Resources? resources);
 

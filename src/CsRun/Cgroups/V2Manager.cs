@@ -40,6 +40,7 @@ internal sealed class V2Manager : FsManager
             {
                 EnableControllers(current);
                 current += "/" + part;
+                if (current != _dir && Made.Announce != null && !CgroupDirs.Exists(current)) Made.Announce(current);
                 int r = KernelFile.Mkdir(current, 0x1ed /* 0755 */);
                 if (r == 0) created.Add(current);
                 else if (r != -Errno.EEXIST) throw new RuntimeError($"mkdir {current}: {Errno.Message(-r)}");

@@ -21,6 +21,12 @@ internal sealed class ListCommand : ICommand
         foreach (var id in store.Ids())
         {
             try { states.Add(ContainerStatus.Public(store, store.Load(id))); }
+            catch (CorruptStateError e)
+            {
+                // runc leaves it out (saying so on stderr), and its init and cgroups with it.
+                Log.Warn($"load container {id}: {e.Message}");
+                states.Add(Unknown(store, id));
+            }
             catch (RuntimeError) { } // removed while we listed
         }
         foreach (var s in states) s.Owner = Owner(store.Dir(s.Id));
@@ -40,6 +46,13 @@ internal sealed class ListCommand : ICommand
         rows.AddRange(states.Select(s => new[] { s.Id, s.Pid.ToString(), s.Status, s.Bundle, s.Created, s.Owner }));
         Output.Out(Table(rows));
         return 0;
+    }
+
+    /// <summary>A container whose state cannot be read: its id, and its init's pid from its create journal while that lives.</summary>
+    static PublicState Unknown(StateStore store, string id)
+    {
+        using var journal = CreateJournal.Peek(store.Dir(id));
+        return new PublicState { Id = id, Pid = journal?.LiveInit ?? 0, Status = "unknown", Created = "0001-01-01T00:00:00Z" };
     }
 
     /// <summary>Go's tabwriter as runc sets it up: min width 12, padding 3.</summary>

@@ -8,7 +8,8 @@ namespace CsRun.Container;
 
 /// <summary>
 /// `create`: validate, make the state dir, fifo and cgroup, compile the setup program, clone the
-/// init and walk it through the sync points. Any failure undoes everything made so far.
+/// init and walk it through the sync points. Any failure undoes everything made so far; a create
+/// killed on the way leaves a <see cref="CreateJournal"/> naming what it made.
 /// </summary>
 internal static class Creator
 {
@@ -26,9 +27,10 @@ internal static class Creator
 
         var undo = new Undo();
         var fds = new List<int>();
+        CreateJournal? journal = null;
         try
         {
-            string dir = store.CreateDir(req.Id);
+            journal = store.CreateDir(req.Id);
             undo.Add("remove state dir", () => store.Remove(req.Id));
             FaultInjection.At("statedir");
 
@@ -39,6 +41,8 @@ internal static class Creator
             FaultInjection.At("fifo");
 
             var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup);
+            journal.Cgroups(cgroup.Paths, global.SystemdCgroup);
+            cgroup.AnnounceParents(journal.ParentCgroup);
             var resources = DefaultDeviceRules.Complete(config.Linux?.Resources);
 
             int consoleFd = -1, consoleReceiver = -1;
@@ -80,6 +84,9 @@ internal static class Creator
             int child = Spawner.Spawn(program, program.CloneFlags, childEnd, parentEnd, cgroup.CloneIntoDir, out bool bornInCgroup);
             var init = new InitProcess(child);
             undo.Add("kill container init", init.Kill);
+            // Killed before this record, the child reads EOF where it waits for Go, and exits.
+            var childInfo = ProcessInfo.Read(child);
+            journal.ProcessStarted(child, childInfo?.StartTime ?? 0);
             Files.Close(childEnd);
             fds.Remove(childEnd);
             FaultInjection.At("clone");
@@ -96,18 +103,19 @@ internal static class Creator
             // When the child is the init (no fork into a joined pid namespace), its state is
             // written while it sets itself up; a failure still removes the whole state dir.
             var state = program.ForksInit ? null : SaveState();
-            Drive(syncFd, program, init, config, req, bundle);
+            Drive(syncFd, program, init, config, req, bundle, journal);
             FaultInjection.At("ready");
             state ??= SaveState() ?? throw new RuntimeError("container init exited before it was ready");
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
             if (config.Hooks?.StartContainer is { Count: > 0 })
                 SyncChannel.Send(syncFd, SyncType.Payload, 0, HookStateJson.Of(Hooks.State(state, ContainerStatus.Created)));
+            journal.Finished();
             undo.Commit();
             return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program) { ConsoleReceiver = consoleReceiver };
 
             ContainerState? SaveState()
             {
-                if (ProcessInfo.Read(init.Pid) is not { } info) return null;
+                if ((init.IsOurChild ? childInfo : ProcessInfo.Read(init.Pid)) is not { } info) return null;
                 var saved = new ContainerState
                 {
                     Id = req.Id, InitPid = init.Pid, InitStartTime = info.StartTime, Bundle = bundle, Rootfs = rootfs,
@@ -131,6 +139,7 @@ internal static class Creator
         finally
         {
             foreach (var fd in fds) Files.Close(fd);
+            journal?.Dispose();
         }
     }
 
@@ -142,7 +151,7 @@ internal static class Creator
     }
 
     /// <summary>Answer the child at each sync point until it says it is ready.</summary>
-    static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle)
+    static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle, CreateJournal journal)
     {
         while (true)
         {
@@ -160,6 +169,8 @@ internal static class Creator
                     SyncChannel.Send(syncFd, SyncType.MapsDone);
                     break;
                 case SyncType.InitPid:
+                    // The init forked into a joined pid namespace; it is in the cgroup already.
+                    journal.ProcessStarted(m.Value, ProcessInfo.Read(m.Value)?.StartTime ?? 0);
                     init.Adopt(m.Value);
                     break;
                 case SyncType.Hooks:

@@ -101,18 +101,33 @@ internal static class Lifecycle
         finally { Libc.Sys(Nr.Close, pidfd); }
     }
 
+    /// <summary>How long delete waits for a create of the same container to finish.</summary>
+    static readonly TimeSpan CreateWait = TimeSpan.FromSeconds(10);
+
     public static void Delete(StateStore store, string id, bool force)
     {
+        // A create still running holds its journal's lock: wait for it to end, or to die.
+        using var journal = CreateJournal.OpenLocked(store.Dir(id), CreateWait);
         if (!store.Exists(id))
         {
-            // A create that died before writing state.json may leave its directory behind.
+            // A create that died before writing state.json leaves its directory behind, and its
+            // journal names the processes and cgroups it made.
+            if (journal != null) Remains.Remove(journal, parents: true);
             store.Remove(id);
             if (force) return;
             throw new RuntimeError("container does not exist");
         }
         using (store.Lock(id))
         {
-            var s = store.Load(id);
+            ContainerState s;
+            try { s = store.Load(id); }
+            catch (CorruptStateError e) when (force)
+            {
+                DeleteCorrupt(store, id, journal, e);
+                return;
+            }
+            // A create that died after writing state.json: what it made beyond the state goes too.
+            if (journal is { Done: false }) Remains.Remove(journal, parents: true);
             string status = ContainerStatus.Of(store, s);
             var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
             if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
@@ -123,10 +138,27 @@ internal static class Lifecycle
                 // of a paused container's code runs again.
                 Libc.Sys(Nr.Kill, s.InitPid, Sig.Kill);
                 if (status == ContainerStatus.Paused) cgroup.Freeze(false);
-                WaitForExit(s);
+                WaitForExit(s.InitPid, s.InitStartTime);
             }
             RemoveStopped(store, s, cgroup);
         }
+    }
+
+    /// <summary>
+    /// `delete --force` of a container whose state.json cannot be read: its journal still names
+    /// the init (with its start time) and the cgroups. Without one (a csrun before journals)
+    /// only the directory can go, and the error says what may be left.
+    /// </summary>
+    static void DeleteCorrupt(StateStore store, string id, CreateJournal.Record? journal, CorruptStateError e)
+    {
+        if (journal == null)
+        {
+            store.Remove(id);
+            throw new RuntimeError($"{e.Message}; removed {store.Dir(id)}, but without {CreateJournal.FileName} its processes and cgroups cannot be found");
+        }
+        Log.Warn($"{e.Message}: removing the container from {journal.Path}");
+        Remains.Remove(journal, parents: !journal.Done);
+        store.Remove(id);
     }
 
     /// <summary>`run`'s delete after it reaped the init: the state it created is still the one on disk.</summary>
@@ -148,11 +180,11 @@ internal static class Lifecycle
     }
 
     /// <summary>Wait for a killed init to die (or turn zombie); it is not our child, so poll.</summary>
-    static void WaitForExit(ContainerState s)
+    internal static void WaitForExit(int pid, ulong startTime)
     {
-        for (int i = 0; i < 1000 && ProcessInfo.IsAlive(s.InitPid, s.InitStartTime); i++)
+        for (int i = 0; i < 1000 && ProcessInfo.IsAlive(pid, startTime); i++)
             Thread.Sleep(i < 20 ? 1 : 10);
-        if (ProcessInfo.IsAlive(s.InitPid, s.InitStartTime))
-            throw new RuntimeError($"container init {s.InitPid} did not die after SIGKILL");
+        if (ProcessInfo.IsAlive(pid, startTime))
+            throw new RuntimeError($"container init {pid} did not die after SIGKILL");
     }
 }

@@ -41,8 +41,23 @@ internal sealed class StateStore
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new RuntimeError($"{file}: corrupt state: {e.Message}");
+            throw new CorruptStateError($"{file}: corrupt state: {Describe(e, bytes)}");
         }
+    }
+
+    /// <summary>The parse error in words (the reader's own messages are .NET's).</summary>
+    static string Describe(Exception e, byte[] bytes)
+    {
+        if (bytes.Length == 0) return "empty file";
+        if (e is not JsonException { LineNumber: long line, BytePositionInLine: long column }) return e is JsonException ? e.Message : "a value has the wrong type";
+        long lineStart = 0;
+        for (int i = 0, lines = 0; i < bytes.Length && lines < line; i++)
+        {
+            if (bytes[i] != '\n') continue;
+            lines++;
+            lineStart = i + 1;
+        }
+        return lineStart + column >= bytes.Length ? $"unexpected end of file after {bytes.Length} bytes" : $"invalid JSON at line {line + 1}, column {column + 1}";
     }
 
     /// <summary>Write state.json atomically (temp file, then rename).</summary>
@@ -51,15 +66,52 @@ internal sealed class StateStore
         Files.WriteAtomic(Path.Combine(Dir(state.Id), StateFile), StateCodec.Write(state));
     }
 
-    /// <summary>Make the container's directory; fails if the id is taken.</summary>
-    public string CreateDir(string id)
+    /// <summary>
+    /// Makes the container's directory and claims it with its create journal, locked until
+    /// disposed. Fails if the id is taken; a directory that a killed create left is cleared
+    /// away first (its processes and cgroups too) and made anew.
+    /// </summary>
+    public CreateJournal CreateDir(string id)
     {
         Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         string dir = Dir(id);
-        long r = MkdirOnce(dir);
-        if (r == -Errno.EEXIST) throw new RuntimeError($"container with id exists: {id}");
-        if (r < 0) throw new RuntimeError($"mkdir {dir}: {Errno.Message((int)-r)}");
-        return dir;
+        for (bool cleared = false; ; cleared = true)
+        {
+            long r = MkdirOnce(dir);
+            if (r == 0) return CreateJournal.Claim(dir) ?? throw Taken(id);
+            if (r != -Errno.EEXIST) throw new RuntimeError($"mkdir {dir}: {Errno.Message((int)-r)}");
+            if (cleared || !ClearDeadCreate(id)) throw Taken(id);
+        }
+    }
+
+    static RuntimeError Taken(string id) => new($"container with id exists: {id}");
+
+    /// <summary>
+    /// Removes the state dir of a create that died, with what its journal names; false if the
+    /// id is taken: by a finished container, a create still running (it holds the lock), or a
+    /// directory without a journal (made by a csrun before journals).
+    /// </summary>
+    bool ClearDeadCreate(string id)
+    {
+        string dir = Dir(id);
+        // Empty: made by a create killed before it linked its journal, or by one about to link
+        // it, whose link then fails (the id is ours, and it says so).
+        if (KernelFile.Rmdir(dir) == 0) return true;
+        CreateJournal.Record? journal;
+        try { journal = CreateJournal.OpenLocked(dir, TimeSpan.Zero); }
+        catch (RuntimeError e)
+        {
+            Log.Debug(e.Message);
+            return false;
+        }
+        using (journal)
+        {
+            if (journal == null || journal.Done) return false;
+            Log.Warn($"removing what a killed create of {id} left behind ({journal.Path})");
+            Remains.Remove(journal, parents: true);
+            Remove(id);
+            return true;
+        }
     }
 
     static unsafe long MkdirOnce(string path)
@@ -87,6 +139,12 @@ internal sealed class StateStore
 
     /// <summary>An exclusive flock on the container's directory, held until disposed.</summary>
     public FileLock Lock(string id) => FileLock.Take(Dir(id));
+}
+
+/// <summary>state.json is there but cannot be read as a state: `delete --force` still removes the container.</summary>
+internal sealed class CorruptStateError : RuntimeError
+{
+    public CorruptStateError(string message) : base(message) { }
 }
 
 /// <summary>flock(2) on a directory fd: serialises commands on one container.</summary>

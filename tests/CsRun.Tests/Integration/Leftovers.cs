@@ -29,7 +29,14 @@ internal static class Leftovers
     }
 
     /// <summary>Live (not zombie) processes whose root or cwd is inside <paramref name="dir"/>.</summary>
-    public static List<int> ProcessesUnder(string dir)
+    public static List<int> ProcessesUnder(string dir) =>
+        LiveProcesses(p => (new FileInfo(Path.Combine(p, "root")).LinkTarget ?? "").StartsWith(dir));
+
+    /// <summary>Live processes in a cgroup named <paramref name="id"/>: a child killed before its pivot_root has the host's root.</summary>
+    public static List<int> ProcessesInCgroup(string id) =>
+        LiveProcesses(p => File.ReadAllText(Path.Combine(p, "cgroup")).Contains("/" + id + "\n"));
+
+    static List<int> LiveProcesses(Func<string, bool> match)
     {
         var pids = new List<int>();
         foreach (var p in Directory.EnumerateDirectories("/proc"))
@@ -39,8 +46,7 @@ internal static class Leftovers
             {
                 string stat = File.ReadAllText(Path.Combine(p, "stat"));
                 if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith("Z")) continue;
-                var root = new FileInfo(Path.Combine(p, "root")).LinkTarget ?? "";
-                if (root.StartsWith(dir)) pids.Add(pid);
+                if (match(p)) pids.Add(pid);
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }

@@ -20,6 +20,8 @@ internal sealed class SystemdManager : ICgroupManager
     public string? CloneIntoDir => null;
     public IReadOnlyList<(string File, bool BestEffort)> SelfJoinFiles => Array.Empty<(string, bool)>();
     public void PrepareCloneDir() { }
+    /// <summary>systemd makes the unit's slices itself.</summary>
+    public void AnnounceParents(Action<string> announce) { }
 
     static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(30);
 
