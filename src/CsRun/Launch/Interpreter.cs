@@ -95,6 +95,7 @@ internal static unsafe partial class Interpreter
             case StepKind.Dup2: return Ok(Libc.Raw(Nr.Dup2, s->A, s->B));
             case StepKind.OpenHostProc: return OpenHostProc(ctx);
             case StepKind.JoinCgroup: return JoinCgroup(s->A, s->B != 0);
+            case StepKind.LoopbackUp: return ChildNet.LoopbackUp();
             case StepKind.SetAffinity: return Ok(Libc.Raw(Nr.SchedSetaffinity, 0, s->B, s->A));
             case StepKind.LookupHome: return ChildPasswd.FindHome(s->A, (uint)s->B);
             default: return -Errno.EINVAL;

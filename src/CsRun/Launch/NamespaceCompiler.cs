@@ -87,6 +87,8 @@ internal static class NamespaceCompiler
         if ((create & CloneFlags.NewTime) != 0) CompileTime(p, ctx);
         if ((create & CloneFlags.NewCgroup) != 0)
             p.Add(StepKind.Unshare, "linux.namespaces", "unshare cgroup namespace (rooted at the container's cgroup)", CloneFlags.NewCgroup);
+        if ((create & CloneFlags.NewNet) != 0)
+            p.Add(StepKind.LoopbackUp, "linux.namespaces", "bring lo up in the new network namespace");
         bool pidInvolved = nss.Any(n => n.Type == "pid");
         if (joins.Count > 0 && pidInvolved)
             p.Add(StepKind.ForkInit, "linux.namespaces", "fork the init into the pid namespace");

@@ -118,4 +118,6 @@ internal enum StepKind
     /// <summary>A: the envp entry "HOME=/" (<see cref="ChildPasswd.EntrySize"/> bytes), B: uid. Inside
     /// the container, put that uid's home from /etc/passwd there (<see cref="ChildPasswd"/>); never fails.</summary>
     LookupHome,
+    /// <summary>Set IFF_UP on `lo` (a new network namespace has it down).</summary>
+    LoopbackUp,
 }
