@@ -1,3 +1,4 @@
+using CsRun.Cli;
 using CsRun.Launch;
 using CsRun.Linux;
 
@@ -18,9 +19,12 @@ internal sealed class InitProcess
         Pid = child;
     }
 
-    /// <summary>The intermediate process forked the real init and exits: reap it, follow the init.</summary>
+    /// <summary>The intermediate process forked the real init and exits: reap it, follow the init.
+    /// Once only: the message comes over a socket the container's process also holds until its
+    /// execve, and a second one must not make csrun wait for, or kill, a pid of its choosing.</summary>
     public void Adopt(int pid)
     {
+        if (!IsOurChild) throw new RuntimeError($"the container's process reported a second pid ({pid})");
         Pid = pid;
         Spawner.Reap(_child);
     }

@@ -4,8 +4,9 @@ namespace CsRun.Launch;
 
 /// <summary>
 /// `exec`: the same machine with another program. The child joins the running container's
-/// namespaces (user first, mount last), forks once more to land in its pid namespace, then
-/// runs the same process steps as the init: limits, cwd, credentials, seccomp, execve.
+/// namespaces (user first, mount last), runs the same process steps as the init (limits, cwd,
+/// credentials, seccomp, execve) and forks once more to land in its pid namespace: as late as
+/// the process allows, so the container sees no process of ours with our capabilities.
 /// </summary>
 internal static class ExecCompiler
 {
@@ -25,11 +26,19 @@ internal static class ExecCompiler
             long flag = JoinOrder.First(j => j.Proc == type).Flag;
             p.Add(StepKind.Setns, "", $"join the container's {type} namespace", fd, flag);
         }
-        if (joins.Any(j => j.Type == "pid"))
+        bool pid = joins.Any(j => j.Type == "pid");
+        // Late, with final credentials, unless a terminal (its session and controlling tty belong
+        // to the final process) or a notify filter (its agent is told the process's pid) needs
+        // the process earlier.
+        bool late = pid && ctx.Config.Process?.Terminal != true && !NotifiesSeccomp(ctx);
+        if (pid && !late)
             p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace");
         if (ctx.Config.Process?.Terminal == true)
             p.Add(StepKind.Setsid, "", "setsid (a terminal needs a session of its own)");
-        ProcessCompiler.CompileProcess(p, ctx);
+        ProcessCompiler.CompileProcess(p, ctx, forkBeforeReady: late);
         return p;
     }
+
+    static bool NotifiesSeccomp(CompileContext ctx) =>
+        ctx.Config.Linux?.Seccomp is { } s && (s.DefaultAction == "SCMP_ACT_NOTIFY" || (s.Syscalls?.Exists(r => r.Action == "SCMP_ACT_NOTIFY") ?? false));
 }

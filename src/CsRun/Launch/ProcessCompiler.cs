@@ -70,7 +70,10 @@ internal static class ProcessCompiler
     }
 
     /// <summary>The process itself: limits, cwd, credentials, then the exec (for create and exec alike).</summary>
-    public static void CompileProcess(SetupProgram p, CompileContext ctx)
+    /// <param name="forkBeforeReady">exec into a pid namespace: fork into it only here, once the
+    /// credentials are final, so no process in the container ever sees one of ours holding
+    /// csrun's capabilities (a container with CAP_SYS_PTRACE could attach to it).</param>
+    public static void CompileProcess(SetupProgram p, CompileContext ctx, bool forkBeforeReady = false)
     {
         var a = p.Arena;
         var c = ctx.Config;
@@ -129,6 +132,7 @@ internal static class ProcessCompiler
         p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
             a.StrArray(candidates), subject: args[0]);
         p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
+        if (forkBeforeReady) p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace, credentials final");
         p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);
         p.ReadyIndex = p.Steps.Count;
         var startHooks = c.Hooks?.StartContainer ?? new List<Hook>();

@@ -4,11 +4,13 @@
  *       keep an O_PATH fd of each exe whose device and inode are DEV:INO (the csrun binary on
  *       the host), try to open it for writing at once, and walk `..` from every directory fd of
  *       every process towards MARKER (a path relative to the host's root that exists only on
- *       the host). Once GO exists (the host says every csrun has exited), write through each
- *       kept fd. The report goes to OUT: counts and one line per success.
+ *       the host), and report any csrun process holding capabilities beyond our bounding set
+ *       (one we could ptrace to use them). Once GO exists (the host says every csrun has
+ *       exited), write through each kept fd. The report goes to OUT: counts and one line per
+ *       success.
  *   swap TARGET REAL             rename a binary and a symlink to /proc/self/exe over TARGET in
  *       turn, forever (the check-then-exec race).
- * A line starting with "BREACH" in OUT means the host was reached. */
+ * A line starting with "BREACH" in OUT means the host, or csrun's privileges, were reached. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -44,6 +46,36 @@ static void try_exe(const char *pid, dev_t dev, ino_t ino)
     if (nkept < MAX_KEPT) kept[nkept++] = fd; else close(fd);
 }
 
+/* A capability mask from /proc/<pid>/status ("CapEff:", "CapBnd:"), or 0. */
+static unsigned long long caps(const char *pid, const char *field)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%s/status", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    unsigned long long v = 0;
+    size_t n = strlen(field);
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, field, n)) { v = strtoull(line + n, NULL, 16); break; }
+    fclose(f);
+    return v;
+}
+
+/* A process of csrun's (comm "csrun") holding capabilities the container cannot have: one it
+ * could ptrace (with CAP_SYS_PTRACE) to act with them. */
+static void try_caps(const char *pid, unsigned long long bounding)
+{
+    char path[64], comm[32] = "";
+    snprintf(path, sizeof path, "/proc/%s/comm", pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    if (!fgets(comm, sizeof comm, f)) comm[0] = 0;
+    fclose(f);
+    if (strncmp(comm, "csrun", 5)) return;
+    unsigned long long eff = caps(pid, "CapEff:");
+    if (eff & ~bounding) fprintf(out, "BREACH csrun process %s visible with capabilities %llx beyond the container's %llx\n", pid, eff, bounding);
+}
+
 static void try_fds(const char *pid, const char *marker)
 {
     char path[64], walk[4096];
@@ -77,6 +109,7 @@ static int hunt(dev_t dev, ino_t ino, const char *marker, const char *go)
 {
     char self[32];
     snprintf(self, sizeof self, "%d", getpid());
+    unsigned long long bounding = caps("self", "CapBnd:");
     while (access(go, F_OK) != 0)
     {
         DIR *d = opendir("/proc");
@@ -86,6 +119,7 @@ static int hunt(dev_t dev, ino_t ino, const char *marker, const char *go)
         {
             if (e->d_name[0] < '0' || e->d_name[0] > '9' || !strcmp(e->d_name, self)) continue;
             try_exe(e->d_name, dev, ino);
+            try_caps(e->d_name, bounding);
             try_fds(e->d_name, marker);
         }
         closedir(d);
