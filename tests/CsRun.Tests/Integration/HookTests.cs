@@ -101,4 +101,38 @@ public class HookTests
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stderr.Should().Contain("hooks.poststart[0]");
     }
+
+    /// <summary>
+    /// runc 1.1.5 runs startContainer hooks from its init right before the execve, after
+    /// no_new_privs and the seccomp filter (early or late) are in place, so a hook is held to
+    /// the profile. csrun loaded the late filter (noNewPrivileges) only after the hooks.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void StartContainer_hooks_run_under_the_seccomp_filter_and_no_new_privs(bool noNewPrivileges)
+    {
+        using var b = new Bundle("true");
+        b.Config.Root!.Readonly = false;
+        b.Config.Process!.NoNewPrivileges = noNewPrivileges;
+        b.Config.Linux!.Seccomp = new()
+        {
+            DefaultAction = "SCMP_ACT_ALLOW",
+            Syscalls = new() { new() { Names = new() { "mkdir", "mkdirat" }, Action = "SCMP_ACT_ERRNO", ErrnoRet = 1 } },
+        };
+        b.Config.Hooks = new()
+        {
+            StartContainer = new()
+            {
+                new() { Path = "/bin/sh", Args = new() { "sh", "-c", "mkdir /hookdir 2>/hook-err; echo $? > /hook-rc; grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status > /hook-status" } },
+            },
+        };
+        var r = b.Run();
+        r.ExitCode.Should().Be(0, r.ToString());
+        Directory.Exists(Path.Combine(b.Rootfs, "hookdir")).Should().BeFalse("the profile denies mkdir to the hook too");
+        File.ReadAllText(Path.Combine(b.Rootfs, "hook-rc")).Trim().Should().Be("1");
+        File.ReadAllText(Path.Combine(b.Rootfs, "hook-err")).Should().Contain("Operation not permitted");
+        var status = File.ReadAllText(Path.Combine(b.Rootfs, "hook-status"));
+        status.Should().MatchRegex(@"Seccomp:\s+2").And.MatchRegex($@"NoNewPrivs:\s+{(noNewPrivileges ? 1 : 0)}");
+    }
 }
