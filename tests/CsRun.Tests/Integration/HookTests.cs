@@ -222,4 +222,27 @@ public class HookTests
         r.Stderr.Should().Contain("hooks.createContainer[0]: /nonexistent-hook: find /nonexistent-hook: no such file or directory");
         Leftovers.AssertNone(b, id);
     }
+
+    /// <summary>
+    /// A startContainer hook runs under the filter, and so does the init that waits for it: a
+    /// profile denying wait4 fails the start naming wait4 (before, the failed wait read as
+    /// status 0 and the process was exec'd while the hook might still run).
+    /// </summary>
+    [Fact]
+    public void A_startContainer_hook_whose_wait_the_profile_denies_fails_naming_wait4()
+    {
+        using var b = new Bundle("echo", "main ran");
+        b.Config.Linux!.Seccomp = new()
+        {
+            DefaultAction = "SCMP_ACT_ALLOW",
+            Syscalls = new() { new() { Names = new() { "wait4", "waitid" }, Action = "SCMP_ACT_ERRNO", ErrnoRet = 1 } },
+        };
+        b.Config.Hooks = new() { StartContainer = new() { new() { Path = "/bin/true" } } };
+        var id = b.NewId();
+        var r = b.Csrun("run", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stdout.Should().NotContain("main ran");
+        r.Stderr.Should().Contain("hooks.startContainer[0]: run startContainer hook /bin/true: wait4 for the hook: operation not permitted (EPERM)");
+        Leftovers.AssertNone(b, id);
+    }
 }
