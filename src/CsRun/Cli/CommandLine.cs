@@ -27,6 +27,7 @@ internal static class CommandLine
                 Output.Out(MainHelp());
                 return global.Positional.Count == 0 && !global.Bool("help") ? 1 : 0;
             }
+            Log.Open();
             string name = global.Positional[0];
             var rest = global.Positional.Skip(1).ToList();
             if (name == "help")

@@ -1,24 +1,53 @@
 using System.Text;
 using System.Text.Json;
+using CsRun.Linux;
 
 namespace CsRun.Cli;
 
 /// <summary>
 /// runc's --log/--log-format: one line per record, `{"level","msg","time"}` in json, logrus's
 /// `time="…" level=… msg="…"` in text. Without --log, records go to stderr only at --debug.
+/// The file is opened once, before the command runs, as runc does: a path that cannot be opened
+/// (a directory, a missing directory) fails every command but `--version` and `--help`.
 /// </summary>
 internal static class Log
 {
     static string? _path;
+    static int _fd = -1;
     static bool _json;
     public static bool Debugging { get; private set; }
 
     public static void Configure(string? path, string format, bool debug)
     {
         if (format != "text" && format != "json") throw new RuntimeError($"invalid log-format: {format}");
+        if (_fd >= 0) { Files.Close(_fd); _fd = -1; }
         _path = string.IsNullOrEmpty(path) ? null : path;
         _json = format == "json";
         Debugging = debug;
+    }
+
+    /// <summary>
+    /// Opens the --log file for appending (created 0644, as runc's O_CREATE|O_WRONLY|O_APPEND),
+    /// kept open, close-on-exec, for the rest of the command. Children close it at their first
+    /// step, and a hole it fills is still one for --preserve-fds (checked against the fds open
+    /// before the runtime started).
+    /// </summary>
+    public static void Open()
+    {
+        int errno = TryOpen();
+        if (errno == 0) return;
+        string path = _path!;
+        _path = null; // the error itself goes to stderr only
+        throw new RuntimeError($"--log: open {path}: {Errno.Message(errno)}");
+    }
+
+    static int TryOpen()
+    {
+        if (_path == null || _fd >= 0) return 0;
+        int fd = Files.TryOpen(_path, O.WrOnly | O.Creat | O.Append, 0x1a4 /*0644*/);
+        if (fd < 0) return -fd;
+        _fd = fd;
+        return 0;
     }
 
     public static void Debug(string msg) { if (Debugging) Write("debug", msg); }
@@ -34,14 +63,9 @@ internal static class Log
             if (toStderr && (level != "debug" || Debugging)) Output.ErrLine(Format(level, msg, time, json: false));
             return;
         }
-        try
-        {
-            File.AppendAllText(_path, Format(level, msg, time, _json) + "\n");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Output.ErrLine($"csrun: cannot write log {_path}: {e.Message}");
-        }
+        int errno = TryOpen();
+        if (errno != 0 || !Output.WriteAll(_fd, Encoding.UTF8.GetBytes(Format(level, msg, time, _json) + "\n")))
+            Output.ErrLine($"csrun: cannot write log {_path}{(errno != 0 ? ": " + Errno.Message(errno) : "")}");
     }
 
     internal static string Format(string level, string msg, string time, bool json)

@@ -103,7 +103,7 @@ internal static class Creator
             // When the child is the init (no fork into a joined pid namespace), its state is
             // written while it sets itself up; a failure still removes the whole state dir.
             var state = program.ForksInit ? null : SaveState();
-            Drive(syncFd, program, init, config, req, bundle, journal);
+            Drive(syncFd, program, init, config, req, bundle, rootfs, journal);
             FaultInjection.At("ready");
             state ??= SaveState() ?? throw new RuntimeError("container init exited before it was ready");
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
@@ -151,7 +151,7 @@ internal static class Creator
     }
 
     /// <summary>Answer the child at each sync point until it says it is ready.</summary>
-    static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle, CreateJournal journal)
+    static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle, string rootfs, CreateJournal journal)
     {
         while (true)
         {
@@ -177,9 +177,13 @@ internal static class Creator
                     // runtime.md: "created" is the status after lifecycle step 2 (the environment
                     // exists); prestart, createRuntime and createContainer are steps 3 to 5.
                     var state = Hooks.State(req.Id, bundle, config, init.Pid, ContainerStatus.Created);
-                    HookRunner.Run(config.Hooks?.Prestart, "prestart", state);
-                    HookRunner.Run(config.Hooks?.CreateRuntime, "createRuntime", state);
-                    HookRunner.Run(config.Hooks?.CreateContainer, "createContainer", state, init.Pid);
+                    // runc's cwd and environment (HookRunner.Where): the bundle and csrun's own
+                    // environment on the host; the rootfs and process.env in the container.
+                    var host = HookRunner.Where.Host(bundle);
+                    HookRunner.Run(config.Hooks?.Prestart, "prestart", state, host);
+                    HookRunner.Run(config.Hooks?.CreateRuntime, "createRuntime", state, host);
+                    HookRunner.Run(config.Hooks?.CreateContainer, "createContainer", state,
+                        new HookRunner.Where(rootfs, config.Process?.Env ?? new List<string>()), init.Pid);
                     SyncChannel.Send(syncFd, SyncType.HooksDone);
                     break;
                 case SyncType.SeccompFd:

@@ -9,33 +9,52 @@ namespace CsRun.Container;
 /// Runs OCI hooks from the parent: the state on stdin, `timeout` honoured. Hooks that must run
 /// in the container's namespaces (createContainer) are spawned by a child that first joins
 /// them with setns; the spawn reuses the setup interpreter, so there is no fork of managed code.
+/// Where a hook runs and what it gets without `env` follow runc 1.1.5 (which runs
+/// createContainer hooks from its init, in the container's mount namespace before pivot_root,
+/// and the others from the runc process on the host): see <see cref="Where"/>.
 /// </summary>
 internal static class HookRunner
 {
     static readonly string[] JoinOrder = { "user", "ipc", "uts", "net", "pid", "cgroup", "mnt" };
 
-    public static void Run(List<Hook>? hooks, string phase, HookState state, int containerPid = 0) =>
-        RunAll(hooks, phase, state, containerPid, error => throw new RuntimeError(error));
+    /// <summary>
+    /// The working directory (null: csrun's own) and the environment a hook without `env` gets.
+    /// runc: prestart and createRuntime run in the bundle (runc chdirs there) with runc's
+    /// environment; createContainer in the rootfs (its init chdirs there before the hooks) with
+    /// process.env; poststart and poststop on the host with runc's environment.
+    /// </summary>
+    public sealed record Where(string? Cwd, IReadOnlyList<string> Env)
+    {
+        /// <summary>csrun's own environment (runc's hooks inherit runc's: Go's exec with a nil Env).</summary>
+        public static IReadOnlyList<string> HostEnv() =>
+            System.Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                .Select(e => $"{e.Key}={e.Value}").OrderBy(e => e, StringComparer.Ordinal).ToList();
+
+        public static Where Host(string? cwd = null) => new(cwd, HostEnv());
+    }
+
+    public static void Run(List<Hook>? hooks, string phase, HookState state, Where where, int containerPid = 0) =>
+        RunAll(hooks, phase, state, where, containerPid, error => throw new RuntimeError(error));
 
     /// <summary>
     /// Poststart and poststop failures are warnings: the spec lets "the remaining hooks and
     /// lifecycle continue as if the hook had succeeded", so every hook still runs.
     /// </summary>
-    public static void RunWarnOnly(List<Hook>? hooks, string phase, HookState state) =>
-        RunAll(hooks, phase, state, 0, Log.Warn);
+    public static void RunWarnOnly(List<Hook>? hooks, string phase, HookState state, Where where) =>
+        RunAll(hooks, phase, state, where, 0, Log.Warn);
 
-    static void RunAll(List<Hook>? hooks, string phase, HookState state, int containerPid, Action<string> onError)
+    static void RunAll(List<Hook>? hooks, string phase, HookState state, Where where, int containerPid, Action<string> onError)
     {
-        if (hooks == null) return;
+        if (hooks == null || hooks.Count == 0) return;
         byte[] payload = HookStateJson.Of(state);
         for (int i = 0; i < hooks.Count; i++)
         {
-            string error = RunOne(hooks[i], payload, containerPid);
+            string error = RunOne(hooks[i], payload, where, containerPid);
             if (error.Length > 0) onError($"hooks.{phase}[{i}]: {hooks[i].Path}: {error}");
         }
     }
 
-    static unsafe string RunOne(Hook hook, byte[] payload, int containerPid)
+    static unsafe string RunOne(Hook hook, byte[] payload, Where where, int containerPid)
     {
         var p = new SetupProgram();
         var a = p.Arena;
@@ -43,6 +62,10 @@ internal static class HookRunner
         int* pair = stackalloc int[2];
         long r = Libc.Sys(Nr.Socketpair, 1, 1 /*SOCK_STREAM*/ | O.CloExec, 0, (long)pair);
         if (r < 0) return $"socketpair: {Errno.Message((int)-r)}";
+        // The child's own step errors come back on a channel of their own (stdin is the hook's).
+        var (errParent, errChild) = SyncChannel.CreatePair();
+        fds.Add(errParent);
+        fds.Add(errChild);
         try
         {
             if (containerPid > 0)
@@ -57,14 +80,17 @@ internal static class HookRunner
                     p.Add(StepKind.Setns, "", $"join {ns} namespace of the container", fd, 0);
                 }
             }
+            if (where.Cwd != null) p.Add(StepKind.Chdir, "", $"chdir {where.Cwd}", a.Str(where.Cwd));
             p.Add(StepKind.Dup2, "", "state on stdin", pair[1], 0);
             p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
             p.Add(StepKind.FindExecutable, "", $"find {hook.Path}", a.StrArray(new[] { hook.Path }));
             var args = hook.Args is { Count: > 0 } ? hook.Args : new List<string> { hook.Path };
-            p.Add(StepKind.Execve, "", $"execve {hook.Path}", a.StrArray(args), a.StrArray(hook.Env ?? new List<string>()));
-            int pid = Spawner.Spawn(p, 0, pair[1], pair[0]);
+            p.Add(StepKind.Execve, "", $"execve {hook.Path}", a.StrArray(args), a.StrArray(hook.Env ?? where.Env.ToList()));
+            int pid = Spawner.Spawn(p, 0, errChild, errParent);
             Libc.Sys(Nr.Close, pair[1]);
             pair[1] = -1;
+            Libc.Sys(Nr.Close, errChild);
+            fds.Remove(errChild);
             fixed (byte* b = payload) Libc.Sys(44 /*sendto*/, pair[0], (long)b, payload.Length, Launch.SyncChannel.MsgNoSignal, 0, 0);
             Libc.Sys(Nr.Close, pair[0]);
             pair[0] = -1;
@@ -77,7 +103,11 @@ internal static class HookRunner
                 return $"timed out after {hook.Timeout}s";
             }
             int code = Spawner.ExitCode(status.Value);
-            return code == 0 ? "" : $"exit status {code}";
+            if (code == 0) return "";
+            // A step of ours that failed before the execve names itself (chdir, setns, find).
+            if (SyncChannel.Receive(errParent) is { Type: (int)SyncType.Error } m && m.Step >= 0 && m.Step < p.Steps.Count)
+                return $"{p.Steps[m.Step].Text}: {ChildErrors.Describe(m.Errno)}";
+            return $"exit status {code}";
         }
         finally
         {

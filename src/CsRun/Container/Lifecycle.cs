@@ -30,7 +30,8 @@ internal static class Lifecycle
     static void ReleaseAndRunPoststart(StateStore store, ContainerState s)
     {
         ReleaseInit(store, s);
-        HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running));
+        // runc 1.1.5 runs poststart inside create/run, in the bundle it chdirs to.
+        HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running), HookRunner.Where.Host(s.Bundle));
     }
 
     /// <summary>
@@ -175,7 +176,7 @@ internal static class Lifecycle
     static void RemoveStopped(StateStore store, ContainerState s, ICgroupManager cgroup)
     {
         cgroup.Destroy();
-        HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststop, "poststop", Hooks.State(s, ContainerStatus.Stopped));
+        HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststop, "poststop", Hooks.State(s, ContainerStatus.Stopped), HookRunner.Where.Host());
         store.Remove(s.Id);
     }
 

@@ -15,6 +15,8 @@ internal static class ChildErrors
     public const int Openat2FailedBase = 2000;
     /// <summary>mount failed with errno e: reported as this + e.</summary>
     public const int MountFailedBase = 3000;
+    /// <summary>wait4 for a startContainer hook failed with errno e (a seccomp profile may deny it): this + e.</summary>
+    public const int HookWaitFailedBase = 4000;
 
     public static string Describe(int errno) => errno switch
     {
@@ -27,6 +29,7 @@ internal static class ChildErrors
         >= HookFailedBase and < HookFailedBase + 256 => $"hook exited with status {errno - HookFailedBase}",
         > Openat2FailedBase and < Openat2FailedBase + 1000 => Syscall("openat2 (RESOLVE_IN_ROOT)", errno - Openat2FailedBase),
         > MountFailedBase and < MountFailedBase + 1000 => Syscall("mount", errno - MountFailedBase),
+        > HookWaitFailedBase and < HookWaitFailedBase + 1000 => Syscall("wait4 for the hook", errno - HookWaitFailedBase),
         _ => Linux.Errno.Message(errno),
     };
 

@@ -52,18 +52,23 @@ internal static unsafe class ChildHook
                 }
             }
         }
-        int status = Reap(pid);
+        // Under the container's seccomp filter wait4 may be denied: an error naming it, not a
+        // "status 0" success that would exec the process while the hook may still run (runc
+        // 1.1.5's Go runtime waits where the filter does not reach: README, departures).
+        long status = Reap(pid);
+        if (status < 0) return -(ChildErrors.HookWaitFailedBase - status);
         if (status == 0) return 0;
-        int code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        int code = (status & 0x7f) == 0 ? (int)(status >> 8) & 0xff : 128 + (int)(status & 0x7f);
         return -(ChildErrors.HookFailedBase + code);
     }
 
-    static int Reap(int pid)
+    /// <summary>The wait status, or -errno if wait4 failed.</summary>
+    static long Reap(int pid)
     {
         int status = 0;
         long r;
         do r = Libc.Raw(Nr.Wait4, pid, (long)&status, 0, 0);
         while (r == -Errno.EINTR);
-        return status;
+        return r < 0 ? r : status;
     }
 }

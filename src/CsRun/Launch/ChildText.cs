@@ -27,6 +27,7 @@ internal static unsafe class ChildText
         Errno.ETXTBSY => "text file busy\0"u8,
         ChildErrors.HookTimedOut => "hook timed out\0"u8,
         _ when errno >= ChildErrors.HookFailedBase && errno < ChildErrors.HookFailedBase + 256 => "hook failed\0"u8,
+        _ when errno > ChildErrors.HookWaitFailedBase && errno < ChildErrors.HookWaitFailedBase + 1000 => "wait4 for the hook failed\0"u8,
         _ => "system call failed\0"u8,
     };
 

@@ -147,16 +147,20 @@ internal static class ProcessCompiler
             bool hostProc = p.Steps.Any(s => s.Kind == StepKind.OpenHostProc);
             p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"{(hostProc ? "" : "/proc/")}self/fd/{ctx.FifoFd}"), ctx.FifoFd);
         }
-        for (int i = 0; i < startHooks.Count; i++)
-        {
-            var h = startHooks[i];
-            p.Add(StepKind.RunHook, $"hooks.startContainer[{i}]", $"run startContainer hook {h.Path}",
-                a.Str(h.Path), a.StrArray(h.Args is { Count: > 0 } ? h.Args : new List<string> { h.Path }), a.StrArray(h.Env ?? new List<string>()), h.Timeout ?? 0);
-        }
         LsmCompiler.Compile(p, proc);
         if (proc.NoNewPrivileges)
             p.Add(StepKind.Prctl, "process.noNewPrivileges", "set no_new_privs", Pr.SetNoNewPrivs, 1, 0, 0);
         if (seccomp != null && !early) p.Steps.Add(seccomp);
+        // startContainer hooks run as the process would: runc 1.1.5 runs them from its init
+        // right before the execve, with the LSM labels, no_new_privs and the seccomp filter in
+        // place, as the process's user in its cwd, and with its environment (HOME included)
+        // when they have no `env`. So they come after the late filter, not before it.
+        for (int i = 0; i < startHooks.Count; i++)
+        {
+            var h = startHooks[i];
+            p.Add(StepKind.RunHook, $"hooks.startContainer[{i}]", $"run startContainer hook {h.Path}",
+                a.Str(h.Path), a.StrArray(h.Args is { Count: > 0 } ? h.Args : new List<string> { h.Path }), h.Env != null ? a.StrArray(h.Env) : envp, h.Timeout ?? 0);
+        }
         p.Add(StepKind.Execve, "process.args", $"execve [{string.Join(" ", args.Select(x => "\"" + x + "\""))}]", a.StrArray(args), envp);
     }
 
