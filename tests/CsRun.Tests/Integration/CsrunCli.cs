@@ -14,11 +14,11 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// </summary>
 internal static class CsrunCli
 {
-    public static CliResult Run(IEnumerable<string> args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 60_000) =>
-        RunProgram(TestHost.Csrun, args, env, stdin, timeoutMs);
+    public static CliResult Run(IEnumerable<string> args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 60_000, string? cwd = null) =>
+        RunProgram(TestHost.Csrun, args, env, stdin, timeoutMs, cwd);
 
     /// <summary>Any program the same way (the container managers in the Clients tests).</summary>
-    public static CliResult RunProgram(string program, IEnumerable<string> args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 60_000)
+    public static CliResult RunProgram(string program, IEnumerable<string> args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 60_000, string? cwd = null)
     {
         string tmp = Path.Combine(Path.GetTempPath(), "csrun-cli-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(tmp);
@@ -26,7 +26,7 @@ internal static class CsrunCli
         {
             string input = Path.Combine(tmp, "in"), output = Path.Combine(tmp, "out"), error = Path.Combine(tmp, "err");
             File.WriteAllText(input, stdin ?? "");
-            var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+            var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = cwd ?? "" };
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add("exec \"$0\" \"$@\" <\"$CSRUN_IN\" >\"$CSRUN_OUT\" 2>\"$CSRUN_ERR\"");
             psi.ArgumentList.Add(program);

@@ -158,12 +158,20 @@ public class HostileInputTests
             "features", "--root", "/tmp/csrun-fuzz-root", "--log", "--log-format", "json", "xml", "-b", "--bundle", "/nonexistent",
             "-d", "--force", "--all", "-f", "--format", "table", "SIGKILL", "999", "-1", "--", "--pid-file", "", "../x", "\u00e9",
             "--preserve-fds", "-5", "--debug", "-v", "--help", "--console-socket", "--no-pivot", "-q", "--interval", "--stats" };
-        for (int i = 0; i < Cases(150); i++)
+        // Its own cwd, one level down: a random word after --log (`../x` too) is a log file csrun creates.
+        string top = Directory.CreateTempSubdirectory("csrun-fuzz-cwd-").FullName;
+        string cwd = Directory.CreateDirectory(Path.Combine(top, "cwd")).FullName;
+        try
         {
-            var args = Enumerable.Range(0, r.Next(0, 7)).Select(_ => words[r.Next(words.Length)]).ToArray();
-            var res = CsrunCli.Run(args, timeoutMs: 20_000);
-            res.ExitCode.Should().BeOneOf(new[] { 0, 1, 2 }, $"csrun {string.Join(' ', args)}: {res}");
+            for (int i = 0; i < Cases(150); i++)
+            {
+                var args = Enumerable.Range(0, r.Next(0, 7)).Select(_ => words[r.Next(words.Length)]).ToArray();
+                var res = CsrunCli.Run(args, timeoutMs: 20_000, cwd: cwd);
+                res.ExitCode.Should().BeOneOf(new[] { 0, 1, 2 }, $"csrun {string.Join(' ', args)}: {res}");
+            }
         }
+        finally { Directory.Delete(top, true); }
         if (Directory.Exists("/tmp/csrun-fuzz-root")) Directory.Delete("/tmp/csrun-fuzz-root", true);
+        File.Delete("/tmp/csrun-fuzz-root"); // a --log of that name
     }
 }
