@@ -27,8 +27,8 @@ internal static class ExecCompiler
         }
         if (joins.Any(j => j.Type == "pid"))
             p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace");
-        if (ctx.Config.Process?.Terminal == true)
-            p.Add(StepKind.Setsid, "", "setsid (a terminal needs a session of its own)");
+        // A session of its own, with or without a terminal, as runc's exec (nsexec) gives.
+        p.Add(StepKind.Setsid, "", "setsid");
         ProcessCompiler.CompileProcess(p, ctx);
         return p;
     }

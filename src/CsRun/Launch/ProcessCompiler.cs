@@ -78,7 +78,8 @@ internal static class ProcessCompiler
         if (proc.Terminal)
         {
             if (ctx.ConsoleFd < 0) throw new RuntimeError("process.terminal: cannot allocate tty if csrun will detach without setting console socket");
-            long owner = ((long)proc.User.Uid << 32) | proc.User.Gid;
+            // The group is the one devpts gives (its gid= option, tty in runc's spec), as in runc.
+            long owner = ((long)proc.User.Uid << 32) | uint.MaxValue;
             p.Add(StepKind.SetupConsole, "process.terminal", "open a pseudoterminal and send its master to the console socket",
                 ctx.ConsoleFd, proc.ConsoleSize?.Height ?? 0, proc.ConsoleSize?.Width ?? 0, owner);
         }
@@ -108,6 +109,8 @@ internal static class ProcessCompiler
         bool early = seccomp != null && (!proc.NoNewPrivileges || seccomp.Kind == StepKind.SeccompNotify);
         if (early) p.Steps.Add(seccomp!);
 
+        // runc's fixStdioPermissions: a non-root process must be able to reopen its stdio.
+        p.Add(StepKind.FixStdioOwner, "process.user.uid", $"give stdio (pipes, sockets, ptys) to uid {proc.User.Uid}", proc.User.Uid);
         p.Add(StepKind.DropBounding, "process.capabilities.bounding", $"keep bounding capabilities 0x{caps.Bounding:x}", (long)caps.Bounding);
         p.Add(StepKind.Prctl, "process.user", "keep capabilities across the uid change", Pr.SetKeepCaps, 1);
         var groups = proc.User.AdditionalGids ?? new List<uint>();

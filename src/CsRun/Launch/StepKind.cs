@@ -102,7 +102,7 @@ internal enum StepKind
     FindExecutable,
     /// <summary>A: argv, B: envp.</summary>
     Execve,
-    /// <summary>A: console socket fd, B: rows, C: columns, D: uid&lt;&lt;32|gid. A pty for process.terminal.</summary>
+    /// <summary>A: console socket fd, B: rows, C: columns, D: uid&lt;&lt;32|gid (-1 keeps devpts' group). A pty for process.terminal.</summary>
     SetupConsole,
     /// <summary>A: keyring name. A fresh session keyring; kernels without keyrings are fine.</summary>
     JoinKeyring,
@@ -118,4 +118,7 @@ internal enum StepKind
     /// <summary>A: the envp entry "HOME=/" (<see cref="ChildPasswd.EntrySize"/> bytes), B: uid. Inside
     /// the container, put that uid's home from /etc/passwd there (<see cref="ChildPasswd"/>); never fails.</summary>
     LookupHome,
+    /// <summary>A: uid. Give stdio that is a pipe, a socket or a pty to that uid, before the uid change
+    /// (<see cref="ChildStdio"/>); a file of the host keeps its owner.</summary>
+    FixStdioOwner,
 }
