@@ -142,9 +142,8 @@ internal static class ProcessCompiler
             var (start, length) = RuntimeData.Hydrated;
             if (length > 0)
                 p.Add(StepKind.ReleaseRuntimeData, "", $"unmap the runtime's type data ({length / 1024} KiB), unused from here on", start, length);
-            // Without a mount namespace nothing mounted /proc in the rootfs: go through the host's.
-            bool hostProc = p.Steps.Any(s => s.Kind == StepKind.OpenHostProc);
-            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"{(hostProc ? "" : "/proc/")}self/fd/{ctx.FifoFd}"), ctx.FifoFd);
+            // Resolved in the procfs OpenPrivateProc or OpenHostProc kept, if any (ChildStart).
+            p.Add(StepKind.WaitStart, "", $"open exec fifo /proc/self/fd/{ctx.FifoFd}", a.Str($"/proc/self/fd/{ctx.FifoFd}"), ctx.FifoFd);
         }
         for (int i = 0; i < startHooks.Count; i++)
         {
