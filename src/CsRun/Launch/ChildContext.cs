@@ -28,7 +28,7 @@ internal unsafe struct ChildContext
     /// <summary>Payload received from the parent (the state startContainer hooks read).</summary>
     public long Payload;
     public int PayloadLength;
-    /// <summary>Directory WaitStart resolves the fifo path from: AT_FDCWD, or the host's /proc.</summary>
+    /// <summary>Directory WaitStart resolves the fifo path from: AT_FDCWD, a private procfs (ChildStart), or the host's /proc.</summary>
     public int ProcFd;
     /// <summary>Fds the child keeps when it starts (sorted), and the first fd past stdio and the
     /// preserved ones: everything else csrun had open is closed before the first step.</summary>

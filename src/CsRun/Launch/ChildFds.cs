@@ -33,8 +33,8 @@ internal static unsafe class ChildFds
     /// <summary>
     /// Before the exec: the child's own fds of the rootfs and mount targets are closed; of the rest
     /// from <paramref name="first"/> (past stdio and the preserved fds) only the sync socket, the
-    /// exec fifo (<paramref name="fifoFd"/>, which WaitStart still opens) and the host's /proc (no
-    /// mount namespace) stay, close-on-exec; neither a socket nor a fifo can be walked out of.
+    /// exec fifo (<paramref name="fifoFd"/>, which WaitStart still opens) and the procfs it opens it
+    /// through (a private one, or the host's without a mount namespace) stay, close-on-exec; neither a socket nor a fifo can be walked out of.
     /// </summary>
     public static long CloseHostFds(ChildContext* ctx, int first, int fifoFd)
     {
@@ -52,7 +52,7 @@ internal static unsafe class ChildFds
         return r < 0 ? r : 0;
     }
 
-    /// <summary>After the wait for start: the fifo's O_PATH fd and the host's /proc are done with.</summary>
+    /// <summary>After the wait for start: the fifo's O_PATH fd and the procfs are done with.</summary>
     public static void CloseAfterStart(ChildContext* ctx, int fifoFd)
     {
         if (fifoFd >= 0) Libc.Raw(Nr.Close, fifoFd);

@@ -25,6 +25,8 @@ internal static class Compiler
             p.Add(StepKind.SyncWait, "hooks", "wait for the hooks", (long)SyncType.HooksDone);
         }
         var a = p.Arena;
+        if (ownMountNamespace && ctx.FifoFd >= 0)
+            p.Add(StepKind.OpenPrivateProc, "", "make a private procfs to reach the exec fifo without the container's /proc");
         if (ownMountNamespace && !ctx.NoPivot)
             p.Add(StepKind.PivotRoot, "root.path", $"pivot_root {ctx.Rootfs}", a.Str(ctx.Rootfs));
         else if (ownMountNamespace)

@@ -33,8 +33,9 @@ internal static class ExecCompiler
         bool late = pid && ctx.Config.Process?.Terminal != true && !NotifiesSeccomp(ctx);
         if (pid && !late)
             p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace");
-        if (ctx.Config.Process?.Terminal == true)
-            p.Add(StepKind.Setsid, "", "setsid (a terminal needs a session of its own)");
+        // A session of its own, with or without a terminal, as runc's exec (nsexec) gives; after
+        // a late fork the new process makes it (ProcessCompiler).
+        if (!late) p.Add(StepKind.Setsid, "", "setsid");
         ProcessCompiler.CompileProcess(p, ctx, forkBeforeReady: late);
         return p;
     }

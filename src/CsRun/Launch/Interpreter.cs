@@ -98,6 +98,8 @@ internal static unsafe partial class Interpreter
             case StepKind.LoopbackUp: return ChildNet.LoopbackUp();
             case StepKind.SetAffinity: return Ok(Libc.Raw(Nr.SchedSetaffinity, 0, s->B, s->A));
             case StepKind.LookupHome: return ChildPasswd.FindHome(s->A, (uint)s->B);
+            case StepKind.FixStdioOwner: return ChildStdio.FixOwner((uint)s->A);
+            case StepKind.OpenPrivateProc: return ChildStart.OpenPrivateProc(ctx);
             default: return -Errno.EINVAL;
         }
     }
@@ -213,11 +215,14 @@ internal static unsafe partial class Interpreter
     /// <summary>
     /// The exec fifo: opening it for writing blocks until `csrun start` opens it for reading. The
     /// fd stays open, close-on-exec, so `start` sees EOF once the execve has happened.
+    /// <paramref name="fifoPath"/> is "/proc/self/fd/N"; with a procfs fd of our own (OpenPrivateProc,
+    /// OpenHostProc) it is resolved from there as "self/fd/N", else in the container's /proc.
     /// </summary>
     static long WaitStart(ChildContext* ctx, long fifoPath, int fifoFd)
     {
+        long path = ctx->ProcFd >= 0 ? fifoPath + 6 /* "/proc/" */ : fifoPath;
         long fd;
-        do fd = Libc.Raw(Nr.Openat, ctx->ProcFd, fifoPath, O.WrOnly | O.CloExec);
+        do fd = Libc.Raw(Nr.Openat, ctx->ProcFd, path, O.WrOnly | O.CloExec);
         while (fd == -Errno.EINTR);
         if (fd < 0) return fd;
         ChildFds.CloseAfterStart(ctx, fifoFd);

@@ -81,7 +81,8 @@ internal static class ProcessCompiler
         if (proc.Terminal)
         {
             if (ctx.ConsoleFd < 0) throw new RuntimeError("process.terminal: cannot allocate tty if csrun will detach without setting console socket");
-            long owner = ((long)proc.User.Uid << 32) | proc.User.Gid;
+            // The group is the one devpts gives (its gid= option, tty in runc's spec), as in runc.
+            long owner = ((long)proc.User.Uid << 32) | uint.MaxValue;
             p.Add(StepKind.SetupConsole, "process.terminal", "open a pseudoterminal and send its master to the console socket",
                 ctx.ConsoleFd, proc.ConsoleSize?.Height ?? 0, proc.ConsoleSize?.Width ?? 0, owner);
         }
@@ -111,6 +112,8 @@ internal static class ProcessCompiler
         bool early = seccomp != null && (!proc.NoNewPrivileges || seccomp.Kind == StepKind.SeccompNotify);
         if (early) p.Steps.Add(seccomp!);
 
+        // runc's fixStdioPermissions: a non-root process must be able to reopen its stdio.
+        p.Add(StepKind.FixStdioOwner, "process.user.uid", $"give stdio (pipes, sockets, ptys) to uid {proc.User.Uid}", proc.User.Uid);
         p.Add(StepKind.DropBounding, "process.capabilities.bounding", $"keep bounding capabilities 0x{caps.Bounding:x}", (long)caps.Bounding);
         p.Add(StepKind.Prctl, "process.user", "keep capabilities across the uid change", Pr.SetKeepCaps, 1);
         var groups = proc.User.AdditionalGids ?? new List<uint>();
@@ -132,7 +135,11 @@ internal static class ProcessCompiler
         p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
             a.StrArray(candidates), subject: args[0]);
         p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
-        if (forkBeforeReady) p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace, credentials final");
+        if (forkBeforeReady)
+        {
+            p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace, credentials final");
+            p.Add(StepKind.Setsid, "", "setsid");
+        }
         p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);
         p.ReadyIndex = p.Steps.Count;
         var startHooks = c.Hooks?.StartContainer ?? new List<Hook>();
@@ -143,9 +150,8 @@ internal static class ProcessCompiler
             var (start, length) = RuntimeData.Hydrated;
             if (length > 0)
                 p.Add(StepKind.ReleaseRuntimeData, "", $"unmap the runtime's type data ({length / 1024} KiB), unused from here on", start, length);
-            // Without a mount namespace nothing mounted /proc in the rootfs: go through the host's.
-            bool hostProc = p.Steps.Any(s => s.Kind == StepKind.OpenHostProc);
-            p.Add(StepKind.WaitStart, "", "wait for start (exec fifo)", a.Str($"{(hostProc ? "" : "/proc/")}self/fd/{ctx.FifoFd}"), ctx.FifoFd);
+            // Resolved in the procfs OpenPrivateProc or OpenHostProc kept, if any (ChildStart).
+            p.Add(StepKind.WaitStart, "", $"open exec fifo /proc/self/fd/{ctx.FifoFd}", a.Str($"/proc/self/fd/{ctx.FifoFd}"), ctx.FifoFd);
         }
         LsmCompiler.Compile(p, proc);
         if (proc.NoNewPrivileges)

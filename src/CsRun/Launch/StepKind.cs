@@ -89,8 +89,8 @@ internal enum StepKind
     /// <summary>A: start, B: length of the runtime's rehydrated type data (RuntimeData), unmapped
     /// before the init waits for start; a failure only costs memory and is ignored.</summary>
     ReleaseRuntimeData,
-    /// <summary>A: path of the exec fifo through /proc (relative to the host's /proc when
-    /// OpenHostProc ran, else /proc/self/fd/N), B: its fd, closed once opened. Blocks until `start`.</summary>
+    /// <summary>A: "/proc/self/fd/N" of the exec fifo (resolved in the procfs OpenPrivateProc or
+    /// OpenHostProc kept, else in the container's /proc), B: its fd, closed once opened. Blocks until `start`.</summary>
     WaitStart,
     /// <summary>A: hook path, B: argv, C: envp, D: timeout seconds, E: state payload buffer.</summary>
     RunHook,
@@ -102,7 +102,7 @@ internal enum StepKind
     FindExecutable,
     /// <summary>A: argv, B: envp.</summary>
     Execve,
-    /// <summary>A: console socket fd, B: rows, C: columns, D: uid&lt;&lt;32|gid. A pty for process.terminal.</summary>
+    /// <summary>A: console socket fd, B: rows, C: columns, D: uid&lt;&lt;32|gid (-1 keeps devpts' group). A pty for process.terminal.</summary>
     SetupConsole,
     /// <summary>A: keyring name. A fresh session keyring; kernels without keyrings are fine.</summary>
     JoinKeyring,
@@ -120,4 +120,11 @@ internal enum StepKind
     LookupHome,
     /// <summary>Set IFF_UP on `lo` (a new network namespace has it down).</summary>
     LoopbackUp,
+    /// <summary>A: uid. Give stdio that is a pipe, a socket or a pty to that uid, before the uid change
+    /// (<see cref="ChildStdio"/>); a file of the host keeps its owner.</summary>
+    FixStdioOwner,
+    /// <summary>A private procfs (subset=pid, read-only) of the container's pid namespace, detached,
+    /// kept in ProcFd so that WaitStart reopens the exec fifo without the container's /proc
+    /// (<see cref="ChildStart"/>). Without it (an old kernel), WaitStart uses the container's /proc.</summary>
+    OpenPrivateProc,
 }
