@@ -129,17 +129,18 @@ internal static class ProcessCompiler
             p.Add(StepKind.RaiseAmbient, "process.capabilities.ambient", $"raise ambient 0x{caps.Ambient:x}", (long)caps.Ambient);
         // A new uid or fewer capabilities set dumpable to fs.suid_dumpable, which may be 1.
         p.Add(StepKind.Prctl, "", "stay not dumpable until execve", Pr.SetDumpable, 0);
+        if (forkBeforeReady)
+        {
+            // From here on in the pid namespace: /proc/self in the container's /proc is us again.
+            p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace, credentials final");
+            p.Add(StepKind.Setsid, "", "setsid");
+        }
 
         var args = proc.Args ?? throw new RuntimeError("process.args: must not be empty");
         var candidates = ExecCandidates(args[0], env);
         p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
             a.StrArray(candidates), subject: args[0]);
         p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
-        if (forkBeforeReady)
-        {
-            p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace, credentials final");
-            p.Add(StepKind.Setsid, "", "setsid");
-        }
         p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);
         p.ReadyIndex = p.Steps.Count;
         var startHooks = c.Hooks?.StartContainer ?? new List<Hook>();
