@@ -97,6 +97,7 @@ internal static unsafe partial class Interpreter
             case StepKind.JoinCgroup: return JoinCgroup(s->A, s->B != 0);
             case StepKind.SetAffinity: return Ok(Libc.Raw(Nr.SchedSetaffinity, 0, s->B, s->A));
             case StepKind.LookupHome: return ChildPasswd.FindHome(s->A, (uint)s->B);
+            case StepKind.MountTargetCopyUp: return ChildCopyUp.MountOnTarget(ctx, s->A, s->B, s->C, s->D);
             default: return -Errno.EINVAL;
         }
     }

@@ -118,4 +118,7 @@ internal enum StepKind
     /// <summary>A: the envp entry "HOME=/" (<see cref="ChildPasswd.EntrySize"/> bytes), B: uid. Inside
     /// the container, put that uid's home from /etc/passwd there (<see cref="ChildPasswd"/>); never fails.</summary>
     LookupHome,
+    /// <summary>MountTarget's arguments (tmpfs), then tmpcopyup: the directory the mount covered
+    /// is copied into it (<see cref="ChildCopyUp"/>).</summary>
+    MountTargetCopyUp,
 }

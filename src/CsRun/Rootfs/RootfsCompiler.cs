@@ -62,7 +62,9 @@ internal static class RootfsCompiler
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
             // proc, sysfs and cgroup take no context= option; filesystems like tmpfs do.
             string data = type is "proc" or "sysfs" or "mqueue" ? o.Data : LsmCompiler.WithMountLabel(o.Data, mountLabel);
-            p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{data}\"",
+            // tmpcopyup (validation allows it on tmpfs only): the same mount, then the copy.
+            p.Add(o.CopyUp ? StepKind.MountTargetCopyUp : StepKind.MountTarget, field,
+                $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{data}\"{(o.CopyUp ? $" and copy what {dest} held into it (tmpcopyup)" : "")}",
                 a.Str(source), a.Str(type), (long)o.Flags, data.Length > 0 ? a.Str(data) : 0);
         }
         CompileAttributes(p, field, dest, o);
