@@ -43,6 +43,9 @@ internal sealed class ExecCommand : ICommand
         {
             RefuseProcessFlags(args);
             process = FromFile(file);
+            // conmon passes --tty along with a process.json that sets terminal: it must agree.
+            if (args.Has("tty") && args.Bool("tty") != process.Terminal)
+                throw new RuntimeError($"exec: --tty={(args.Bool("tty") ? "true" : "false")} contradicts \"terminal\": {(process.Terminal ? "true" : "false")} in {file}");
             // runc runs every exec with the container's oom_score_adj; a process.json may set its own.
             if (process.OomScoreAdj == null) process = process with { OomScoreAdj = state.Config.Process?.OomScoreAdj };
         }
@@ -58,11 +61,12 @@ internal sealed class ExecCommand : ICommand
     }
 
     /// <summary>Flags that describe the process, which process.json describes instead.</summary>
-    static readonly string[] ProcessFlags = { "cwd", "env", "tty", "user", "additional-gids", "process-label", "apparmor", "no-new-privs", "cap" };
+    static readonly string[] ProcessFlags = { "cwd", "env", "user", "additional-gids", "process-label", "apparmor", "no-new-privs", "cap" };
 
     /// <summary>
     /// With --process the file is the whole process: runc 1.1.5 silently drops these flags then;
-    /// csrun refuses them rather than run something other than what was asked.
+    /// csrun refuses them rather than run something other than what was asked. (--tty, which
+    /// conmon passes with the file, is checked against the file's terminal instead.)
     /// </summary>
     static void RefuseProcessFlags(ParsedArgs args)
     {

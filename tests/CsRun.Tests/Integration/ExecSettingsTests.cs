@@ -71,7 +71,7 @@ public class ExecSettingsTests
     [InlineData("--apparmor", "x")]
     [InlineData("--process-label", "x")]
     [InlineData("--env", "A=b")]
-    [InlineData("--tty", null)]
+    [InlineData("--no-new-privs", null)]
     public void A_process_flag_with_a_process_json_is_refused(string flag, string? value)
     {
         var (b, id) = Running();
@@ -84,6 +84,20 @@ public class ExecSettingsTests
         var r = b.Csrun(args.ToArray());
         r.ExitCode.Should().Be(1, r.ToString());
         r.Stderr.Should().Contain($"exec: {flag} cannot be combined with --process");
+    }
+
+    [Fact]
+    public void Tty_with_a_process_json_must_agree_with_its_terminal()
+    {
+        var (b, id) = Running();
+        using var _ = b;
+        string file = Path.Combine(b.Dir, "p.json");
+        File.WriteAllText(file, CsRun.Tests.Spec.ReferenceJson.Serialize(b.Config.Process! with { Args = new() { "true" }, Terminal = false }));
+        var r = b.Csrun("exec", "-p", file, "--tty", id);
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stderr.Should().Contain($"exec: --tty=true contradicts \"terminal\": false in {file}");
+        r = b.Csrun("exec", "-p", file, "--tty=false", id);
+        r.ExitCode.Should().Be(0, r.ToString());
     }
 
     static Dictionary<string, string> CgroupPaths(Bundle b, string id)
