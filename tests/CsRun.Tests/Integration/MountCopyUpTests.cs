@@ -36,6 +36,18 @@ public class MountCopyUpTests
     }
 
     [Fact]
+    public void A_read_only_tmpcopyup_is_filled_then_made_read_only()
+    {
+        using var b = new Bundle("sh", "-c", "cat /etc/ro/f; touch /etc/ro/g 2>/dev/null && echo writable; mount | grep ' /etc/ro ' | grep -c '(ro,'");
+        Directory.CreateDirectory(Path.Combine(b.Rootfs, "etc", "ro"));
+        File.WriteAllText(Path.Combine(b.Rootfs, "etc", "ro", "f"), "kept\n");
+        b.Config.Mounts!.Add(new CsRun.Spec.Mount { Destination = "/etc/ro", Type = "tmpfs", Source = "tmpfs", Options = new() { "tmpcopyup", "ro", "nodev" } });
+        var r = b.Run();
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("kept\n1\n");
+    }
+
+    [Fact]
     public void Tmpcopyup_on_a_bind_mount_is_refused()
     {
         using var b = new Bundle("true");
