@@ -15,17 +15,26 @@ internal static class CreateFlags
         new("preserve-fds", null, true, "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)"),
     };
 
+    /// <summary>
+    /// Socket activation, as runc (go-systemd's activation.Files): $LISTEN_FDS fds from 3 are
+    /// passed on only when $LISTEN_PID is csrun's own pid; anything else means they were meant
+    /// for another process, and they are left alone.
+    /// </summary>
+    static int ListenFds()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("LISTEN_PID"), out int pid) || pid != Environment.ProcessId) return 0;
+        return int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out int n) && n > 0 ? n : 0;
+    }
+
     public static CreateRequest Request(ParsedArgs args, bool keepSync)
     {
         if (args.Positional.Count != 1)
             throw new RuntimeError($"\"{(keepSync ? "run" : "create")}\" requires exactly 1 argument(s)");
-        // Not implemented yet: fail clearly rather than leave the caller (conmon, the containerd
-        // shim) waiting on its socket for a pty that never comes.
         int preserve = args.Int("preserve-fds", 0);
         if (preserve < 0) throw new RuntimeError("--preserve-fds: must not be negative");
-        // LISTEN_FDS (socket activation) are passed through as well, like runc does.
-        if (int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out int listen) && listen > 0) preserve += listen;
-        PreservedFds.Checked(preserve, "--preserve-fds");
+        int listen = ListenFds();
+        preserve += listen;
+        PreservedFds.Checked(preserve, listen > 0 ? "--preserve-fds (with $LISTEN_FDS)" : "--preserve-fds");
         return new CreateRequest
         {
             Id = args.Positional[0],
@@ -33,7 +42,7 @@ internal static class CreateFlags
             PidFile = args.Get("pid-file"),
             NoPivot = args.Bool("no-pivot"),
             NoNewKeyring = args.Bool("no-new-keyring"),
-            PreserveFds = preserve,
+            PreserveFds = preserve, ListenFds = listen,
             ConsoleSocket = args.Get("console-socket"),
             KeepSync = keepSync,
         };

@@ -1,3 +1,4 @@
+using CsRun.Cgroups;
 using CsRun.Container;
 using CsRun.Spec;
 using CsRun.Spec.Validation;
@@ -37,14 +38,40 @@ internal sealed class ExecCommand : ICommand
         string id = args.Positional[0];
         var store = new StateStore(global.Root);
         var state = store.Load(id);
-        var process = args.Get("process") is string file ? FromFile(file) : FromFlags(state.Config.Process, args);
+        Spec.Process process;
+        if (args.Get("process") is string file)
+        {
+            RefuseProcessFlags(args);
+            process = FromFile(file);
+            // conmon passes --tty along with a process.json that sets terminal: it must agree.
+            if (args.Has("tty") && args.Bool("tty") != process.Terminal)
+                throw new RuntimeError($"exec: --tty={(args.Bool("tty") ? "true" : "false")} contradicts \"terminal\": {(process.Terminal ? "true" : "false")} in {file}");
+            // runc runs every exec with the container's oom_score_adj; a process.json may set its own.
+            if (process.OomScoreAdj == null) process = process with { OomScoreAdj = state.Config.Process?.OomScoreAdj };
+        }
+        else process = FromFlags(state.Config.Process, args);
         ProcessRules.User(process.User, "process.user");
+        var subCgroups = SubCgroups.Parse(args.GetAll("cgroup"));
         return Executor.Exec(global, new ExecRequest
         {
             Id = id, Process = process, Detach = args.Bool("detach"), PidFile = args.Get("pid-file"),
             PreserveFds = PreservedFds.Checked(args.Int("preserve-fds", 0), "--preserve-fds"), IgnorePaused = args.Bool("ignore-paused"),
-            ConsoleSocket = args.Get("console-socket"),
+            ConsoleSocket = args.Get("console-socket"), SubCgroups = subCgroups,
         });
+    }
+
+    /// <summary>Flags that describe the process, which process.json describes instead.</summary>
+    static readonly string[] ProcessFlags = { "cwd", "env", "user", "additional-gids", "process-label", "apparmor", "no-new-privs", "cap" };
+
+    /// <summary>
+    /// With --process the file is the whole process: runc 1.1.5 silently drops these flags then;
+    /// csrun refuses them rather than run something other than what was asked. (--tty, which
+    /// conmon passes with the file, is checked against the file's terminal instead.)
+    /// </summary>
+    static void RefuseProcessFlags(ParsedArgs args)
+    {
+        foreach (var f in ProcessFlags)
+            if (args.Has(f)) throw new RuntimeError($"exec: --{f} cannot be combined with --process: set it in the process.json");
     }
 
     internal static Spec.Process FromFile(string path)
@@ -93,8 +120,25 @@ internal sealed class ExecCommand : ICommand
             caps.Effective = (caps.Effective ?? new()).Append(c).ToList();
             caps.Permitted = (caps.Permitted ?? new()).Append(c).ToList();
         }
+        string? apparmor = t.ApparmorProfile, label = t.SelinuxLabel;
+        if (args.Get("apparmor") is string profile && profile.Length > 0)
+        {
+            // Applied exactly as process.apparmorProfile is (LsmCompiler); a host without
+            // AppArmor cannot confine the process, which is an error, not a silent run.
+            if (!Launch.LsmCompiler.AppArmorEnabled())
+                throw new RuntimeError($"exec --apparmor: \"{profile}\" requested, but AppArmor is not enabled on this host");
+            apparmor = profile;
+        }
+        if (args.Get("process-label") is string l && l.Length > 0)
+        {
+            if (!Launch.LsmCompiler.SelinuxEnabled())
+                throw new RuntimeError($"exec --process-label: \"{l}\" requested, but SELinux is not enabled on this host");
+            label = l;
+        }
         return t with
         {
+            ApparmorProfile = apparmor,
+            SelinuxLabel = label,
             Args = args.Positional.Skip(1).ToList(),
             Env = env,
             Cwd = args.Get("cwd") ?? t.Cwd,

@@ -8,7 +8,10 @@ internal sealed record CreateRequest
     public string? PidFile { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
+    /// <summary>Every fd passed to the container past stdio: the socket-activation ones, then --preserve-fds.</summary>
     public int PreserveFds { get; init; }
+    /// <summary>How many of <see cref="PreserveFds"/> came from $LISTEN_FDS (with $LISTEN_PID ours).</summary>
+    public int ListenFds { get; init; }
     public string? ConsoleSocket { get; init; }
     /// <summary>`run` keeps the sync socket to learn whether execve worked.</summary>
     public bool KeepSync { get; init; }

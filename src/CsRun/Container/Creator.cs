@@ -60,7 +60,7 @@ internal static class Creator
             var ctx = new CompileContext
             {
                 ConsoleFd = consoleFd,
-                Config = config, BundleDir = bundle, Rootfs = rootfs, NoPivot = req.NoPivot,
+                Config = WithListenEnv(config, req.ListenFds), BundleDir = bundle, Rootfs = rootfs, NoPivot = req.NoPivot,
                 NoNewKeyring = req.NoNewKeyring, PreserveFds = req.PreserveFds, FifoFd = fifoFd,
                 HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = cgroup.Paths, CgroupSelfJoin = cgroup.SelfJoinFiles,
                 CpuMask = CpuHandoff.CurrentMask(),
@@ -151,6 +151,20 @@ internal static class Creator
     }
 
     /// <summary>Answer the child at each sync point until it says it is ready.</summary>
+    /// <summary>
+    /// Socket activation (runc's): the init is told of the fds it gets first with LISTEN_FDS and
+    /// LISTEN_PID=1 appended to process.env. Only the program sees them; the saved config does not.
+    /// </summary>
+    static Config WithListenEnv(Config config, int listenFds)
+    {
+        if (listenFds == 0) return config;
+        var env = new List<string>(config.Process!.Env ?? new List<string>())
+        {
+            "LISTEN_FDS=" + listenFds.ToString(System.Globalization.CultureInfo.InvariantCulture), "LISTEN_PID=1",
+        };
+        return config with { Process = config.Process with { Env = env } };
+    }
+
     static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle, string rootfs, CreateJournal journal)
     {
         while (true)

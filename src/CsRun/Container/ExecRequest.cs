@@ -10,4 +10,6 @@ internal sealed record ExecRequest
     public int PreserveFds { get; init; }
     public bool IgnorePaused { get; init; }
     public string? ConsoleSocket { get; init; }
+    /// <summary>`--cgroup`: controller ("" for every hierarchy) → sub-cgroup path (<see cref="Cgroups.SubCgroups"/>).</summary>
+    public IReadOnlyDictionary<string, string> SubCgroups { get; init; } = new Dictionary<string, string>();
 }

@@ -32,7 +32,11 @@ internal static class Executor
                 fds.Add(consoleFd);
             }
             var joins = OpenNamespaces(s.InitPid, fds);
-            var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
+            // --cgroup: the same manager on the sub-cgroups' paths; on v2 a sub-cgroup of a
+            // systemd scope is joined with cgroup.procs like any other directory.
+            var cgroup = req.SubCgroups.Count == 0
+                ? CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup)
+                : CgroupManager.FromPaths(SubCgroups.Apply(s.CgroupPaths, req.SubCgroups));
             var config = s.Config with { Process = req.Process, Hooks = null };
             var ctx = new CompileContext
             {

@@ -7,6 +7,8 @@ namespace CsRun.Launch;
 /// namespaces (user first, mount last), runs the same process steps as the init (limits, cwd,
 /// credentials, seccomp, execve) and forks once more to land in its pid namespace: as late as
 /// the process allows, so the container sees no process of ours with our capabilities.
+/// Like the init it gets process.oomScoreAdj (from process.json, else the container's, as runc
+/// gives every exec the container's) and linux.personality.
 /// </summary>
 internal static class ExecCompiler
 {
@@ -21,6 +23,8 @@ internal static class ExecCompiler
         var p = new SetupProgram();
         CgroupJoinCompiler.Compile(p, ctx);
         p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups joined)", (long)SyncType.Go);
+        // Still in the host's mount namespace: /proc/self is the host's procfs, and a fork keeps it.
+        ProcessCompiler.CompileOomScoreAdj(p, ctx.Config.Process);
         foreach (var (type, fd) in joins)
         {
             long flag = JoinOrder.First(j => j.Proc == type).Flag;
@@ -33,6 +37,7 @@ internal static class ExecCompiler
         bool late = pid && ctx.Config.Process?.Terminal != true && !NotifiesSeccomp(ctx);
         if (pid && !late)
             p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace");
+        ProcessCompiler.CompileKernelSettings(p, ctx);
         // A session of its own, with or without a terminal, as runc's exec (nsexec) gives; after
         // a late fork the new process makes it (ProcessCompiler).
         if (!late) p.Add(StepKind.Setsid, "", "setsid");

@@ -100,6 +100,7 @@ internal static unsafe partial class Interpreter
             case StepKind.LookupHome: return ChildPasswd.FindHome(s->A, (uint)s->B);
             case StepKind.FixStdioOwner: return ChildStdio.FixOwner((uint)s->A);
             case StepKind.OpenPrivateProc: return ChildStart.OpenPrivateProc(ctx);
+            case StepKind.MountTargetCopyUp: return ChildCopyUp.MountOnTarget(ctx, s->A, s->B, s->C, s->D);
             default: return -Errno.EINVAL;
         }
     }

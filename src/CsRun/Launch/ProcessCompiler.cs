@@ -27,17 +27,21 @@ internal static class ProcessCompiler
             p.Add(StepKind.Sethostname, "hostname", $"sethostname \"{c.Hostname}\"", a.Str(c.Hostname), System.Text.Encoding.UTF8.GetByteCount(c.Hostname));
         if (!string.IsNullOrEmpty(c.Domainname))
             p.Add(StepKind.Setdomainname, "domainname", $"setdomainname \"{c.Domainname}\"", a.Str(c.Domainname), System.Text.Encoding.UTF8.GetByteCount(c.Domainname));
-        if (c.Process?.OomScoreAdj is int oom)
-        {
-            var bytes = System.Text.Encoding.ASCII.GetBytes(oom.ToString());
-            p.Add(StepKind.WriteFile, "process.oomScoreAdj", $"write /proc/self/oom_score_adj {oom}",
-                a.Str("/proc/self/oom_score_adj"), a.Bytes(bytes), bytes.Length, 1);
-        }
+        CompileOomScoreAdj(p, c.Process);
         if (!ctx.NoNewKeyring)
         {
             // A fresh session keyring, so containers do not share the host's (runc does the same).
             p.Add(StepKind.JoinKeyring, "", "join a new session keyring", p.Arena.Str("_ses.csrun"));
         }
+    }
+
+    /// <summary>process.oomScoreAdj, written while /proc/self is still the host's procfs (verified).</summary>
+    public static void CompileOomScoreAdj(SetupProgram p, Process? proc)
+    {
+        if (proc?.OomScoreAdj is not int oom) return;
+        var bytes = System.Text.Encoding.ASCII.GetBytes(oom.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        p.Add(StepKind.WriteFile, "process.oomScoreAdj", $"write /proc/self/oom_score_adj {oom}",
+            p.Arena.Str("/proc/self/oom_score_adj"), p.Arena.Bytes(bytes), bytes.Length, 1);
     }
 
     /// <summary>linux.sysctl, written in the container's /proc after the root switch but before
@@ -53,7 +57,7 @@ internal static class ProcessCompiler
         }
     }
 
-    /// <summary>Kernel settings of the container as a whole (not repeated for exec).</summary>
+    /// <summary>linux.personality: the init's and every exec'd process's execution domain.</summary>
     public static void CompileKernelSettings(SetupProgram p, CompileContext ctx)
     {
         var c = ctx.Config;

@@ -127,4 +127,7 @@ internal enum StepKind
     /// kept in ProcFd so that WaitStart reopens the exec fifo without the container's /proc
     /// (<see cref="ChildStart"/>). Without it (an old kernel), WaitStart uses the container's /proc.</summary>
     OpenPrivateProc,
+    /// <summary>MountTarget's arguments (tmpfs), then tmpcopyup: the directory the mount covered
+    /// is copied into it (<see cref="ChildCopyUp"/>).</summary>
+    MountTargetCopyUp,
 }

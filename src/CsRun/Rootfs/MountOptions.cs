@@ -11,11 +11,15 @@ internal sealed record MountOptions
     public ulong RecursiveSet { get; init; }
     public ulong RecursiveClear { get; init; }
     public string Data { get; init; } = "";
+    /// <summary>tmpcopyup: fill the new tmpfs with what the directory held.</summary>
+    public bool CopyUp { get; init; }
     public bool Bind => (Flags & Ms.Bind) != 0;
     public bool Recursive => (Flags & Ms.Rec) != 0;
 
-    /// <summary>Every option name csrun understands (for `csrun features`).</summary>
-    public static IEnumerable<string> Known => Spec.MountOptions.Names;
+    /// <summary>Every option name csrun applies (for `csrun features`): idmap and ridmap are
+    /// known to validation but refused (MountRules), so they are not advertised.</summary>
+    public static IEnumerable<string> Known =>
+        Spec.MountOptions.Names.Where(n => Spec.MountOptions.TryGet(n, out var m) && m.Kind != Spec.MountOptionKind.IdMap);
 
     const ulong AtimeAttrs = 0x70; // MOUNT_ATTR__ATIME: relatime, noatime, strictatime are one field
 
@@ -23,6 +27,7 @@ internal sealed record MountOptions
     public static MountOptions Parse(IEnumerable<string>? options)
     {
         ulong flags = 0, propagation = 0, set = 0, clear = 0;
+        bool copyUp = false;
         var data = new List<string>();
         foreach (var o in options ?? Enumerable.Empty<string>())
         {
@@ -39,13 +44,14 @@ internal sealed record MountOptions
                 case Spec.MountOptionKind.Propagation: propagation |= m.Value; break;
                 case Spec.MountOptionKind.SetRecursiveAttr: set |= m.Value; clear &= ~m.Value; if (atime) clear |= AtimeAttrs; break;
                 case Spec.MountOptionKind.ClearRecursiveAttr: clear |= m.Value; set &= ~m.Value; if (atime) clear |= AtimeAttrs; break;
-                default: break; // tmpcopyup, idmap: no mount(2) flag
+                case Spec.MountOptionKind.CopyUp: copyUp = true; break;
+                default: break; // idmap: refused by validation
             }
         }
         return new MountOptions
         {
             Flags = flags, Propagation = propagation, RecursiveSet = set, RecursiveClear = clear,
-            Data = string.Join(",", data),
+            Data = string.Join(",", data), CopyUp = copyUp,
         };
     }
 

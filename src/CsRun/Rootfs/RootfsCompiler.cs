@@ -62,8 +62,14 @@ internal static class RootfsCompiler
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
             // proc, sysfs and cgroup take no context= option; filesystems like tmpfs do.
             string data = type is "proc" or "sysfs" or "mqueue" ? o.Data : LsmCompiler.WithMountLabel(o.Data, mountLabel);
-            p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{data}\"",
-                a.Str(source), a.Str(type), (long)o.Flags, data.Length > 0 ? a.Str(data) : 0);
+            // tmpcopyup (validation allows it on tmpfs only): the same mount, then the copy; a
+            // read-only one is filled first and made read-only after (runc alike).
+            ulong flags = o.CopyUp ? o.Flags & ~Ms.RdOnly : o.Flags;
+            p.Add(o.CopyUp ? StepKind.MountTargetCopyUp : StepKind.MountTarget, field,
+                $"mount {type} {source} on {dest} flags {MountOptions.Describe(flags)} data \"{data}\"{(o.CopyUp ? $" and copy what {dest} held into it (tmpcopyup)" : "")}",
+                a.Str(source), a.Str(type), (long)flags, data.Length > 0 ? a.Str(data) : 0);
+            if (flags != o.Flags)
+                p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} {MountOptions.Describe(o.Flags & ~Ms.Remount)}", (long)(o.Flags & ~Ms.Remount));
         }
         CompileAttributes(p, field, dest, o);
     }

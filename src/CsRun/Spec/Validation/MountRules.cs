@@ -27,8 +27,17 @@ internal static class MountRules
                     idmapOption |= known && meaning.Kind == MountOptionKind.IdMap;
                 }
 
+            if (m.Options != null && m.Options.Contains("tmpcopyup") && (bind || m.Type != "tmpfs"))
+                throw Check.Fail($"{at}.options", "tmpcopyup applies only to a tmpfs mount (type \"tmpfs\", not a bind)");
+
             bool hasMaps = m.UidMappings != null || m.GidMappings != null;
-            if (hasMaps || idmapOption) IdMapped(ctx, m, at, bind, hasMaps);
+            if (hasMaps || idmapOption)
+            {
+                IdMapped(ctx, m, at, bind, hasMaps);
+                // csrun does not make id-mapped mounts yet: mounting without the mapping would
+                // show every file as its unmapped owner (65534 in a user namespace).
+                throw Check.Fail(at, "id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) are not supported by csrun");
+            }
         }
     }
 
