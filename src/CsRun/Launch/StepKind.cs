@@ -118,4 +118,7 @@ internal enum StepKind
     /// <summary>A: the envp entry "HOME=/" (<see cref="ChildPasswd.EntrySize"/> bytes), B: uid. Inside
     /// the container, put that uid's home from /etc/passwd there (<see cref="ChildPasswd"/>); never fails.</summary>
     LookupHome,
+    /// <summary>A: buffer, B: its size (<see cref="ChildHostMounts.BufferSize"/>). --no-pivot, before
+    /// MoveRoot: detach (or cover) every full proc and sysfs mount outside the rootfs (<see cref="ChildHostMounts"/>).</summary>
+    HideHostProcAndSysfs,
 }
