@@ -360,9 +360,9 @@ internal static unsafe class ChildFs
     }
 
     /// <summary>
-    /// readonlyPaths: bind the path on itself, then remount that bind read-only. Like a masked
-    /// path, a symlink in the image is followed inside the root (runc makes its target
-    /// read-only), and an entry that does not exist is left alone.
+    /// readonlyPaths: bind the path on itself, then remount that bind read-only, keeping its
+    /// nosuid, nodev and noexec. Like a masked path, a symlink in the image is followed inside
+    /// the root (runc makes its target read-only), and an entry that does not exist is left alone.
     /// </summary>
     public static long ReadonlyPath(ChildContext* ctx, long path)
     {
@@ -378,7 +378,10 @@ internal static unsafe class ChildFs
         fd = OpenInRoot(ctx->RootFd, path, O.Path);
         if (fd < 0) return InOpenat2(fd);
         ProcFdPath(p, (int)fd);
-        long flags = (long)(Ms.Remount | Ms.Bind | Ms.RdOnly | Ms.Rec);
+        // Keep nosuid, nodev and noexec of the mount the bind copied (runc reads them with statfs):
+        // a remount sets every per-mount flag it is not given back to its default.
+        long flags = (long)(Ms.Remount | Ms.Bind | Ms.RdOnly | Ms.Rec)
+            | (LockedFlags((int)fd) & (long)(Ms.NoSuid | Ms.NoDev | Ms.NoExec));
         r = Libc.Raw(Nr.Mount, 0, (long)p, 0, flags, 0);
         if (r == -Errno.EPERM) r = Libc.Raw(Nr.Mount, 0, (long)p, 0, flags | LockedFlags((int)fd), 0);
         Libc.Raw(Nr.Close, fd);
