@@ -64,7 +64,7 @@ internal static unsafe class ChildFs
             }
         }
         long fd = OpenInRoot(ctx->RootFd, path, O.Path);
-        if (fd == -Errno.ENOENT) fd = CreateInRoot(ctx->RootFd, path, directory);
+        if (fd == -Errno.ENOENT) fd = CreateInRoot(ctx->RootFd, path, directory, followDangling: true);
         if (fd < 0) return fd;
         ctx->TargetFd = (int)fd;
         ctx->TargetPath = path;
@@ -92,16 +92,34 @@ internal static unsafe class ChildFs
     /// mkdirat in a parent that was itself resolved inside the root, so a racing symlink can at
     /// worst make the step fail, never escape. The walk starts at the deepest ancestor that
     /// exists, looked for from the end: nearly always the parent, one openat2 instead of one
-    /// per component (a default config makes ~40 targets, each 2-4 levels deep). Returns an
-    /// O_PATH fd of the path, which the caller closes, or -errno.
+    /// per component (a default config makes ~40 targets, each 2-4 levels deep). For a mount
+    /// target (<paramref name="followDangling"/>) a dangling symlink on the way is followed,
+    /// inside the root, and what it names is made (runc's SecureJoin does the same): its text
+    /// replaces the component, after the path up to it when it is relative, and the walk starts
+    /// again, at most 40 times; otherwise it fails the step. Returns an O_PATH fd of the path,
+    /// which the caller closes, or -errno.
     /// </summary>
-    public static long CreateInRoot(int root, long path, bool lastIsDirectory)
+    public static long CreateInRoot(int root, long path, bool lastIsDirectory, bool followDangling = false)
     {
         byte* buf = stackalloc byte[PathMax];
         byte* src = (byte*)path;
         int len = 0;
         while (src[len] != 0) { if (len >= PathMax - 1) return -Errno.ENAMETOOLONG; buf[len] = src[len]; len++; }
         buf[len] = 0;
+        for (int hops = 0; hops <= MaxSymlinks; hops++)
+        {
+            long r = CreateWalk(root, buf, ref len, lastIsDirectory, followDangling);
+            if (r != FollowedLink) return r;
+        }
+        return -Errno.ELOOP;
+    }
+
+    const int MaxSymlinks = 40;
+    /// <summary>CreateWalk met a dangling symlink and rewrote the path through it.</summary>
+    const long FollowedLink = long.MinValue;
+
+    static long CreateWalk(int root, byte* buf, ref int len, bool lastIsDirectory, bool followDangling)
+    {
         long parent = OpenDeepestAncestor(root, buf, len, out int i);
         if (parent < 0) return parent;
         while (i < len)
@@ -133,8 +151,14 @@ internal static unsafe class ChildFs
                     made = Libc.Raw(Nr.Openat, parent, (long)(buf + start), O.Creat | O.WrOnly | O.NoFollow | O.CloExec, 0x1a4 /*0644*/);
                     if (made >= 0) { Libc.Raw(Nr.Close, made); made = 0; }
                 }
-                if (made < 0 && made != -Errno.EEXIST) { Libc.Raw(Nr.Close, parent); return made; }
+                // EEXIST for a directory, ELOOP (O_NOFOLLOW) for a file: maybe a dangling symlink.
+                if (made < 0 && made != -Errno.EEXIST && (made != -Errno.ELOOP || !followDangling)) { Libc.Raw(Nr.Close, parent); return made; }
                 fd = OpenInRoot(root, (long)buf, O.Path | (wantDir ? O.Directory : 0));
+                if (fd == -Errno.ENOENT && followDangling && FollowDangling(parent, buf, start, end, saved, ref len))
+                {
+                    Libc.Raw(Nr.Close, parent);
+                    return FollowedLink;
+                }
             }
             buf[end] = saved;
             Libc.Raw(Nr.Close, parent);
@@ -142,6 +166,32 @@ internal static unsafe class ChildFs
             parent = fd;
         }
         return parent;
+    }
+
+    /// <summary>
+    /// If buf[start..end) (NUL-terminated there, <paramref name="saved"/> the byte the NUL replaced)
+    /// is a symlink in <paramref name="parent"/>, rewrite buf as the path it names: buf[0..start)
+    /// (for a relative link), the link's text, then the rest of the path after the component.
+    /// Every path is resolved with RESOLVE_IN_ROOT, so the new one cannot leave the root either.
+    /// </summary>
+    static bool FollowDangling(long parent, byte* buf, int start, int end, byte saved, ref int len)
+    {
+        byte* link = stackalloc byte[PathMax];
+        long n = Libc.Raw(Nr.Readlinkat, parent, (long)(buf + start), (long)link, PathMax);
+        if (n <= 0 || n >= PathMax) return false;
+        buf[end] = saved;
+        int keep = link[0] == '/' ? 0 : start;
+        int rest = len - end;
+        if (keep + n + rest >= PathMax) return false;
+        byte* tmp = stackalloc byte[PathMax];
+        int m = 0;
+        for (int k = 0; k < keep; k++) tmp[m++] = buf[k];
+        for (int k = 0; k < n; k++) tmp[m++] = link[k];
+        for (int k = end; k < len; k++) tmp[m++] = buf[k];
+        for (int k = 0; k < m; k++) buf[k] = tmp[k];
+        buf[m] = 0;
+        len = m;
+        return true;
     }
 
     /// <summary>

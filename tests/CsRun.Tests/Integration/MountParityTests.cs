@@ -23,4 +23,34 @@ public class MountParityTests
         OptionsOf(r.Stdout, "/proc/sys").Should().StartWith("ro,nosuid,nodev,noexec", "runc keeps the bound mount's flags");
         OptionsOf(r.Stdout, "/proc/bus").Should().StartWith("ro,nosuid,nodev,noexec");
     }
+
+    [Fact]
+    public void A_mount_on_a_dangling_symlink_creates_its_target_inside_the_rootfs()
+    {
+        using var b = new Bundle();
+        string hostName = "csrun-dangling-" + Guid.NewGuid().ToString("N")[..8];
+        File.CreateSymbolicLink(Path.Combine(b.Rootfs, "data"), "/target/dir");
+        File.CreateSymbolicLink(Path.Combine(b.Rootfs, "file"), "../target/file");
+        File.CreateSymbolicLink(Path.Combine(b.Rootfs, "out"), $"../../../../../../tmp/{hostName}/dir");
+        File.WriteAllText(Path.Combine(b.Dir, "payload"), "hi");
+        b.Config.Mounts!.Add(new() { Destination = "/data", Type = "tmpfs", Source = "tmpfs" });
+        b.Config.Mounts.Add(new() { Destination = "/file", Type = "bind", Source = "payload", Options = new() { "bind" } });
+        b.Config.Mounts.Add(new() { Destination = "/out/sub", Type = "tmpfs", Source = "tmpfs" });
+        var id = b.NewId();
+        b.Config.Process!.Args = new() { "sh", "-c", "awk '{print $5, $9}' /proc/self/mountinfo | grep -E 'target|tmp/'; cat /file" };
+        var r = b.Csrun("run", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be($"/target/dir tmpfs\n/target/file {FileSystemOf(b.Dir)}\n/tmp/{hostName}/dir/sub tmpfs\nhi", r.ToString());
+        Directory.Exists(Path.Combine(b.Rootfs, "tmp", hostName, "dir", "sub")).Should().BeTrue("a link climbing out resolves inside the rootfs");
+        Directory.Exists("/tmp/" + hostName).Should().BeFalse("nothing is made on the host");
+        Leftovers.AssertNone(b, id);
+    }
+
+    /// <summary>The source column mountinfo shows for a bind from <paramref name="path"/>'s file system.</summary>
+    static string FileSystemOf(string path)
+    {
+        var lines = File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')).ToList();
+        var best = lines.Where(f => path == f[4] || path.StartsWith(f[4].TrimEnd('/') + "/")).MaxBy(f => f[4].Length)!;
+        return best[Array.IndexOf(best, "-") + 2];
+    }
 }
