@@ -64,11 +64,38 @@ internal static unsafe class ChildFs
             }
         }
         long fd = OpenInRoot(ctx->RootFd, path, O.Path);
+        ctx->TargetMode = fd >= 0 ? ModeOf(fd) : -1;
         if (fd == -Errno.ENOENT) fd = CreateInRoot(ctx->RootFd, path, directory, followDangling: true);
         if (fd < 0) return fd;
         ctx->TargetFd = (int)fd;
         ctx->TargetPath = path;
         return 0;
+    }
+
+    /// <summary>The permission bits (07777) of what <paramref name="fd"/> names, or -1.</summary>
+    static int ModeOf(long fd)
+    {
+        byte* st = stackalloc byte[144];
+        return Libc.Raw(Nr.Fstat, fd, (long)st) < 0 ? -1 : (int)(*(uint*)(st + 24) & 0xfff);
+    }
+
+    /// <summary>Length of the "mode=0000," slot the parent puts before a tmpfs's data.</summary>
+    public const int ModeSlot = 10;
+
+    /// <summary>
+    /// tmpfs data for a mount whose options give no mode=: <paramref name="data"/> starts with a
+    /// "mode=0000" slot (then "," and the rest, if any). When the target was already there, the
+    /// slot gets its permission bits, so the tmpfs root keeps the mode of the directory it covers
+    /// (runc since 1.1.8: mode= prepended; 1.1.5 chmods after the mount, over an explicit mode= too);
+    /// otherwise the slot is skipped and the kernel's default (1777) stays.
+    /// </summary>
+    public static long WithCoveredMode(ChildContext* ctx, long data)
+    {
+        byte* d = (byte*)data;
+        int mode = ctx->TargetMode;
+        if (mode < 0) return d[ModeSlot - 1] == ',' ? data + ModeSlot : 0;
+        for (int i = 0; i < 4; i++) d[5 + i] = (byte)('0' + ((mode >> (9 - 3 * i)) & 7));
+        return data;
     }
 
     static void CloseTarget(ChildContext* ctx)

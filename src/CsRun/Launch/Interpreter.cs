@@ -20,6 +20,7 @@ internal static unsafe partial class Interpreter
         ctx->RootFd = -1;
         ctx->TargetFd = -1;
         ctx->DevNullFd = -1;
+        ctx->TargetMode = -1;
         ctx->ProcFd = O.AtFdCwd;
         for (int i = 0; i < ctx->Count; i++)
         {
@@ -56,7 +57,7 @@ internal static unsafe partial class Interpreter
             case StepKind.MountHost: return Ok(Libc.Raw(Nr.Mount, s->A, s->B, s->C, s->D, s->E));
             case StepKind.OpenRoot: return OpenRoot(ctx, s->A);
             case StepKind.PrepareTarget: return ChildFs.PrepareTarget(ctx, s->A, (int)s->B);
-            case StepKind.MountTarget: return ChildFs.MountOnTarget(ctx, s->A, s->B, s->C, s->D);
+            case StepKind.MountTarget: return ChildFs.MountOnTarget(ctx, s->A, s->B, s->C, s->E != 0 ? ChildFs.WithCoveredMode(ctx, s->D) : s->D);
             case StepKind.BindTarget: return ChildFs.BindOnTarget(ctx, s->A, s->B);
             case StepKind.RemountTarget: return ChildFs.MountOnTarget(ctx, 0, 0, (long)(Ms.Remount | Ms.Bind) | s->A, 0);
             case StepKind.PropagateTarget: return ChildFs.MountOnTarget(ctx, 0, 0, s->A, 0);

@@ -62,8 +62,13 @@ internal static class RootfsCompiler
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
             // proc, sysfs and cgroup take no context= option; filesystems like tmpfs do.
             string data = type is "proc" or "sysfs" or "mqueue" ? o.Data : LsmCompiler.WithMountLabel(o.Data, mountLabel);
-            p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{data}\"",
-                a.Str(source), a.Str(type), (long)o.Flags, data.Length > 0 ? a.Str(data) : 0);
+            // A tmpfs given no mode= keeps the mode of the directory it covers (runc): the child
+            // fills the slot, or skips it when it made the directory.
+            bool coveredMode = type == "tmpfs" && !data.Split(',').Any(x => x.StartsWith("mode="));
+            string shown = coveredMode ? "mode=<the covered directory's>" + (data.Length > 0 ? "," + data : "") : data;
+            long dataPtr = coveredMode ? a.Str("mode=0000" + (data.Length > 0 ? "," + data : "")) : data.Length > 0 ? a.Str(data) : 0;
+            p.Add(StepKind.MountTarget, field, $"mount {type} {source} on {dest} flags {MountOptions.Describe(o.Flags)} data \"{shown}\"",
+                a.Str(source), a.Str(type), (long)o.Flags, dataPtr, coveredMode ? 1 : 0);
         }
         CompileAttributes(p, field, dest, o);
     }

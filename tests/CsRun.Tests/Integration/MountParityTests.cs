@@ -46,6 +46,25 @@ public class MountParityTests
         Leftovers.AssertNone(b, id);
     }
 
+    [Fact]
+    public void A_tmpfs_without_mode_takes_the_mode_of_the_directory_it_covers()
+    {
+        using var b = new Bundle();
+        foreach (var (dir, mode) in new[] { ("m1", "700"), ("m2", "750"), ("m3", "1777") })
+        {
+            Directory.CreateDirectory(Path.Combine(b.Rootfs, dir));
+            File.SetUnixFileMode(Path.Combine(b.Rootfs, dir), (UnixFileMode)Convert.ToInt32(mode, 8));
+        }
+        b.Config.Mounts!.Add(new() { Destination = "/m1", Type = "tmpfs", Source = "tmpfs", Options = new() { "ro", "size=1m" } });
+        b.Config.Mounts.Add(new() { Destination = "/m2", Type = "tmpfs", Source = "tmpfs", Options = new() { "mode=1777" } });
+        b.Config.Mounts.Add(new() { Destination = "/m3", Type = "tmpfs", Source = "tmpfs" });
+        b.Config.Mounts.Add(new() { Destination = "/made", Type = "tmpfs", Source = "tmpfs" });
+        var r = RunSh(b, "stat -c '%n %a' /m1 /m2 /m3 /made; grep -c ' /m1 .* tmpfs ' /proc/self/mountinfo");
+        r.ExitCode.Should().Be(0, r.ToString());
+        // An explicit mode= wins (runc 1.1.8 and later; 1.1.5 chmods the root back to 750).
+        r.Stdout.Should().Be("/m1 700\n/m2 1777\n/m3 1777\n/made 1777\n1\n", r.ToString());
+    }
+
     /// <summary>The source column mountinfo shows for a bind from <paramref name="path"/>'s file system.</summary>
     static string FileSystemOf(string path)
     {
