@@ -120,9 +120,14 @@ internal sealed class DeviceEmulator
         return v;
     }
 
+    /// <summary>
+    /// r, w and m in any order, repeats allowed; any other character is ignored with a warning,
+    /// as runc 1.1.5 does ("rwa" is rw), but one of r, w, m must be there.
+    /// </summary>
     internal static DeviceAccess ParseAccess(string? text, string field)
     {
         DeviceAccess access = DeviceAccess.None;
+        string ignored = "";
         foreach (char ch in text ?? "")
         {
             access |= ch switch
@@ -130,11 +135,14 @@ internal sealed class DeviceEmulator
                 'r' => DeviceAccess.Read,
                 'w' => DeviceAccess.Write,
                 'm' => DeviceAccess.Mknod,
-                _ => throw new RuntimeError($"{field}.access: invalid device access \"{text}\" (want a combination of r, w, m)"),
+                _ => DeviceAccess.None,
             };
+            if (ch is not ('r' or 'w' or 'm')) ignored += ch;
         }
         if (access == DeviceAccess.None)
             throw new RuntimeError($"{field}.access: invalid device access \"{text}\" (want a combination of r, w, m)");
+        if (ignored.Length > 0)
+            Log.Warn($"{field}.access: ignoring \"{ignored}\" in \"{text}\": device access is made of r, w and m (taken as \"{AccessText(access)}\")");
         return access;
     }
 

@@ -64,9 +64,7 @@ internal static class DevicesWriter
     {
         string type = string.IsNullOrEmpty(rule.Type) ? "a" : rule.Type;
         if (type is not ("a" or "b" or "c")) throw new RuntimeError($"{field}.type: invalid device type \"{type}\"");
-        string access = rule.Access ?? "";
-        if (access.Length == 0 || access.Any(ch => ch is not ('r' or 'w' or 'm')))
-            throw new RuntimeError($"{field}.access: invalid device access \"{access}\" (want a combination of r, w, m)");
+        string access = DeviceEmulator.AccessText(DeviceEmulator.ParseAccess(rule.Access, field));
         string major = rule.Major is long ma && ma >= 0 ? CgroupFiles.Num(ma) : "*";
         string minor = rule.Minor is long mi && mi >= 0 ? CgroupFiles.Num(mi) : "*";
         return $"{type} {major}:{minor} {access}";

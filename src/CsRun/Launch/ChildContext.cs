@@ -35,4 +35,7 @@ internal unsafe struct ChildContext
     public int* KeepFds;
     public int KeepCount;
     public int FirstUnkept;
+    /// <summary>Permission bits (07777) of the directory or file PrepareTarget found in place, or -1
+    /// when it made it: a tmpfs without mode= takes them (<see cref="ChildFs.WithCoveredMode"/>).</summary>
+    public int TargetMode;
 }

@@ -64,11 +64,38 @@ internal static unsafe class ChildFs
             }
         }
         long fd = OpenInRoot(ctx->RootFd, path, O.Path);
-        if (fd == -Errno.ENOENT) fd = CreateInRoot(ctx->RootFd, path, directory);
+        ctx->TargetMode = fd >= 0 ? ModeOf(fd) : -1;
+        if (fd == -Errno.ENOENT) fd = CreateInRoot(ctx->RootFd, path, directory, followDangling: true);
         if (fd < 0) return fd;
         ctx->TargetFd = (int)fd;
         ctx->TargetPath = path;
         return 0;
+    }
+
+    /// <summary>The permission bits (07777) of what <paramref name="fd"/> names, or -1.</summary>
+    static int ModeOf(long fd)
+    {
+        byte* st = stackalloc byte[144];
+        return Libc.Raw(Nr.Fstat, fd, (long)st) < 0 ? -1 : (int)(*(uint*)(st + 24) & 0xfff);
+    }
+
+    /// <summary>Length of the "mode=0000," slot the parent puts before a tmpfs's data.</summary>
+    public const int ModeSlot = 10;
+
+    /// <summary>
+    /// tmpfs data for a mount whose options give no mode=: <paramref name="data"/> starts with a
+    /// "mode=0000" slot (then "," and the rest, if any). When the target was already there, the
+    /// slot gets its permission bits, so the tmpfs root keeps the mode of the directory it covers
+    /// (runc since 1.1.8: mode= prepended; 1.1.5 chmods after the mount, over an explicit mode= too);
+    /// otherwise the slot is skipped and the kernel's default (1777) stays.
+    /// </summary>
+    public static long WithCoveredMode(ChildContext* ctx, long data)
+    {
+        byte* d = (byte*)data;
+        int mode = ctx->TargetMode;
+        if (mode < 0) return d[ModeSlot - 1] == ',' ? data + ModeSlot : 0;
+        for (int i = 0; i < 4; i++) d[5 + i] = (byte)('0' + ((mode >> (9 - 3 * i)) & 7));
+        return data;
     }
 
     static void CloseTarget(ChildContext* ctx)
@@ -92,16 +119,34 @@ internal static unsafe class ChildFs
     /// mkdirat in a parent that was itself resolved inside the root, so a racing symlink can at
     /// worst make the step fail, never escape. The walk starts at the deepest ancestor that
     /// exists, looked for from the end: nearly always the parent, one openat2 instead of one
-    /// per component (a default config makes ~40 targets, each 2-4 levels deep). Returns an
-    /// O_PATH fd of the path, which the caller closes, or -errno.
+    /// per component (a default config makes ~40 targets, each 2-4 levels deep). For a mount
+    /// target (<paramref name="followDangling"/>) a dangling symlink on the way is followed,
+    /// inside the root, and what it names is made (runc's SecureJoin does the same): its text
+    /// replaces the component, after the path up to it when it is relative, and the walk starts
+    /// again, at most 40 times; otherwise it fails the step. Returns an O_PATH fd of the path,
+    /// which the caller closes, or -errno.
     /// </summary>
-    public static long CreateInRoot(int root, long path, bool lastIsDirectory)
+    public static long CreateInRoot(int root, long path, bool lastIsDirectory, bool followDangling = false)
     {
         byte* buf = stackalloc byte[PathMax];
         byte* src = (byte*)path;
         int len = 0;
         while (src[len] != 0) { if (len >= PathMax - 1) return -Errno.ENAMETOOLONG; buf[len] = src[len]; len++; }
         buf[len] = 0;
+        for (int hops = 0; hops <= MaxSymlinks; hops++)
+        {
+            long r = CreateWalk(root, buf, ref len, lastIsDirectory, followDangling);
+            if (r != FollowedLink) return r;
+        }
+        return -Errno.ELOOP;
+    }
+
+    const int MaxSymlinks = 40;
+    /// <summary>CreateWalk met a dangling symlink and rewrote the path through it.</summary>
+    const long FollowedLink = long.MinValue;
+
+    static long CreateWalk(int root, byte* buf, ref int len, bool lastIsDirectory, bool followDangling)
+    {
         long parent = OpenDeepestAncestor(root, buf, len, out int i);
         if (parent < 0) return parent;
         while (i < len)
@@ -133,8 +178,14 @@ internal static unsafe class ChildFs
                     made = Libc.Raw(Nr.Openat, parent, (long)(buf + start), O.Creat | O.WrOnly | O.NoFollow | O.CloExec, 0x1a4 /*0644*/);
                     if (made >= 0) { Libc.Raw(Nr.Close, made); made = 0; }
                 }
-                if (made < 0 && made != -Errno.EEXIST) { Libc.Raw(Nr.Close, parent); return made; }
+                // EEXIST for a directory, ELOOP (O_NOFOLLOW) for a file: maybe a dangling symlink.
+                if (made < 0 && made != -Errno.EEXIST && (made != -Errno.ELOOP || !followDangling)) { Libc.Raw(Nr.Close, parent); return made; }
                 fd = OpenInRoot(root, (long)buf, O.Path | (wantDir ? O.Directory : 0));
+                if (fd == -Errno.ENOENT && followDangling && FollowDangling(parent, buf, start, end, saved, ref len))
+                {
+                    Libc.Raw(Nr.Close, parent);
+                    return FollowedLink;
+                }
             }
             buf[end] = saved;
             Libc.Raw(Nr.Close, parent);
@@ -142,6 +193,32 @@ internal static unsafe class ChildFs
             parent = fd;
         }
         return parent;
+    }
+
+    /// <summary>
+    /// If buf[start..end) (NUL-terminated there, <paramref name="saved"/> the byte the NUL replaced)
+    /// is a symlink in <paramref name="parent"/>, rewrite buf as the path it names: buf[0..start)
+    /// (for a relative link), the link's text, then the rest of the path after the component.
+    /// Every path is resolved with RESOLVE_IN_ROOT, so the new one cannot leave the root either.
+    /// </summary>
+    static bool FollowDangling(long parent, byte* buf, int start, int end, byte saved, ref int len)
+    {
+        byte* link = stackalloc byte[PathMax];
+        long n = Libc.Raw(Nr.Readlinkat, parent, (long)(buf + start), (long)link, PathMax);
+        if (n <= 0 || n >= PathMax) return false;
+        buf[end] = saved;
+        int keep = link[0] == '/' ? 0 : start;
+        int rest = len - end;
+        if (keep + n + rest >= PathMax) return false;
+        byte* tmp = stackalloc byte[PathMax];
+        int m = 0;
+        for (int k = 0; k < keep; k++) tmp[m++] = buf[k];
+        for (int k = 0; k < n; k++) tmp[m++] = link[k];
+        for (int k = end; k < len; k++) tmp[m++] = buf[k];
+        for (int k = 0; k < m; k++) buf[k] = tmp[k];
+        buf[m] = 0;
+        len = m;
+        return true;
     }
 
     /// <summary>
@@ -360,9 +437,9 @@ internal static unsafe class ChildFs
     }
 
     /// <summary>
-    /// readonlyPaths: bind the path on itself, then remount that bind read-only. Like a masked
-    /// path, a symlink in the image is followed inside the root (runc makes its target
-    /// read-only), and an entry that does not exist is left alone.
+    /// readonlyPaths: bind the path on itself, then remount that bind read-only, keeping its
+    /// nosuid, nodev and noexec. Like a masked path, a symlink in the image is followed inside
+    /// the root (runc makes its target read-only), and an entry that does not exist is left alone.
     /// </summary>
     public static long ReadonlyPath(ChildContext* ctx, long path)
     {
@@ -378,7 +455,10 @@ internal static unsafe class ChildFs
         fd = OpenInRoot(ctx->RootFd, path, O.Path);
         if (fd < 0) return InOpenat2(fd);
         ProcFdPath(p, (int)fd);
-        long flags = (long)(Ms.Remount | Ms.Bind | Ms.RdOnly | Ms.Rec);
+        // Keep nosuid, nodev and noexec of the mount the bind copied (runc reads them with statfs):
+        // a remount sets every per-mount flag it is not given back to its default.
+        long flags = (long)(Ms.Remount | Ms.Bind | Ms.RdOnly | Ms.Rec)
+            | (LockedFlags((int)fd) & (long)(Ms.NoSuid | Ms.NoDev | Ms.NoExec));
         r = Libc.Raw(Nr.Mount, 0, (long)p, 0, flags, 0);
         if (r == -Errno.EPERM) r = Libc.Raw(Nr.Mount, 0, (long)p, 0, flags | LockedFlags((int)fd), 0);
         Libc.Raw(Nr.Close, fd);

@@ -30,7 +30,13 @@ internal static class Compiler
         if (ownMountNamespace && !ctx.NoPivot)
             p.Add(StepKind.PivotRoot, "root.path", $"pivot_root {ctx.Rootfs}", a.Str(ctx.Rootfs));
         else if (ownMountNamespace)
+        {
+            // The host's mounts stay under the moved rootfs: a full /proc or /sys among them would
+            // let a nested user namespace mount a fresh, unmasked one (runc's msMoveRoot does this too).
+            p.Add(StepKind.HideHostProcAndSysfs, "root.path", "detach the host's proc and sysfs mounts outside the rootfs (--no-pivot)",
+                a.Zeroed(ChildHostMounts.BufferSize), ChildHostMounts.BufferSize);
             p.Add(StepKind.MoveRoot, "root.path", $"move {ctx.Rootfs} to / and chroot (--no-pivot)", a.Str(ctx.Rootfs));
+        }
         else
         {
             p.Add(StepKind.OpenHostProc, "", "keep the host's /proc to reach the exec fifo after chroot");

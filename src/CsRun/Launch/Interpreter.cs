@@ -20,6 +20,7 @@ internal static unsafe partial class Interpreter
         ctx->RootFd = -1;
         ctx->TargetFd = -1;
         ctx->DevNullFd = -1;
+        ctx->TargetMode = -1;
         ctx->ProcFd = O.AtFdCwd;
         for (int i = 0; i < ctx->Count; i++)
         {
@@ -56,7 +57,7 @@ internal static unsafe partial class Interpreter
             case StepKind.MountHost: return Ok(Libc.Raw(Nr.Mount, s->A, s->B, s->C, s->D, s->E));
             case StepKind.OpenRoot: return OpenRoot(ctx, s->A);
             case StepKind.PrepareTarget: return ChildFs.PrepareTarget(ctx, s->A, (int)s->B);
-            case StepKind.MountTarget: return ChildFs.MountOnTarget(ctx, s->A, s->B, s->C, s->D);
+            case StepKind.MountTarget: return ChildFs.MountOnTarget(ctx, s->A, s->B, s->C, s->E != 0 ? ChildFs.WithCoveredMode(ctx, s->D) : s->D);
             case StepKind.BindTarget: return ChildFs.BindOnTarget(ctx, s->A, s->B);
             case StepKind.RemountTarget: return ChildFs.MountOnTarget(ctx, 0, 0, (long)(Ms.Remount | Ms.Bind) | s->A, 0);
             case StepKind.PropagateTarget: return ChildFs.MountOnTarget(ctx, 0, 0, s->A, 0);
@@ -65,6 +66,7 @@ internal static unsafe partial class Interpreter
             case StepKind.SymlinkInRoot: return ChildFs.SymlinkInRoot(ctx, s->A, s->B, s->C);
             case StepKind.PivotRoot: return ChildFs.PivotRoot(ctx, s->A);
             case StepKind.MoveRoot: return ChildFs.MoveRoot(ctx, s->A);
+            case StepKind.HideHostProcAndSysfs: return ChildHostMounts.HideProcAndSysfs(ctx, (byte*)s->A, (int)s->B);
             case StepKind.Chroot: return ChildFs.Chroot(ctx, s->A);
             case StepKind.MaskPath: return ChildFs.MaskPath(ctx, s->A);
             case StepKind.ReadonlyPath: return ChildFs.ReadonlyPath(ctx, s->A);
@@ -100,7 +102,7 @@ internal static unsafe partial class Interpreter
             case StepKind.LookupHome: return ChildPasswd.FindHome(s->A, (uint)s->B);
             case StepKind.FixStdioOwner: return ChildStdio.FixOwner((uint)s->A);
             case StepKind.OpenPrivateProc: return ChildStart.OpenPrivateProc(ctx);
-            case StepKind.MountTargetCopyUp: return ChildCopyUp.MountOnTarget(ctx, s->A, s->B, s->C, s->D);
+            case StepKind.MountTargetCopyUp: return ChildCopyUp.MountOnTarget(ctx, s->A, s->B, s->C, s->E != 0 ? ChildFs.WithCoveredMode(ctx, s->D) : s->D);
             default: return -Errno.EINVAL;
         }
     }

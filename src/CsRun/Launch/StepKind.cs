@@ -31,7 +31,8 @@ internal enum StepKind
     /// <summary>A: path inside the rootfs, B: 1 for a directory, 0 for a file. Creates it if missing
     /// (never following a link out of the rootfs) and keeps an O_PATH fd to it as the target.</summary>
     PrepareTarget,
-    /// <summary>A: source, B: fstype, C: flags, D: data. Mount on the prepared target.</summary>
+    /// <summary>A: source, B: fstype, C: flags, D: data. Mount on the prepared target. E: 1 when D begins
+    /// with a "mode=0000" slot to fill from the covered directory (a tmpfs without mode=).</summary>
     MountTarget,
     /// <summary>A: source path inside the container. Bind-mount on the prepared target; B: flags.</summary>
     BindTarget,
@@ -130,4 +131,7 @@ internal enum StepKind
     /// <summary>MountTarget's arguments (tmpfs), then tmpcopyup: the directory the mount covered
     /// is copied into it (<see cref="ChildCopyUp"/>).</summary>
     MountTargetCopyUp,
+    /// <summary>A: buffer, B: its size (<see cref="ChildHostMounts.BufferSize"/>). --no-pivot, before
+    /// MoveRoot: detach (or cover) every full proc and sysfs mount outside the rootfs (<see cref="ChildHostMounts"/>).</summary>
+    HideHostProcAndSysfs,
 }

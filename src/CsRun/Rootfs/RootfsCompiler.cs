@@ -62,12 +62,17 @@ internal static class RootfsCompiler
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
             // proc, sysfs and cgroup take no context= option; filesystems like tmpfs do.
             string data = type is "proc" or "sysfs" or "mqueue" ? o.Data : LsmCompiler.WithMountLabel(o.Data, mountLabel);
+            // A tmpfs given no mode= keeps the mode of the directory it covers (runc): the child
+            // fills the slot, or skips it when it made the directory.
+            bool coveredMode = type == "tmpfs" && !data.Split(',').Any(x => x.StartsWith("mode="));
+            string shown = coveredMode ? "mode=<the covered directory's>" + (data.Length > 0 ? "," + data : "") : data;
+            long dataPtr = coveredMode ? a.Str("mode=0000" + (data.Length > 0 ? "," + data : "")) : data.Length > 0 ? a.Str(data) : 0;
             // tmpcopyup (validation allows it on tmpfs only): the same mount, then the copy; a
             // read-only one is filled first and made read-only after (runc alike).
             ulong flags = o.CopyUp ? o.Flags & ~Ms.RdOnly : o.Flags;
             p.Add(o.CopyUp ? StepKind.MountTargetCopyUp : StepKind.MountTarget, field,
-                $"mount {type} {source} on {dest} flags {MountOptions.Describe(flags)} data \"{data}\"{(o.CopyUp ? $" and copy what {dest} held into it (tmpcopyup)" : "")}",
-                a.Str(source), a.Str(type), (long)flags, data.Length > 0 ? a.Str(data) : 0);
+                $"mount {type} {source} on {dest} flags {MountOptions.Describe(flags)} data \"{shown}\"{(o.CopyUp ? $" and copy what {dest} held into it (tmpcopyup)" : "")}",
+                a.Str(source), a.Str(type), (long)flags, dataPtr, coveredMode ? 1 : 0);
             if (flags != o.Flags)
                 p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} {MountOptions.Describe(o.Flags & ~Ms.Remount)}", (long)(o.Flags & ~Ms.Remount));
         }

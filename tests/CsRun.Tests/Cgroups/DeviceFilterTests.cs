@@ -100,7 +100,7 @@ public class DeviceFilterTests
     [Theory]
     [InlineData("u", "rwm", "linux.resources.devices[0].type: invalid device type \"u\"")]
     [InlineData("c", "", "linux.resources.devices[0].access: invalid device access \"\"*")]
-    [InlineData("c", "rx", "linux.resources.devices[0].access: invalid device access \"rx\"*")]
+    [InlineData("c", "RW", "linux.resources.devices[0].access: invalid device access \"RW\"*")]
     public void Invalid_rules_name_the_field(string type, string access, string message)
     {
         var act = () => DeviceFilter.Compile(new[] { Rule(true, type, 1, 3, access) });

@@ -6,7 +6,7 @@ namespace CsRun.Tests.Integration;
 /// <summary>The container's file system: pivot_root, mounts, devices, masked and read-only paths.</summary>
 public class RootfsTests
 {
-    static CliResult RunSh(Bundle b, string script)
+    internal static CliResult RunSh(Bundle b, string script)
     {
         b.Config.Process!.Args = new() { "sh", "-c", script };
         return b.Run();

@@ -131,8 +131,8 @@ public class ConfigValidatorTests
         { "systemd slice", c => c.Linux!.CgroupsPath = "system:docker:1", "linux.cgroupsPath: must name a slice ending in .slice before the first ':' (got \"system\")" },
 
         // resources
-        { "device rule access", c => c.Linux!.Resources!.Devices![0].Access = "rwx", "linux.resources.devices[0].access: must be some of r, w, m (got \"rwx\")" },
-        { "device rule no access", c => c.Linux!.Resources!.Devices![0].Access = null, "linux.resources.devices[0].access: must be some of r, w, m (got \"\")" },
+        { "device rule access", c => c.Linux!.Resources!.Devices![0].Access = "RW", "linux.resources.devices[0].access: must hold at least one of r, w, m (got \"RW\")" },
+        { "device rule no access", c => c.Linux!.Resources!.Devices![0].Access = null, "linux.resources.devices[0].access: must hold at least one of r, w, m (got \"\")" },
         { "device rule type", c => c.Linux!.Resources!.Devices![0].Type = "p", "linux.resources.devices[0].type: must be one of a, b, c (got \"p\")" },
         { "hugepage size", c => c.Linux!.Resources!.HugepageLimits = new() { new HugepageLimit { PageSize = "64kB", Limit = 1 } }, "linux.resources.hugepageLimits[0].pageSize: must be a size such as 2MB or 1GB (got \"64kB\")" },
         { "swappiness", c => c.Linux!.Resources!.Memory = new MemoryResources { Swappiness = 101 }, "linux.resources.memory.swappiness: must be from 0 to 100 (got 101)" },

@@ -37,9 +37,11 @@ internal static class ResourceRules
             string at = $"linux.resources.devices[{i}]";
             if (!string.IsNullOrEmpty(rules[i].Type)) Check.OneOf(rules[i].Type!, SpecNames.DeviceRuleTypes, $"{at}.type");
             string access = rules[i].Access ?? "";
-            // runc refuses an empty access; the cgroup files take only r, w and m.
-            if (access.Length == 0 || access.Any(ch => ch is not ('r' or 'w' or 'm')))
-                throw Check.Fail($"{at}.access", $"must be some of r, w, m (got \"{access}\")");
+            // runc 1.1.5 refuses an empty access and ignores any character but r, w and m ("rwa"
+            // is rw); with none of them left it fails with "resulting devices cgroup doesn't
+            // precisely match target". The cgroup writers warn of what they ignore.
+            if (!access.Any(ch => ch is 'r' or 'w' or 'm'))
+                throw Check.Fail($"{at}.access", $"must hold at least one of r, w, m (got \"{access}\")");
         }
     }
 
