@@ -13,9 +13,8 @@ internal static class PreservedFds
     public static int Checked(int count, string flag)
     {
         if (count < 0) throw new RuntimeError($"{flag}: must not be negative");
-        if (InheritedFds.AllOpenBelow(3 + count)) return count;
-        int missing = 3;
-        while (InheritedFds.AllOpenBelow(missing + 1)) missing++;
-        throw new RuntimeError($"{flag} {count}: fd {missing} is not open (bad file descriptor)");
+        int hole = InheritedFds.FirstClosed();
+        if (hole >= 3 + count) return count;
+        throw new RuntimeError($"{flag} {count}: fd {hole} is not open (bad file descriptor)");
     }
 }

@@ -9,19 +9,19 @@ internal static partial class InheritedFds
     [SuppressGCTransition]
     private static partial int FirstClosedFd();
 
-    /// <summary>Was every fd from 3 up to <paramref name="end"/> (exclusive) open when csrun started?</summary>
-    public static bool AllOpenBelow(int end)
+    /// <summary>The lowest fd from 3 on that was not open when csrun started.</summary>
+    public static int FirstClosed()
     {
         try
         {
-            return FirstClosedFd() >= end;
+            return FirstClosedFd();
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             // A JIT host (the tests in process) has no constructor: ask the kernel now.
-            for (int fd = 3; fd < end; fd++)
-                if (Libc.Sys(Nr.Fcntl, fd, 1 /*F_GETFD*/) < 0) return false;
-            return true;
+            int fd = 3;
+            while (Libc.Sys(Nr.Fcntl, fd, 1 /*F_GETFD*/) >= 0) fd++;
+            return fd;
         }
     }
 }

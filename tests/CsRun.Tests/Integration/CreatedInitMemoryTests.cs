@@ -45,11 +45,8 @@ public class CreatedInitMemoryTests
 
     static readonly Lazy<string> Inode = new(() =>
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("stat", new[] { "-c", "%i", TestHost.Csrun }) { RedirectStandardOutput = true };
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        string ino = p.StandardOutput.ReadToEnd().Trim();
-        p.WaitForExit();
-        return ino;
+        CsRun.Linux.Files.Stat(TestHost.Csrun, out var id).Should().Be(0);
+        return id.Ino.ToString();
     });
 
     /// <summary>Is any page of the section (as loaded in <paramref name="pid"/>) mapped there?</summary>

@@ -26,8 +26,8 @@ internal sealed class Attacker : IDisposable
         File.Copy(TestHost.Csrun, Victim);
         File.SetUnixFileMode(Victim, (UnixFileMode)0x1ed);
         VictimHash = Hash();
-        var id = Run("stat", "-c", "%d %i", Victim).Split(' ');
-        VictimId = (ulong.Parse(id[0]), ulong.Parse(id[1]));
+        CsRun.Linux.Files.Stat(Victim, out var id).Should().Be(0);
+        VictimId = (id.Dev, id.Ino);
         Directory.CreateDirectory(Path.Combine(Dir, "hostonly"));
         File.WriteAllText(Path.Combine(Dir, "hostonly", "marker"), "host\n");
         File.Copy("/bin/busybox", Path.Combine(Dir, "hostonly", "echo"));
