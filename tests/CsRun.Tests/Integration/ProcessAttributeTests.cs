@@ -38,6 +38,25 @@ public class ProcessAttributeTests
         return b;
     }
 
+    /// <summary>A detached `sleep 100` container with the probe; the caller disposes the bundle.</summary>
+    static (Bundle Bundle, string Id) Running(Action<Bundle>? configure = null)
+    {
+        var b = WithProbe("sleep", "100");
+        configure?.Invoke(b);
+        var id = b.NewId("pattr");
+        var r = b.Csrun("run", "-d", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        return (b, id);
+    }
+
+    /// <summary>An `exec --process` file in the bundle.</summary>
+    static string ProcessJson(Bundle b, CsRun.Spec.Process process)
+    {
+        string file = Path.Combine(b.Dir, $"process-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, CsRun.Tests.Spec.ReferenceJson.Serialize(process));
+        return file;
+    }
+
     /// <summary>With RT group scheduling (cgroup v1 cpu.rt_runtime_us) a cgroup without real-time
     /// runtime refuses SCHED_FIFO/RR with EPERM, in runc too: give the container some.</summary>
     static void AllowRealtime(Bundle b)
@@ -68,12 +87,13 @@ public class ProcessAttributeTests
     [Fact]
     public void Exec_gets_the_containers_settings_unless_its_process_json_has_its_own()
     {
-        using var b = WithProbe("sleep", "100");
-        b.Config.Process!.Scheduler = new Scheduler { Policy = "SCHED_BATCH", Nice = 5 };
-        b.Config.Process.IoPriority = new IoPriority { Class = "IOPRIO_CLASS_IDLE", Priority = 0 };
-        b.Config.Linux!.MemoryPolicy = new MemoryPolicy { Mode = "MPOL_PREFERRED", Nodes = "0" };
-        var id = b.NewId("pattr");
-        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        var (b, id) = Running(b =>
+        {
+            b.Config.Process!.Scheduler = new Scheduler { Policy = "SCHED_BATCH", Nice = 5 };
+            b.Config.Process.IoPriority = new IoPriority { Class = "IOPRIO_CLASS_IDLE", Priority = 0 };
+            b.Config.Linux!.MemoryPolicy = new MemoryPolicy { Mode = "MPOL_PREFERRED", Nodes = "0" };
+        });
+        using var _ = b;
 
         var r = b.Csrun("exec", id, "probe");
         r.ExitCode.Should().Be(0, r.ToString());
@@ -81,13 +101,12 @@ public class ProcessAttributeTests
         Line(r.Stdout, "ioprio ").Should().Be("ioprio class=3 level=0");
         Line(r.Stdout, "mempolicy ").Should().Be("mempolicy mode=1 nodes=0x1");
 
-        string own = Path.Combine(b.Dir, "own.json"), plain = Path.Combine(b.Dir, "plain.json");
-        var process = b.Config.Process with { Args = new() { "probe" } };
-        File.WriteAllText(own, CsRun.Tests.Spec.ReferenceJson.Serialize(process with
+        var process = b.Config.Process! with { Args = new() { "probe" } };
+        string own = ProcessJson(b, process with
         {
             Scheduler = new Scheduler { Policy = "SCHED_OTHER", Nice = 2 }, IoPriority = new IoPriority { Class = "IOPRIO_CLASS_BE", Priority = 1 },
-        }));
-        File.WriteAllText(plain, CsRun.Tests.Spec.ReferenceJson.Serialize(process with { Scheduler = null, IoPriority = null }));
+        });
+        string plain = ProcessJson(b, process with { Scheduler = null, IoPriority = null });
         r = b.Csrun("exec", "-p", own, id);
         r.ExitCode.Should().Be(0, r.ToString());
         Line(r.Stdout, "sched ").Should().StartWith("sched policy=0 nice=2 ");
@@ -101,15 +120,13 @@ public class ProcessAttributeTests
     [Fact]
     public void A_deadline_exec_in_a_pid_namespace_runs_with_its_policy()
     {
-        using var b = WithProbe("sleep", "100");
-        var id = b.NewId("pattr");
-        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
-        string file = Path.Combine(b.Dir, "dl.json");
-        File.WriteAllText(file, CsRun.Tests.Spec.ReferenceJson.Serialize(b.Config.Process! with
+        var (b, id) = Running();
+        using var _ = b;
+        string file = ProcessJson(b, b.Config.Process! with
         {
             Args = new() { "probe" },
             Scheduler = new Scheduler { Policy = "SCHED_DEADLINE", Runtime = 1_000_000, Deadline = 30_000_000, Period = 30_000_000 },
-        }));
+        });
         var r = b.Csrun("exec", "-p", file, id);
         r.ExitCode.Should().Be(0, r.ToString());
         Line(r.Stdout, "sched ").Should().Be("sched policy=6 nice=0 priority=0 runtime=1000000 deadline=30000000 period=30000000");
@@ -170,9 +187,8 @@ public class ProcessAttributeTests
     [MultiCpuFact]
     public void Exec_cpu_affinity_is_initial_until_the_cgroup_is_joined_then_final()
     {
-        using var b = WithProbe("sleep", "100");
-        var id = b.NewId("pattr");
-        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        var (b, id) = Running();
+        using var _ = b;
         string init = CpusAllowed(InitPid(b, id));
         var cases = new (CpuAffinity? Affinity, string Expected)[]
         {
@@ -183,11 +199,10 @@ public class ProcessAttributeTests
         };
         foreach (var (affinity, expected) in cases)
         {
-            string file = Path.Combine(b.Dir, "aff.json");
-            File.WriteAllText(file, CsRun.Tests.Spec.ReferenceJson.Serialize(b.Config.Process! with
+            string file = ProcessJson(b, b.Config.Process! with
             {
                 Args = new() { "grep", "Cpus_allowed_list", "/proc/self/status" }, ExecCpuAffinity = affinity,
-            }));
+            });
             // Run pinned to another CPU than the one expected: the exec must not inherit it.
             var r = CsrunCli.RunProgram("taskset", new[] { "-c", expected == "0" ? "1" : "0", TestHost.Csrun, "--root", b.StateRoot, "exec", "-p", file, id });
             r.ExitCode.Should().Be(0, r.ToString());
@@ -198,14 +213,9 @@ public class ProcessAttributeTests
     [Fact]
     public void A_final_cpu_the_kernel_refuses_fails_the_exec_naming_the_field()
     {
-        using var b = WithProbe("sleep", "100");
-        var id = b.NewId("pattr");
-        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
-        string file = Path.Combine(b.Dir, "aff.json");
-        File.WriteAllText(file, CsRun.Tests.Spec.ReferenceJson.Serialize(b.Config.Process! with
-        {
-            Args = new() { "true" }, ExecCpuAffinity = new CpuAffinity { Final = "4000" },
-        }));
+        var (b, id) = Running();
+        using var _ = b;
+        string file = ProcessJson(b, b.Config.Process! with { Args = new() { "true" }, ExecCpuAffinity = new CpuAffinity { Final = "4000" } });
         var r = b.Csrun("exec", "-p", file, id);
         r.ExitCode.Should().Be(1, r.ToString());
         r.Stderr.Should().Contain("process.execCPUAffinity.final: sched_setaffinity 4000: invalid argument (EINVAL)");
