@@ -48,6 +48,13 @@ internal sealed class ExecCommand : ICommand
                 throw new RuntimeError($"exec: --tty={(args.Bool("tty") ? "true" : "false")} contradicts \"terminal\": {(process.Terminal ? "true" : "false")} in {file}");
             // runc runs every exec with the container's oom_score_adj; a process.json may set its own.
             if (process.OomScoreAdj == null) process = process with { OomScoreAdj = state.Config.Process?.OomScoreAdj };
+            // runc 1.2+ too for the scheduler, the I/O priority and execCPUAffinity.
+            process = process with
+            {
+                Scheduler = process.Scheduler ?? state.Config.Process?.Scheduler,
+                IoPriority = process.IoPriority ?? state.Config.Process?.IoPriority,
+                ExecCpuAffinity = process.ExecCpuAffinity ?? state.Config.Process?.ExecCpuAffinity,
+            };
         }
         else process = FromFlags(state.Config.Process, args);
         ProcessRules.User(process.User, "process.user");
@@ -82,6 +89,7 @@ internal sealed class ExecCommand : ICommand
         {
             var process = FastConfigReader.ReadProcessJson(json) ?? throw new RuntimeError("empty process");
             ProcessRules.User(process.User, "user");
+            ProcessRules.Scheduling(process);
             return process;
         }
         catch (RuntimeError e) { throw new RuntimeError($"{path}: {e.Message}"); }

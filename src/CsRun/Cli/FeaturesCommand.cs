@@ -44,6 +44,11 @@ internal sealed class FeaturesCommand : ICommand
             Enabled(w, "apparmor", false);
             Enabled(w, "selinux", false);
             Enabled(w, "intelRdt", false);
+            // set_mempolicy with what the config names; the kernel judges the combination.
+            w.WriteStartObject("memoryPolicy");
+            Strings(w, "modes", SpecNames.MemoryPolicyModes.Keys);
+            Strings(w, "flags", SpecNames.MemoryPolicyFlags.Keys);
+            w.WriteEndObject();
             w.WriteStartObject("mountExtensions");
             Enabled(w, "idmap", false);
             w.WriteEndObject();

@@ -22,7 +22,7 @@ internal sealed record CompileContext
     public IReadOnlyDictionary<string, string> CgroupPaths { get; init; } = new Dictionary<string, string>();
     /// <summary>v1 `tasks` files the child writes "0" into itself (<see cref="CgroupJoinCompiler"/>).</summary>
     public IReadOnlyList<(string File, bool BestEffort)> CgroupSelfJoin { get; init; } = Array.Empty<(string, bool)>();
-    /// <summary>csrun's CPU affinity, which the child restores after <see cref="CpuHandoff"/> moved it; null: unknown.</summary>
+    /// <summary>csrun's CPU affinity, from which <see cref="CpuHandoff"/> moves the child; null: unknown.</summary>
     public byte[]? CpuMask { get; init; }
     public List<string> Warnings { get; } = new();
 }

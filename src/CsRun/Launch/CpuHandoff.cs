@@ -7,8 +7,8 @@ namespace CsRun.Launch;
 /// CPU, where it waits until the parent blocks, even with another CPU idle (measured here: the
 /// child's first instruction came only once the parent slept). When the parent has work of its
 /// own right after the clone (making the cgroup), the child is moved to the other allowed CPUs;
-/// it puts its own mask back (StepKind.SetAffinity) before it joins the cgroup, whose cpuset
-/// then has the last word, as it always has.
+/// once in its cgroup it asks for every CPU (ScheduleCompiler.ResetAffinity), so the cpuset
+/// has the last word.
 /// </summary>
 internal static unsafe class CpuHandoff
 {

@@ -21,8 +21,10 @@ internal static class ExecCompiler
     public static SetupProgram Compile(CompileContext ctx, IReadOnlyList<(string Type, int Fd)> joins)
     {
         var p = new SetupProgram();
+        ScheduleCompiler.InitialAffinity(p, ctx.Config.Process);
         CgroupJoinCompiler.Compile(p, ctx);
         p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups joined)", (long)SyncType.Go);
+        ScheduleCompiler.FinalAffinity(p, ctx.Config.Process);
         // Still in the host's mount namespace: /proc/self is the host's procfs, and a fork keeps it.
         ProcessCompiler.CompileOomScoreAdj(p, ctx.Config.Process);
         foreach (var (type, fd) in joins)
@@ -32,9 +34,10 @@ internal static class ExecCompiler
         }
         bool pid = joins.Any(j => j.Type == "pid");
         // Late, with final credentials, unless a terminal (its session and controlling tty belong
-        // to the final process) or a notify filter (its agent is told the process's pid) needs
+        // to the final process), a notify filter (its agent is told the process's pid) or a
+        // scheduler policy a fork would refuse or drop (SCHED_DEADLINE, reset-on-fork) needs
         // the process earlier.
-        bool late = pid && ctx.Config.Process?.Terminal != true && !NotifiesSeccomp(ctx);
+        bool late = pid && ctx.Config.Process?.Terminal != true && !NotifiesSeccomp(ctx) && ScheduleCompiler.SurvivesFork(ctx.Config.Process);
         if (pid && !late)
             p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace");
         ProcessCompiler.CompileKernelSettings(p, ctx);

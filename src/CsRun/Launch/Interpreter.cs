@@ -103,6 +103,9 @@ internal static unsafe partial class Interpreter
             case StepKind.FixStdioOwner: return ChildStdio.FixOwner((uint)s->A);
             case StepKind.OpenPrivateProc: return ChildStart.OpenPrivateProc(ctx);
             case StepKind.MountTargetCopyUp: return ChildCopyUp.MountOnTarget(ctx, s->A, s->B, s->C, s->E != 0 ? ChildFs.WithCoveredMode(ctx, s->D) : s->D);
+            case StepKind.SetScheduler: return ChildSchedule.SetScheduler(s->A);
+            case StepKind.SetIoPriority: return ChildSchedule.SetIoPriority(s->A);
+            case StepKind.SetMemoryPolicy: return ChildSchedule.SetMemoryPolicy(s->A, s->B, s->C);
             default: return -Errno.EINVAL;
         }
     }

@@ -47,12 +47,9 @@ internal static class NamespaceCompiler
             p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(childUnshares)} (while the parent makes the cgroup)", childUnshares);
         if (selfJoin && !p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
         p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups made or joined, id maps written)", (long)SyncType.Go);
-        if (p.CgroupAfterClone)
-        {
-            if (ctx.CpuMask != null)
-                p.Add(StepKind.SetAffinity, "", "restore the CPU affinity csrun had", p.Arena.Bytes(ctx.CpuMask), ctx.CpuMask.Length);
-            CgroupJoinCompiler.Compile(p, ctx);
-        }
+        if (p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
+        // In every cgroup now: drop the affinity csrun was given (or CpuHandoff's) for the cpuset's.
+        ScheduleCompiler.ResetAffinity(p);
         if (joins.Count == 0)
         {
             p.CloneFlags = create & ~late & ~childUnshares;

@@ -109,6 +109,9 @@ internal static class ProcessCompiler
         p.PreservedFds = ctx.PreserveFds;
         if (ctx.FifoFd >= 0) p.InheritedFds.Add(ctx.FifoFd);
         p.Add(StepKind.CloseHostFds, "", $"close every fd from {3 + ctx.PreserveFds} but the sync socket and the exec fifo", 3 + ctx.PreserveFds, ctx.FifoFd);
+        // runc's order: before the seccomp filter and the capability drop (a real-time policy
+        // or a negative nice needs CAP_SYS_NICE).
+        ScheduleCompiler.Compile(p, c);
         var caps = CapabilityMasks.From(proc.Capabilities, ctx.HostBounding, ctx.Warnings);
         var seccomp = SeccompStep.Compile(p, ctx);
         // Without no_new_privs loading a filter needs CAP_SYS_ADMIN, so it goes in before the

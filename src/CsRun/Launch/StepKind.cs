@@ -134,4 +134,10 @@ internal enum StepKind
     /// <summary>A: buffer, B: its size (<see cref="ChildHostMounts.BufferSize"/>). --no-pivot, before
     /// MoveRoot: detach (or cover) every full proc and sysfs mount outside the rootfs (<see cref="ChildHostMounts"/>).</summary>
     HideHostProcAndSysfs,
+    /// <summary>A: struct sched_attr (<see cref="ChildSchedule"/>). sched_setattr on ourselves.</summary>
+    SetScheduler,
+    /// <summary>A: (class &lt;&lt; 13) | level. ioprio_set on ourselves.</summary>
+    SetIoPriority,
+    /// <summary>A: mode | mode flags, B: node mask, C: maxnode (bits in the mask + 1). set_mempolicy.</summary>
+    SetMemoryPolicy,
 }

@@ -27,4 +27,5 @@ internal static class Nr
     public const long Clone3 = 435, CloseRange = 436, Openat2 = 437, PidfdGetfd = 438, Faccessat2 = 439;
     public const long MountSetattr = 442, PivotRoot = 155;
     public const long InotifyAddWatch = 254, Eventfd2 = 290, InotifyInit1 = 294;
+    public const long SetMempolicy = 238, IoprioSet = 251, SchedSetattr = 314;
 }

@@ -19,6 +19,12 @@ internal static class ProcessRules
 
         if (p.OomScoreAdj is < -1000 or > 1000)
             throw Check.Fail("process.oomScoreAdj", $"must be from -1000 to 1000 (got {p.OomScoreAdj})");
+        Scheduling(p);
+    }
+
+    /// <summary>scheduler, ioPriority and execCPUAffinity; also for exec's process.json.</summary>
+    public static void Scheduling(Process p)
+    {
         if (p.Scheduler != null) Scheduler(p.Scheduler);
         if (p.IoPriority != null)
         {
