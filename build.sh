@@ -7,14 +7,23 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 deps() {
-  local pkgs=(clang zlib1g-dev libseccomp-dev busybox-static runc crun podman containerd skopeo umoci hyperfine strace jq iproute2 util-linux time binutils python3 libseccomp2)
+  # Building: clang, zlib and libseccomp for NativeAOT; testing: the peers and managers csrun is
+  # compared with and run under, and the tools the tests call; the VM test (tests/vm): QEMU,
+  # mmdebstrap, mke2fs and cpio. The .NET SDK is not a Debian package: README, "Set-up".
+  local pkgs=(clang zlib1g-dev libseccomp-dev busybox-static runc crun podman containerd skopeo umoci hyperfine strace jq iproute2 util-linux time binutils python3 libseccomp2
+    qemu-system-x86 mmdebstrap e2fsprogs cpio)
   local missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  echo "build.sh deps: Debian packages: ${pkgs[*]}"
   if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}"
+    echo "build.sh deps: installing: ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "build.sh deps: all installed"
   fi
+  command -v dotnet >/dev/null && echo "build.sh deps: .NET SDK $(dotnet --version) (global.json: $(sed -nE 's/.*"version": *"([^"]*)".*/\1/p' global.json) or a later feature band)" \
+    || echo "build.sh deps: no .NET 10 SDK (dotnet) on PATH: README.md, \"Set-up\", says how to install it" >&2
 }
 
 build() {

@@ -7,7 +7,7 @@ namespace CsRun.Launch;
 /// Clones a child that runs a setup program. The clone is a fork of a multi-threaded runtime:
 /// if a GC suspension was under way at that instant, the child would park forever at its first
 /// GC poll. Such a suspension always ends in a finished collection, so a moved collection count
-/// means the child may be parked: kill it and clone again (DESIGN.md, "fork safety").
+/// means the child may be parked: kill it and clone again (docs/design.md, "The child's rules").
 /// </summary>
 internal static unsafe class Spawner
 {

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace CsRun.Tests.Launch;
 
 /// <summary>
-/// DESIGN.md's fork-safety proof: thousands of clones of this (multi-threaded, JIT) process
+/// The fork-safety proof (docs/design.md): thousands of clones of this (multi-threaded, JIT) process
 /// while a hostile thread forces collections. A child cloned mid-collection parks forever at
 /// its first GC poll; the spawner must notice, kill it and clone again, so every start succeeds
 /// and no child is left hung.

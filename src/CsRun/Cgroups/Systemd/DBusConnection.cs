@@ -16,7 +16,7 @@ internal sealed class DBusErrorReply : RuntimeError
 /// A synchronous D-Bus client on csrun's one thread: a unix socket, SASL EXTERNAL
 /// authentication, Hello, then method calls that wait (with poll timeouts) for their reply.
 /// Signals that arrive meanwhile are kept until <see cref="WaitForSignal"/> looks at them.
-/// No thread, task or timer is involved, so a later clone(2) stays safe (DESIGN.md).
+/// No thread, task or timer is involved, so a later clone(2) stays safe (docs/design.md).
 /// </summary>
 internal sealed class DBusConnection : IDisposable
 {
