@@ -167,6 +167,29 @@ internal static unsafe class Files
         fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Open, (long)p, flags | O.CloExec, mode);
     }
 
+    /// <summary>
+    /// openat2(RESOLVE_IN_ROOT) of <paramref name="path"/> (absolute or not) below
+    /// <paramref name="root"/>, following symlinks as a process whose root that is; a magic link
+    /// (/proc/&lt;pid&gt;/ns/net), which openat2 refuses there (EXDEV), is followed by a plain openat.
+    /// Returns the fd or -errno.
+    /// </summary>
+    public static int TryOpenInRoot(int root, string path, int flags)
+    {
+        string rel = path.TrimStart('/');
+        ulong* how = stackalloc ulong[3];
+        how[0] = (ulong)(flags | O.CloExec);
+        how[1] = 0;
+        how[2] = Resolve.InRoot;
+        long r;
+        fixed (byte* p = CString(rel.Length == 0 ? "." : rel))
+        {
+            do r = Libc.Sys(Nr.Openat2, root, (long)p, (long)how, 24);
+            while (r == -Errno.EAGAIN || r == -Errno.EINTR);
+            if (r == -Errno.EXDEV) r = Libc.Sys(Nr.Openat, root, (long)p, flags | O.CloExec, 0);
+        }
+        return (int)r;
+    }
+
     public static int Open(string path, int flags, string what)
     {
         int fd = TryOpen(path, flags);

@@ -43,4 +43,28 @@ internal static unsafe class UnixSockets
         if (msg[5] < 20 || *(int*)(control + 8) != 1 || *(int*)(control + 12) != 1) return -Errno.EINVAL;
         return *(int*)(control + 16);
     }
+
+    /// <summary>One sendmsg: <paramref name="data"/> and <paramref name="fd"/> in SCM_RIGHTS; 0 or -errno.</summary>
+    public static int SendFd(int socket, ReadOnlySpan<byte> data, int fd)
+    {
+        long* iov = stackalloc long[2];
+        // struct cmsghdr { size_t len; int level; int type; } + one int, padded to 8.
+        byte* control = stackalloc byte[24];
+        *(long*)control = 20;
+        *(int*)(control + 8) = 1;  // SOL_SOCKET
+        *(int*)(control + 12) = 1; // SCM_RIGHTS
+        *(int*)(control + 16) = fd;
+        *(int*)(control + 20) = 0;
+        long* msg = stackalloc long[7];
+        long r;
+        fixed (byte* d = data)
+        {
+            iov[0] = (long)d;
+            iov[1] = data.Length;
+            msg[0] = 0; msg[1] = 0; msg[2] = (long)iov; msg[3] = 1; msg[4] = (long)control; msg[5] = 24; msg[6] = 0;
+            do r = Libc.Sys(Nr.Sendmsg, socket, (long)msg, 0x4000 /*MSG_NOSIGNAL*/);
+            while (r == -Errno.EINTR);
+        }
+        return r < 0 ? (int)r : 0;
+    }
 }

@@ -1,0 +1,67 @@
+using CsRun.Cli;
+using CsRun.Launch;
+using CsRun.Linux;
+
+namespace CsRun.Rootfs;
+
+/// <summary>
+/// Bind mount sources of a container with a user namespace (new or joined), resolved as the host
+/// resolves them: the child, once in its final mount namespace, sends its "/" and the parent
+/// opens each source below it (symlinks followed as on the host) with its own credentials, then
+/// hands the fds back (<see cref="ChildBindSources"/>). runc 1.1.5 does the same with its mount
+/// fds. Without a user namespace the child has the host's credentials and binds by path.
+/// </summary>
+internal static unsafe class HostBindSources
+{
+    public static bool Apply(CompileContext ctx) => ctx.Config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
+
+    /// <summary>The step that receives the sources, first among the mounts; its count is filled by
+    /// <see cref="Finish"/>. Slots for up to <paramref name="mounts"/> fds, all -1.</summary>
+    public static Step Begin(SetupProgram p, int mounts)
+    {
+        int* slots = (int*)p.Arena.Alloc(sizeof(int) * Math.Max(1, mounts));
+        for (int i = 0; i < mounts; i++) slots[i] = -1;
+        return p.Add(StepKind.ReceiveBindSources, "mounts", "open the bind mount sources on the host", (long)slots, 0);
+    }
+
+    /// <summary>Bind the next source, opened by the parent, on the prepared target.</summary>
+    public static void Bind(SetupProgram p, Step receive, string field, string source, string dest, ulong recursive)
+    {
+        long slot = receive.A + sizeof(int) * p.BindSources.Count;
+        p.BindSources.Add((field, source));
+        p.Add(StepKind.BindFromSource, field, $"bind {source} (opened on the host) on {dest}{(recursive != 0 ? " recursively" : "")}",
+            slot, (long)recursive);
+    }
+
+    /// <summary>Set the count, or drop the step when no mount is a bind.</summary>
+    public static void Finish(SetupProgram p, Step receive)
+    {
+        receive.B = p.BindSources.Count;
+        if (p.BindSources.Count == 0) p.Steps.Remove(receive);
+    }
+
+    /// <summary>
+    /// Parent side of ReceiveBindSources: open every source below <paramref name="root"/> (the
+    /// child's "/", which this closes) and send each fd as it is opened. A source that cannot be
+    /// opened fails the create naming it; the child is killed where it waits.
+    /// </summary>
+    public static void Send(int syncFd, int root, SetupProgram p)
+    {
+        try
+        {
+            if (root < 0) throw new RuntimeError("mounts: the container init sent no root to open the bind mount sources from");
+            var msg = new SyncMessage { Type = (int)SyncType.BindSource };
+            for (int i = 0; i < p.BindSources.Count; i++)
+            {
+                var (field, source) = p.BindSources[i];
+                int fd = Files.TryOpenInRoot(root, source, O.Path);
+                if (fd < 0) throw new RuntimeError($"{field}.source: open {source}: {Errno.Message(-fd)}");
+                msg.Value = i;
+                int r = UnixSockets.SendFd(syncFd, new ReadOnlySpan<byte>(&msg, sizeof(SyncMessage)), fd);
+                Files.Close(fd);
+                if (r < 0) throw new RuntimeError($"sync with container init: send: {Errno.Message(-r)}");
+            }
+        }
+        finally { Files.Close(root); }
+    }
+}
