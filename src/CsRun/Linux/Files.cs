@@ -167,12 +167,9 @@ internal static unsafe class Files
         fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Open, (long)p, flags | O.CloExec, mode);
     }
 
-    /// <summary>
-    /// openat2(RESOLVE_IN_ROOT) of <paramref name="path"/> (absolute or not) below
-    /// <paramref name="root"/>, following symlinks as a process whose root that is; a magic link
-    /// (/proc/&lt;pid&gt;/ns/net), which openat2 refuses there (EXDEV), is followed by a plain openat.
-    /// Returns the fd or -errno.
-    /// </summary>
+    /// <summary>openat2(RESOLVE_IN_ROOT) of <paramref name="path"/> (absolute or not) below
+    /// <paramref name="root"/>, following symlinks as a process whose root that is; the fd or -errno
+    /// (EXDEV for a magic link on the way, which openat2 refuses there).</summary>
     public static int TryOpenInRoot(int root, string path, int flags)
     {
         string rel = path.TrimStart('/');
@@ -185,9 +182,16 @@ internal static unsafe class Files
         {
             do r = Libc.Sys(Nr.Openat2, root, (long)p, (long)how, 24);
             while (r == -Errno.EAGAIN || r == -Errno.EINTR);
-            if (r == -Errno.EXDEV) r = Libc.Sys(Nr.Openat, root, (long)p, flags | O.CloExec, 0);
         }
         return (int)r;
+    }
+
+    /// <summary>The file system type (statfs f_type) of what <paramref name="fd"/> names, or -errno.</summary>
+    public static long FsType(int fd)
+    {
+        byte* st = stackalloc byte[120];
+        long r = Libc.Sys(Nr.Fstatfs, fd, (long)st);
+        return r < 0 ? r : *(long*)st;
     }
 
     public static int Open(string path, int flags, string what)

@@ -54,7 +54,8 @@ internal static unsafe class HostBindSources
             for (int i = 0; i < p.BindSources.Count; i++)
             {
                 var (field, source) = p.BindSources[i];
-                int fd = Files.TryOpenInRoot(root, source, O.Path);
+                int fd = Open(root, source);
+                if (fd == -Errno.EXDEV) throw new RuntimeError($"{field}.source: open {source}: a magic link on the way leads out of the container's mount namespace to something other than a namespace file");
                 if (fd < 0) throw new RuntimeError($"{field}.source: open {source}: {Errno.Message(-fd)}");
                 msg.Value = i;
                 int r = UnixSockets.SendFd(syncFd, new ReadOnlySpan<byte>(&msg, sizeof(SyncMessage)), fd);
@@ -63,5 +64,20 @@ internal static unsafe class HostBindSources
             }
         }
         finally { Files.Close(root); }
+    }
+
+    /// <summary>
+    /// The source below the child's root, or -errno. openat2 refuses a magic link there (EXDEV);
+    /// a namespace file (/proc/&lt;pid&gt;/ns/net) is bound through one, and is the one kind of file a
+    /// bind takes from another mount namespace: for it, and only for it, the host's own lookup is used.
+    /// </summary>
+    static int Open(int root, string source)
+    {
+        int fd = Files.TryOpenInRoot(root, source, O.Path);
+        if (fd != -Errno.EXDEV) return fd;
+        fd = Files.TryOpen(source, O.Path);
+        if (fd < 0 || Files.FsType(fd) == Magic.Nsfs) return fd;
+        Files.Close(fd);
+        return -Errno.EXDEV;
     }
 }

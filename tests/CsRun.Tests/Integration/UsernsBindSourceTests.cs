@@ -107,6 +107,17 @@ public class UsernsBindSourceTests
     }
 
     [Fact]
+    public void A_namespace_file_is_bound_through_its_magic_link_as_on_the_host()
+    {
+        using var b = UsernsBundle("/proc/self/ns/uts", "bind");
+        var r = RunSh(b, "awk '$5 == \"/mnt\" {print $4, $9}' /proc/self/mountinfo", out var id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        // /proc/self is csrun on the host, in the host's uts namespace (runc: the same, its own).
+        r.Stdout.Should().Be($"{new FileInfo("/proc/self/ns/uts").LinkTarget} nsfs\n");
+        Leftovers.AssertNone(b, id);
+    }
+
+    [Fact]
     public void Read_only_is_enforced_and_rro_reaches_submounts()
     {
         using var secret = new HostSecret(submount: true);
@@ -201,6 +212,19 @@ public class UsernsBindSourceTests
         r.ExitCode.Should().Be(1);
         r.Stderr.Trim().Should().Be($"csrun run failed: mounts[{b.Config.Mounts!.Count - 1}].source: stat {missing}: no such file or directory");
         Leftovers.AssertNone(b, id);
+    }
+
+    [Fact]
+    public void A_source_the_host_opens_but_cannot_hand_over_fails_naming_it_and_leaves_nothing()
+    {
+        // /dev/stdin is a magic link to csrun's stdin, a file of the host's mount namespace: no
+        // bind takes it there (runc 1.1.5: "mount /proc/self/fd/6:/in …: invalid argument").
+        using var b = UsernsBundle("/dev/stdin", "bind");
+        var r = RunSh(b, "true", out var id);
+        r.ExitCode.Should().Be(1);
+        r.Stderr.Should().StartWith($"csrun run failed: mounts[{b.Config.Mounts!.Count - 1}].source: open /dev/stdin: a magic link on the way leads out");
+        Leftovers.AssertNone(b, id);
+        Leftovers.ProcessesInCgroup(id).Should().BeEmpty("the init waiting for its sources is killed");
     }
 
     static void WaitGone(int pid)
