@@ -42,28 +42,47 @@ internal static unsafe class HostBindSources
 
     /// <summary>
     /// Parent side of ReceiveBindSources: open every source below <paramref name="root"/> (the
-    /// child's "/", which this closes) and send each fd as it is opened. A source that cannot be
-    /// opened fails the create naming it; the child is killed where it waits.
+    /// child's "/", which this closes) and send the fds, up to <see cref="UnixSockets.MaxFds"/> a
+    /// message (one wake-up of the child each). A source that cannot be opened fails the create
+    /// naming it; the child is killed where it waits.
     /// </summary>
     public static void Send(int syncFd, int root, SetupProgram p)
     {
+        Span<int> fds = stackalloc int[UnixSockets.MaxFds];
+        int open = 0;
         try
         {
             if (root < 0) throw new RuntimeError("mounts: the container init sent no root to open the bind mount sources from");
-            var msg = new SyncMessage { Type = (int)SyncType.BindSource };
-            for (int i = 0; i < p.BindSources.Count; i++)
+            int count = p.BindSources.Count;
+            for (int first = 0; first < count; first += UnixSockets.MaxFds)
             {
-                var (field, source) = p.BindSources[i];
-                int fd = Open(root, source);
-                if (fd == -Errno.EXDEV) throw new RuntimeError($"{field}.source: open {source}: a magic link on the way leads out of the container's mount namespace to something other than a namespace file");
-                if (fd < 0) throw new RuntimeError($"{field}.source: open {source}: {Errno.Message(-fd)}");
-                msg.Value = i;
-                int r = UnixSockets.SendFd(syncFd, new ReadOnlySpan<byte>(&msg, sizeof(SyncMessage)), fd);
-                Files.Close(fd);
+                int batch = Math.Min(UnixSockets.MaxFds, count - first);
+                for (open = 0; open < batch; open++)
+                {
+                    var (field, source) = p.BindSources[first + open];
+                    int fd = Open(root, source);
+                    if (fd == -Errno.EXDEV) throw new RuntimeError($"{field}.source: open {source}: a magic link on the way leads out of the container's mount namespace to something other than a namespace file");
+                    if (fd < 0) throw new RuntimeError($"{field}.source: open {source}: {Errno.Message(-fd)}");
+                    fds[open] = fd;
+                }
+                // Value: the index of the first source in this message.
+                var msg = new SyncMessage { Type = (int)SyncType.BindSource, Value = first };
+                int r = UnixSockets.SendFds(syncFd, new ReadOnlySpan<byte>(&msg, sizeof(SyncMessage)), fds[..open]);
+                CloseAll(fds[..open]);
+                open = 0;
                 if (r < 0) throw new RuntimeError($"sync with container init: send: {Errno.Message(-r)}");
             }
         }
-        finally { Files.Close(root); }
+        finally
+        {
+            CloseAll(fds[..open]);
+            Files.Close(root);
+        }
+    }
+
+    static void CloseAll(ReadOnlySpan<int> fds)
+    {
+        foreach (int fd in fds) Files.Close(fd);
     }
 
     /// <summary>

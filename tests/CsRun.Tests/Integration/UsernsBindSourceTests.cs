@@ -203,6 +203,20 @@ public class UsernsBindSourceTests
     }
 
     [Fact]
+    public void Seventy_sources_come_in_two_messages_and_all_are_bound_with_no_fd_left()
+    {
+        using var secret = new HostSecret();
+        using var b = UsernsBundle(secret.Dir, "bind", "ro");
+        for (int i = 0; i < 69; i++)
+            b.Config.Mounts!.Add(new() { Destination = $"/m/{i}", Type = "bind", Source = Path.Combine(secret.Dir, "file"), Options = new() { "bind" } });
+        var r = RunSh(b, "cat /m/* | wc -c; grep -c ' /m/' /proc/self/mountinfo; ls /proc/self/fd | wc -l", out var id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        // 69 files of "hi" and their 69 mounts (with /mnt, 70 sources: 64 fds in the first message, 6 in the second), and ls's 4 fds.
+        r.Stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Should().Equal("138", "69", "4");
+        Leftovers.AssertNone(b, id);
+    }
+
+    [Fact]
     public void A_missing_source_is_named_in_the_error()
     {
         using var secret = new HostSecret();
