@@ -191,8 +191,12 @@ public class UsernsBindSourceTests
         created.ExitCode.Should().Be(0, created.ToString());
         int pid = JsonDocument.Parse(b.Csrun("state", id).Stdout).RootElement.GetProperty("pid").GetInt32();
         // The init waits for start: the sync socket, the exec fifo, its procfs and stdio only.
-        var links = Directory.GetFiles($"/proc/{pid}/fd").Select(f => new FileInfo(f).LinkTarget ?? "").ToList();
-        links.Should().NotContain(l => l.StartsWith(secret.Top) || l == "/", string.Join(", ", links));
+        // (Its procfs reads as "/" too: the host's root is told apart by dev and inode.)
+        var fds = Directory.GetFileSystemEntries($"/proc/{pid}/fd");
+        var links = fds.Select(f => new FileInfo(f).LinkTarget ?? "").ToList();
+        links.Should().NotContain(l => l.StartsWith(secret.Top), string.Join(", ", links));
+        global::CsRun.Linux.Files.Stat("/", out var hostRoot).Should().Be(0);
+        fds.Where(f => global::CsRun.Linux.Files.Stat(f, out var id) == 0 && id == hostRoot).Should().BeEmpty("the child's \"/\" went to the parent and is closed");
         var started = b.Csrun("start", id);
         started.ExitCode.Should().Be(0, started.ToString());
         WaitGone(pid);
