@@ -2,6 +2,7 @@ using CsRun.Cgroups;
 using CsRun.Cli;
 using CsRun.Launch;
 using CsRun.Linux;
+using CsRun.Rootfs;
 using CsRun.Spec;
 
 namespace CsRun.Container;
@@ -199,6 +200,9 @@ internal static class Creator
                     HookRunner.Run(config.Hooks?.CreateContainer, "createContainer", state,
                         new HookRunner.Where(rootfs, config.Process?.Env ?? new List<string>()), init.Pid);
                     SyncChannel.Send(syncFd, SyncType.HooksDone);
+                    break;
+                case SyncType.BindSources:
+                    HostBindSources.Send(syncFd, m.Value, program);
                     break;
                 case SyncType.SeccompFd:
                     SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, "creating");

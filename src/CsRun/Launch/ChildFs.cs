@@ -265,6 +265,14 @@ internal static unsafe class ChildFs
         return (flags & (long)(Ms.Remount | Ms.PropagationMask)) == 0 ? ReopenTarget(ctx) : 0;
     }
 
+    /// <summary>move_mount a detached tree onto the target, then reach the new mount.</summary>
+    public static long AttachOnTarget(ChildContext* ctx, int tree)
+    {
+        long empty = (long)"\0"u8.AsPointerUnsafe();
+        long r = Libc.Raw(Nr.MoveMount, tree, empty, ctx->TargetFd, empty, 0x04 /*F_EMPTY_PATH*/ | 0x40 /*T_EMPTY_PATH*/);
+        return r < 0 ? r : ReopenTarget(ctx);
+    }
+
     public static long BindOnTarget(ChildContext* ctx, long source, long flags)
         => MountOnTarget(ctx, source, 0, (long)Ms.Bind | flags, 0);
 

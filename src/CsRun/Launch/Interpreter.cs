@@ -102,6 +102,8 @@ internal static unsafe partial class Interpreter
             case StepKind.LookupHome: return ChildPasswd.FindHome(s->A, (uint)s->B);
             case StepKind.FixStdioOwner: return ChildStdio.FixOwner((uint)s->A);
             case StepKind.OpenPrivateProc: return ChildStart.OpenPrivateProc(ctx);
+            case StepKind.ReceiveBindSources: return ChildBindSources.Receive(ctx, (int*)s->A, (int)s->B);
+            case StepKind.BindFromSource: return ChildBindSources.Bind(ctx, (int*)s->A, s->B);
             case StepKind.MountTargetCopyUp: return ChildCopyUp.MountOnTarget(ctx, s->A, s->B, s->C, s->E != 0 ? ChildFs.WithCoveredMode(ctx, s->D) : s->D);
             case StepKind.SetScheduler: return ChildSchedule.SetScheduler(s->A);
             case StepKind.SetIoPriority: return ChildSchedule.SetIoPriority(s->A);

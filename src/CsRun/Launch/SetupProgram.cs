@@ -50,6 +50,8 @@ internal sealed unsafe class SetupProgram
     /// <summary>The parent makes the cgroup after the clone, while the child creates its network
     /// namespace; the child joins it once the parent says go.</summary>
     public bool CgroupAfterClone { get; set; }
+    /// <summary>Bind mount sources the parent opens for the child, in order (<see cref="Rootfs.HostBindSources"/>).</summary>
+    public List<(string Field, string Path)> BindSources { get; } = new();
 
     /// <summary>What of the cgroup join the child did itself, for <see cref="ICgroupManager.AddProcess"/>.</summary>
     public CgroupJoined Joined(bool bornInCgroup) =>

@@ -140,4 +140,11 @@ internal enum StepKind
     SetIoPriority,
     /// <summary>A: mode | mode flags, B: node mask, C: maxnode (bits in the mask + 1). set_mempolicy.</summary>
     SetMemoryPolicy,
+    /// <summary>A: int slots, B: their count. Send "/" (this mount namespace's root) to the parent, which
+    /// opens every bind source there with the host's credentials, and receive the fds into the slots
+    /// (<see cref="ChildBindSources"/>): a user namespace's root may not reach a source the host can.</summary>
+    ReceiveBindSources,
+    /// <summary>A: the slot ReceiveBindSources filled, B: flags (MS_REC). Bind that fd on the prepared
+    /// target through /proc/self/fd/N, then close it.</summary>
+    BindFromSource,
 }

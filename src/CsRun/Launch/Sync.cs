@@ -24,6 +24,11 @@ internal enum SyncType
     Payload = 9,
     /// <summary>Child → parent: the seccomp notify listener rides along (SCM_RIGHTS); Receive puts its fd in Value.</summary>
     SeccompFd = 10,
+    /// <summary>Child → parent: in its final mount namespace, its "/" rides along (SCM_RIGHTS): open
+    /// the bind mount sources there with the host's credentials (<see cref="Rootfs.HostBindSources"/>).</summary>
+    BindSources = 11,
+    /// <summary>Parent → child: one bind mount source, an O_PATH fd (SCM_RIGHTS); Value is its index.</summary>
+    BindSource = 12,
 }
 
 [StructLayout(LayoutKind.Sequential)]

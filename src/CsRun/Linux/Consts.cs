@@ -58,6 +58,7 @@ internal static class S
 internal static class Magic
 {
     public const long Proc = 0x9fa0, Sysfs = 0x62656572, Tmpfs = 0x01021994, Cgroup = 0x27e0eb, Cgroup2 = 0x63677270;
+    public const long Nsfs = 0x6e736673;
 }
 
 /// <summary>seccomp(2) operations and SECCOMP_FILTER_FLAG_* (linux/seccomp.h).</summary>

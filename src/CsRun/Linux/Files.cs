@@ -167,6 +167,33 @@ internal static unsafe class Files
         fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Open, (long)p, flags | O.CloExec, mode);
     }
 
+    /// <summary>openat2(RESOLVE_IN_ROOT) of <paramref name="path"/> (absolute or not) below
+    /// <paramref name="root"/>, following symlinks as a process whose root that is; the fd or -errno
+    /// (EXDEV for a magic link on the way, which openat2 refuses there).</summary>
+    public static int TryOpenInRoot(int root, string path, int flags)
+    {
+        string rel = path.TrimStart('/');
+        ulong* how = stackalloc ulong[3];
+        how[0] = (ulong)(flags | O.CloExec);
+        how[1] = 0;
+        how[2] = Resolve.InRoot;
+        long r;
+        fixed (byte* p = CString(rel.Length == 0 ? "." : rel))
+        {
+            do r = Libc.Sys(Nr.Openat2, root, (long)p, (long)how, 24);
+            while (r == -Errno.EAGAIN || r == -Errno.EINTR);
+        }
+        return (int)r;
+    }
+
+    /// <summary>The file system type (statfs f_type) of what <paramref name="fd"/> names, or -errno.</summary>
+    public static long FsType(int fd)
+    {
+        byte* st = stackalloc byte[120];
+        long r = Libc.Sys(Nr.Fstatfs, fd, (long)st);
+        return r < 0 ? r : *(long*)st;
+    }
+
     public static int Open(string path, int flags, string what)
     {
         int fd = TryOpen(path, flags);

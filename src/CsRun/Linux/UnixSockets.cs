@@ -43,4 +43,34 @@ internal static unsafe class UnixSockets
         if (msg[5] < 20 || *(int*)(control + 8) != 1 || *(int*)(control + 12) != 1) return -Errno.EINVAL;
         return *(int*)(control + 16);
     }
+
+    /// <summary>One sendmsg: <paramref name="data"/> and <paramref name="fds"/> (at most
+    /// <see cref="MaxFds"/>) in one SCM_RIGHTS message; 0 or -errno.</summary>
+    public static int SendFds(int socket, ReadOnlySpan<byte> data, ReadOnlySpan<int> fds)
+    {
+        if (fds.Length == 0 || fds.Length > MaxFds) return -Errno.EINVAL;
+        // struct cmsghdr { size_t len; int level; int type; } + the fds, padded to 8.
+        int space = 16 + (fds.Length * sizeof(int) + 7) / 8 * 8;
+        byte* control = stackalloc byte[16 + MaxFds * sizeof(int)];
+        *(long*)control = 16 + fds.Length * sizeof(int);
+        *(int*)(control + 8) = 1;  // SOL_SOCKET
+        *(int*)(control + 12) = 1; // SCM_RIGHTS
+        for (int i = 0; i < fds.Length; i++) ((int*)(control + 16))[i] = fds[i];
+        if (fds.Length % 2 == 1) ((int*)(control + 16))[fds.Length] = 0;
+        long* iov = stackalloc long[2];
+        long* msg = stackalloc long[7];
+        long r;
+        fixed (byte* d = data)
+        {
+            iov[0] = (long)d;
+            iov[1] = data.Length;
+            msg[0] = 0; msg[1] = 0; msg[2] = (long)iov; msg[3] = 1; msg[4] = (long)control; msg[5] = space; msg[6] = 0;
+            do r = Libc.Sys(Nr.Sendmsg, socket, (long)msg, 0x4000 /*MSG_NOSIGNAL*/);
+            while (r == -Errno.EINTR);
+        }
+        return r < 0 ? (int)r : 0;
+    }
+
+    /// <summary>Fds per SCM_RIGHTS message here (the kernel takes up to 253).</summary>
+    public const int MaxFds = 64;
 }

@@ -23,14 +23,17 @@ internal static class RootfsCompiler
 
         var mounts = c.Mounts ?? new List<Spec.Mount>();
         string? label = LsmCompiler.MountLabel(ctx);
+        // With a user namespace the host opens the bind sources (HostBindSources).
+        Step? hostSources = HostBindSources.Apply(ctx) ? HostBindSources.Begin(p, mounts.Count) : null;
         for (int i = 0; i < mounts.Count; i++)
-            CompileMount(p, ctx, mounts[i], $"mounts[{i}]", label);
+            CompileMount(p, ctx, mounts[i], $"mounts[{i}]", label, hostSources);
+        if (hostSources != null) HostBindSources.Finish(p, hostSources);
 
         bool devBound = mounts.Any(m => Clean(m.Destination) == "/dev" && MountOptions.Parse(m.Options).Bind);
         if (!devBound) DeviceCompiler.Compile(p, ctx, mounts);
     }
 
-    static void CompileMount(SetupProgram p, CompileContext ctx, Spec.Mount m, string field, string? mountLabel)
+    static void CompileMount(SetupProgram p, CompileContext ctx, Spec.Mount m, string field, string? mountLabel, Step? hostSources)
     {
         var a = p.Arena;
         string dest = Clean(m.Destination);
@@ -47,7 +50,8 @@ internal static class RootfsCompiler
             string source = BindSource(ctx, m, field);
             bool dir = Directory.Exists(source);
             p.Add(StepKind.PrepareTarget, field + ".destination", $"{(dir ? "mkdir" : "touch")} {dest}", a.Str(rel), dir ? 1 : 0);
-            p.Add(StepKind.BindTarget, field, $"bind {source} on {dest}{((o.Flags & Ms.Rec) != 0 ? " recursively" : "")}",
+            if (hostSources != null) HostBindSources.Bind(p, hostSources, field, source, dest, o.Flags & Ms.Rec);
+            else p.Add(StepKind.BindTarget, field, $"bind {source} on {dest}{((o.Flags & Ms.Rec) != 0 ? " recursively" : "")}",
                 a.Str(source), (long)(o.Flags & Ms.Rec));
             ulong rest = o.Flags & ~(Ms.Bind | Ms.Rec | Ms.Remount);
             if (rest != 0)
