@@ -25,4 +25,7 @@ internal sealed record CompileContext
     /// <summary>csrun's CPU affinity, from which <see cref="CpuHandoff"/> moves the child; null: unknown.</summary>
     public byte[]? CpuMask { get; init; }
     public List<string> Warnings { get; } = new();
+    /// <summary>The container runs in a user namespace, new or joined by path: no mknod, and bind
+    /// sources the host must open for it.</summary>
+    public bool InUserNamespace => Config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
 }

@@ -13,7 +13,7 @@ namespace CsRun.Rootfs;
 /// </summary>
 internal static unsafe class HostBindSources
 {
-    public static bool Apply(CompileContext ctx) => ctx.Config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
+    public static bool Apply(CompileContext ctx) => ctx.InUserNamespace;
 
     /// <summary>The step that receives the sources, first among the mounts; its count is filled by
     /// <see cref="Finish"/>. Slots for up to <paramref name="mounts"/> fds, all -1.</summary>

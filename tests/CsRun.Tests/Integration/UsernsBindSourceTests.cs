@@ -245,6 +245,33 @@ public class UsernsBindSourceTests
         Leftovers.ProcessesInCgroup(id).Should().BeEmpty("the init waiting for its sources is killed");
     }
 
+    [Fact]
+    public void A_container_joining_a_user_namespace_by_path_gets_its_devices_and_binds()
+    {
+        // No mknod in a user namespace, joined or new: the default devices are bound from the
+        // host, as runc does (csrun once only checked for a new one: mknod /dev/null EPERM).
+        using var secret = new HostSecret();
+        using var owner = UsernsBundle(secret.Dir, "rbind");
+        owner.Config.Process!.Args = new() { "sleep", "60" };
+        var ownerId = owner.NewId();
+        var created = owner.Csrun("create", "-b", owner.Dir, ownerId);
+        created.ExitCode.Should().Be(0, created.ToString());
+        int pid = JsonDocument.Parse(owner.Csrun("state", ownerId).Stdout).RootElement.GetProperty("pid").GetInt32();
+
+        using var b = UsernsBundle(secret.Dir, "rbind");
+        b.Config.Linux!.UidMappings = null;
+        b.Config.Linux.GidMappings = null;
+        b.Config.Linux.Namespaces!.First(n => n.Type == "user").Path = $"/proc/{pid}/ns/user";
+        var r = RunSh(b, "echo x > /dev/null && head -c 4 /dev/zero | wc -c && cat /mnt/file && echo && readlink /proc/self/ns/user", out var id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        var lines = r.Stdout.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        lines.Take(2).Should().Equal("4", "hi");
+        lines[2].Should().Be(new FileInfo($"/proc/{pid}/ns/user").LinkTarget, "the container is in the joined user namespace");
+        Leftovers.AssertNone(b, id);
+        owner.Csrun("delete", "-f", ownerId).ExitCode.Should().Be(0);
+        TestHost.Reap(pid);
+    }
+
     static void WaitGone(int pid)
     {
         for (int i = 0; i < 500 && File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z"); i++)
