@@ -200,6 +200,10 @@ internal static class Creator
                         new HookRunner.Where(rootfs, config.Process?.Env ?? new List<string>()), init.Pid);
                     SyncChannel.Send(syncFd, SyncType.HooksDone);
                     break;
+                case SyncType.NetDevices:
+                    NetDevices.Move(init.Pid, config.Linux!.NetDevices!);
+                    SyncChannel.Send(syncFd, SyncType.NetDevicesDone);
+                    break;
                 case SyncType.SeccompFd:
                     SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, "creating");
                     break;

@@ -24,6 +24,9 @@ internal enum SyncType
     Payload = 9,
     /// <summary>Child → parent: the seccomp notify listener rides along (SCM_RIGHTS); Receive puts its fd in Value.</summary>
     SeccompFd = 10,
+    /// <summary>Child → parent: in all its namespaces; move linux.netDevices into its network namespace.</summary>
+    NetDevices = 11,
+    NetDevicesDone = 12,
 }
 
 [StructLayout(LayoutKind.Sequential)]
