@@ -25,9 +25,16 @@ internal static class NetDevices
 
     /// <summary>What an address carries over: the label (named after the old name) and the
     /// cache info (a permanent address has no lifetime) stay behind.</summary>
-    static readonly HashSet<ushort> Carried = new() { IfaAddress, IfaLocal, IfaBroadcast, IfaFlags, IfaRtPriority, IfaProto };
+    static bool Carried(ushort type) => type is IfaAddress or IfaLocal or IfaBroadcast or IfaFlags or IfaRtPriority or IfaProto;
 
-    sealed record Device(string At, string HostName, string Name, int Index, List<byte[]> Addresses);
+    sealed class Device(string at, string hostName, string name, int index, List<byte[]> addresses)
+    {
+        public string At => at;
+        public string HostName => hostName;
+        public string Name => name;
+        public int Index => index;
+        public List<byte[]> Addresses => addresses;
+    }
 
     public static void Move(int initPid, Dictionary<string, NetDevice> devices)
     {
@@ -43,7 +50,8 @@ internal static class NetDevices
                     // Every device is checked first: one missing on the host, or a name taken in the
                     // container, fails the create before any has moved (the kernel would apply such a
                     // rename after the move, and the device would die with the container's namespace).
-                    var planned = devices.Select(kv => Find(host!, inside!, kv.Key, kv.Value)).ToList();
+                    var planned = new List<Device>();
+                    foreach (var (hostName, dev) in devices) planned.Add(Find(host!, inside!, hostName, dev));
                     foreach (var d in planned) MoveOne(host!, inside!, netns, d);
                 }
             }
@@ -64,8 +72,8 @@ internal static class NetDevices
         var all = new List<byte[]>();
         Must(host.Dump(new NetlinkMessage(RtNetlink.RtmGetAddr, RtNetlink.FRequest | RtNetlink.FDump, new byte[IfAddrSize]), all),
             at, $"RTM_GETADDR {hostName}");
-        var kept = all.Where(a => a.Length >= IfAddrSize && BinaryPrimitives.ReadInt32LittleEndian(a.AsSpan(4)) == index
-            && (a[2] & IfaFPermanent) != 0 && a[3] == RtScopeUniverse).ToList();
+        var kept = all.FindAll(a => a.Length >= IfAddrSize && BinaryPrimitives.ReadInt32LittleEndian(a.AsSpan(4)) == index
+            && (a[2] & IfaFPermanent) != 0 && a[3] == RtScopeUniverse);
         var d = new Device(at, hostName, string.IsNullOrEmpty(dev.Name) ? hostName : dev.Name, index, kept);
         if (!d.Name.Contains('%') && inside.Get(LinkNamed(d.Name), out _) == 0)
             throw new RuntimeError($"{at}: {d.Name} in the container's network namespace: {Errno.Message(Errno.EEXIST)}");
@@ -87,8 +95,8 @@ internal static class NetDevices
             var header = a.AsSpan(0, IfAddrSize).ToArray();
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), index);
             var add = new NetlinkMessage(RtNetlink.RtmNewAddr, RtNetlink.FRequest | RtNetlink.FAck | RtNetlink.FCreate | RtNetlink.FReplace, header);
-            foreach (var (type, value) in NetlinkMessage.Attributes(a, IfAddrSize))
-                if (Carried.Contains(type)) add.Attr(type, value);
+            foreach (var attr in NetlinkMessage.Attributes(a, IfAddrSize))
+                if (Carried(attr.Type)) add.Attr(attr.Type, attr.Value);
             Must(inside.Change(add), d.At, $"RTM_NEWADDR {Describe(a)} on {name}");
         }
 
@@ -103,8 +111,10 @@ internal static class NetDevices
         var links = new List<byte[]>();
         Must(inside.Dump(new NetlinkMessage(RtNetlink.RtmGetLink, RtNetlink.FRequest | RtNetlink.FDump, new byte[IfInfoSize]), links),
             d.At, "RTM_GETLINK (dump) in the container's network namespace");
-        var taken = new HashSet<string>(links.SelectMany(l => NetlinkMessage.Attributes(l, IfInfoSize))
-            .Where(a => a.Type == IflaIfname).Select(a => System.Text.Encoding.UTF8.GetString(a.Value).TrimEnd('\0')));
+        var taken = new HashSet<string>();
+        foreach (var l in links)
+            foreach (var a in NetlinkMessage.Attributes(l, IfInfoSize))
+                if (a.Type == IflaIfname) taken.Add(System.Text.Encoding.UTF8.GetString(a.Value).TrimEnd('\0'));
         for (int i = 0; i < 32768; i++)
         {
             string name = d.Name.Replace("%d", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -129,8 +139,8 @@ internal static class NetDevices
     /// <summary>"10.1.2.3/24" for an ifaddrmsg and its attributes (IFA_LOCAL, else IFA_ADDRESS).</summary>
     static string Describe(byte[] a)
     {
-        var attrs = NetlinkMessage.Attributes(a, IfAddrSize).ToList();
-        var ip = attrs.FirstOrDefault(x => x.Type == IfaLocal).Value ?? attrs.FirstOrDefault(x => x.Type == IfaAddress).Value;
+        var attrs = NetlinkMessage.Attributes(a, IfAddrSize);
+        var ip = (attrs.Find(x => x.Type == IfaLocal) ?? attrs.Find(x => x.Type == IfaAddress))?.Value;
         return ip is { Length: 4 or 16 } ? $"{new IPAddress(ip)}/{a[1]}" : $"address/{a[1]}";
     }
 

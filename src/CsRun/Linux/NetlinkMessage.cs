@@ -59,18 +59,27 @@ internal sealed class NetlinkMessage
         _len += padded;
     }
 
-    /// <summary>The rtattrs of a received message's payload after its family header:
-    /// (type, value) with NLA_F_NESTED and NLA_F_NET_BYTEORDER masked off the type.</summary>
-    public static IEnumerable<(ushort Type, byte[] Value)> Attributes(byte[] payload, int familyHeaderSize)
+    /// <summary>The rtattrs of a received message's payload after its family header, with
+    /// NLA_F_NESTED and NLA_F_NET_BYTEORDER masked off the type.</summary>
+    public static List<NetlinkAttribute> Attributes(byte[] payload, int familyHeaderSize)
     {
+        var list = new List<NetlinkAttribute>();
         int at = (familyHeaderSize + 3) & ~3;
         while (at + 4 <= payload.Length)
         {
             int len = BinaryPrimitives.ReadUInt16LittleEndian(payload.AsSpan(at));
             ushort type = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(payload.AsSpan(at + 2)) & 0x3fff);
-            if (len < 4 || at + len > payload.Length) yield break;
-            yield return (type, payload.AsSpan(at + 4, len - 4).ToArray());
+            if (len < 4 || at + len > payload.Length) break;
+            list.Add(new NetlinkAttribute(type, payload.AsSpan(at + 4, len - 4).ToArray()));
             at += (len + 3) & ~3;
         }
+        return list;
     }
+}
+
+/// <summary>A received rtattr (a class: generic code over it is shared, where a tuple's is not).</summary>
+internal sealed class NetlinkAttribute(ushort type, byte[] value)
+{
+    public ushort Type => type;
+    public byte[] Value => value;
 }
