@@ -69,6 +69,32 @@ public class NetDeviceTests
         r.Stdout.Should().Contain($"inet {v4}/24").And.MatchRegex(@"0\s+100000\s+65536");
     }
 
+    /// <summary>Joined by path, the namespace is its owner's: the device stays there after the
+    /// container that moved it is gone, and goes with the namespace.</summary>
+    [VethFact]
+    public void A_device_moved_into_a_joined_network_namespace_stays_there_after_the_container()
+    {
+        using var veth = new HostVeth();
+        using var owner = WithIp("sleep", "100");
+        var ownerId = owner.NewId("netns");
+        owner.Csrun("create", "-b", owner.Dir, ownerId).ExitCode.Should().Be(0);
+        int pid = System.Text.Json.JsonDocument.Parse(owner.Csrun("state", ownerId).Stdout).RootElement.GetProperty("pid").GetInt32();
+
+        using var b = WithIp("cat", "/sys/class/net/j0/ifindex");
+        b.Config.Linux!.Namespaces!.RemoveAll(n => n.Type == "network");
+        b.Config.Linux.Namespaces.Add(new Namespace { Type = "network", Path = $"/proc/{pid}/ns/net" });
+        b.Config.Linux.NetDevices = new() { [veth.Name] = new NetDevice { Name = "j0" } };
+        var r = b.Run();
+        r.ExitCode.Should().Be(0, r.ToString());
+        HostVeth.OnHost(veth.Name).Should().BeFalse();
+
+        var still = owner.Csrun("exec", ownerId, "cat", "/sys/class/net/j0/ifindex");
+        still.ExitCode.Should().Be(0, still.ToString());
+        still.Stdout.Trim().Should().Be(r.Stdout.Trim());
+        owner.Csrun("delete", "-f", ownerId).ExitCode.Should().Be(0);
+        LifecycleTests.WaitFor(() => !HostVeth.OnHost(veth.Peer));
+    }
+
     [VethFact]
     public void A_missing_device_fails_the_create_before_any_device_moves()
     {
