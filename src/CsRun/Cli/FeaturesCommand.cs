@@ -49,6 +49,8 @@ internal sealed class FeaturesCommand : ICommand
             Strings(w, "modes", SpecNames.MemoryPolicyModes.Keys);
             Strings(w, "flags", SpecNames.MemoryPolicyFlags.Keys);
             w.WriteEndObject();
+            // Moved in by the parent with RTM_NEWLINK (Container/NetDevices).
+            Enabled(w, "netDevices", true);
             w.WriteStartObject("mountExtensions");
             Enabled(w, "idmap", false);
             w.WriteEndObject();

@@ -130,24 +130,12 @@ internal sealed class UpdateCommand : ICommand
     {
         string l3 = args.Get("l3-cache-schema") ?? "", mb = args.Get("mem-bw-schema") ?? "";
         if (l3.Length == 0 && mb.Length == 0) return;
-        string? resctrl = ResctrlMount();
+        string? resctrl = Resctrl.MountPoint();
         if (l3.Length > 0 && (resctrl == null || !Directory.Exists(Path.Combine(resctrl, "info", "L3"))))
             throw new RuntimeError("Intel RDT/CAT: l3 cache schema is not enabled");
         if (mb.Length > 0 && (resctrl == null || !Directory.Exists(Path.Combine(resctrl, "info", "MB"))))
             throw new RuntimeError("Intel RDT/MBA: memory bandwidth schema is not enabled");
         if (configured == null) throw new RuntimeError("updating a non-existent Intel RDT configuration is not supported");
         throw new RuntimeError("Intel RDT: csrun does not manage resctrl groups, so schemata cannot be updated");
-    }
-
-    static string? ResctrlMount()
-    {
-        if (KernelFile.Read("/proc/self/mountinfo", out string text) != 0) return null;
-        foreach (string line in text.Split('\n'))
-        {
-            string[] f = line.Split(' ');
-            int dash = Array.IndexOf(f, "-");
-            if (dash > 4 && dash + 1 < f.Length && f[dash + 1] == "resctrl") return f[4];
-        }
-        return null;
     }
 }

@@ -204,6 +204,10 @@ internal static class Creator
                 case SyncType.BindSources:
                     HostBindSources.Send(syncFd, m.Value, program);
                     break;
+                case SyncType.NetDevices:
+                    NetDevices.Move(init.Pid, config.Linux!.NetDevices!);
+                    SyncChannel.Send(syncFd, SyncType.NetDevicesDone);
+                    break;
                 case SyncType.SeccompFd:
                     SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, "creating");
                     break;

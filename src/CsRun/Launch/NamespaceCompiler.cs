@@ -86,6 +86,12 @@ internal static class NamespaceCompiler
             p.Add(StepKind.Unshare, "linux.namespaces", "unshare cgroup namespace (rooted at the container's cgroup)", CloneFlags.NewCgroup);
         if ((create & CloneFlags.NewNet) != 0)
             p.Add(StepKind.LoopbackUp, "linux.namespaces", "bring lo up in the new network namespace");
+        if (ctx.Config.Linux?.NetDevices?.Count > 0)
+        {
+            // The parent moves them (Container/NetDevices) while the child, its init-to-be, waits.
+            p.Add(StepKind.SyncSend, "linux.netDevices", "ask the parent to move the network devices in", (long)SyncType.NetDevices);
+            p.Add(StepKind.SyncWait, "linux.netDevices", "wait for the network devices", (long)SyncType.NetDevicesDone);
+        }
         bool pidInvolved = nss.Any(n => n.Type == "pid");
         if (joins.Count > 0 && pidInvolved)
             p.Add(StepKind.ForkInit, "linux.namespaces", "fork the init into the pid namespace");

@@ -29,6 +29,9 @@ internal enum SyncType
     BindSources = 11,
     /// <summary>Parent → child: one bind mount source, an O_PATH fd (SCM_RIGHTS); Value is its index.</summary>
     BindSource = 12,
+    /// <summary>Child → parent: in all its namespaces; move linux.netDevices into its network namespace.</summary>
+    NetDevices = 13,
+    NetDevicesDone = 14,
 }
 
 [StructLayout(LayoutKind.Sequential)]

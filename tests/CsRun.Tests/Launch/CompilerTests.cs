@@ -139,6 +139,22 @@ public class CompilerTests
         p.Joins.Should().Equal(("network", "/proc/1/ns/net"));
     }
 
+    /// <summary>The parent moves linux.netDevices into the namespace of the process that asks:
+    /// it must be in its network namespace already, and still the one the parent cloned.</summary>
+    [Fact]
+    public void Net_devices_are_asked_for_after_the_namespaces_and_before_the_fork_into_a_joined_pid_namespace()
+    {
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        Compile(c).Steps.Should().NotContain(s => s.Kind == StepKind.SyncSend && s.A == (long)SyncType.NetDevices, "no device, no sync point");
+        c.Linux!.NetDevices = new() { ["eth0"] = new CsRun.Spec.NetDevice() };
+        c.Linux.Namespaces!.First(n => n.Type == "network").Path = "/proc/1/ns/net";
+        var p = Compile(c);
+        var ask = p.Steps.FindIndex(s => s.Kind == StepKind.SyncSend && s.A == (long)SyncType.NetDevices);
+        ask.Should().BeGreaterThan(p.Steps.FindLastIndex(s => s.Kind is StepKind.Setns or StepKind.Unshare));
+        p.Steps[ask + 1].Should().Match<Step>(s => s.Kind == StepKind.SyncWait && s.A == (long)SyncType.NetDevicesDone);
+        ask.Should().BeLessThan(p.Steps.FindIndex(s => s.Kind == StepKind.ForkInit));
+    }
+
     [Fact]
     public void No_new_privileges_puts_seccomp_last_and_without_it_before_dropping_capabilities()
     {

@@ -122,6 +122,10 @@ public class ConfigValidatorTests
         { "masked path relative", c => c.Linux!.MaskedPaths!.Add("proc/kcore"), "linux.maskedPaths[10]: must be absolute (got \"proc/kcore\")" },
         { "readonly path relative", c => c.Linux!.ReadonlyPaths![1] = "proc/fs", "linux.readonlyPaths[1]: must be absolute (got \"proc/fs\")" },
         { "net device name", c => c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice { Name = "a/b" } }, "linux.netDevices.eth0.name: must be a network interface name: 1 to 16 characters, not . or .., without '/', ':' or ' ' (got \"a/b\")" },
+        { "net device template on the host", c => c.Linux!.NetDevices = new() { ["eth%d"] = new NetDevice() }, "linux.netDevices['eth%d']: must name an existing interface, not a template (got \"eth%d\")" },
+        { "net device bad template", c => c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice { Name = "c%s" } }, "linux.netDevices.eth0.name: a template must have one %d and no other '%' (got \"c%s\")" },
+        { "net device two templates", c => c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice { Name = "c%d%d" } }, "linux.netDevices.eth0.name: a template must have one %d and no other '%' (got \"c%d%d\")" },
+        { "net devices with one name", c => c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice { Name = "eth1" }, ["eth1"] = new NetDevice() }, "linux.netDevices.eth1: moves a second interface in as \"eth1\" (as linux.netDevices.eth0 does)" },
         { "intel rdt closID", c => c.Linux!.IntelRdt = new IntelRdt { ClosId = "a/b" }, "linux.intelRdt.closID: must be a directory name or \"/\" (got \"a/b\")" },
         { "intel rdt memBw", c => c.Linux!.IntelRdt = new IntelRdt { MemBwSchema = "L3:0=ff" }, "linux.intelRdt.memBwSchema: must start with MB: and not contain newlines" },
         { "memory policy mode", c => c.Linux!.MemoryPolicy = new MemoryPolicy { Mode = "MPOL_ANY" }, "linux.memoryPolicy.mode: must be one of MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_PREFERRED_MANY, MPOL_WEIGHTED_INTERLEAVE (got \"MPOL_ANY\")" },
@@ -180,6 +184,7 @@ public class ConfigValidatorTests
         { "bind mount with filesystem data (runc passes it on; the kernel ignores it)", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "mode=700" } }) },
         { "empty seccomp means none", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp() },
         { "personality flags are ignored", c => c.Linux!.Personality = new Personality { Domain = "LINUX32", Flags = new() { "WHATEVER" } } },
+        { "net devices renamed, swapped and by template", c => c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice { Name = "eth1" }, ["eth1"] = new NetDevice { Name = "eth0" }, ["eth2"] = new NetDevice { Name = "c%d" }, ["eth3"] = new NetDevice { Name = "c%d" } } },
         { "plain cgroupsPath", c => c.Linux!.CgroupsPath = "/default/abc" },
         { "pre-release ociVersion", c => c.OciVersion = "1.0.2-dev+build.5" },
         { "0.x ociVersion", c => c.OciVersion = "0.5.0-dev" },
@@ -238,21 +243,42 @@ public class ConfigValidatorTests
         finally { Directory.Delete(bundle, true); }
     }
 
+    /// <summary>config-linux.md: without a mounted resctrl the runtime MUST error (runc 1.1.5
+    /// accepted closID alone here and ignored it).</summary>
     [Fact]
-    public void Host_rules_refuse_net_sysctls_in_the_hosts_network_namespace()
+    public void Host_rules_refuse_intelRdt() => InBundleWithRootfs(bundle =>
+    {
+        var c = Base();
+        c.Linux!.IntelRdt = new IntelRdt { ClosId = "g" };
+        var act = () => ConfigValidator.Validate(c, bundle);
+        bool mounted = File.ReadAllText("/proc/self/mountinfo").Contains(" - resctrl ");
+        act.Should().Throw<RuntimeError>().WithMessage(mounted
+            ? "linux.intelRdt: not supported by csrun: it does not manage resctrl groups"
+            : "linux.intelRdt: resctrl is not mounted (Intel RDT is not enabled on this host)");
+        c.Linux.IntelRdt = null;
+        act.Should().NotThrow();
+    });
+
+    [Fact]
+    public void Host_rules_refuse_net_sysctls_in_the_hosts_network_namespace() => InBundleWithRootfs(bundle =>
+    {
+        var c = Base();
+        c.Linux!.Namespaces![1].Path = "/proc/self/ns/net";
+        c.Linux.Sysctl = new() { ["net.core.somaxconn"] = "256" };
+        var act = () => ConfigValidator.Validate(c, bundle);
+        act.Should().Throw<RuntimeError>().WithMessage("linux.sysctl['net.core.somaxconn']: must not be set in the host's network namespace (/proc/self/ns/net)");
+
+        c.Linux.Namespaces[1].Path = "/nonexistent/netns";
+        act.Should().Throw<RuntimeError>().WithMessage("linux.namespaces[1].path: stat /nonexistent/netns: no such file or directory");
+    });
+
+    static void InBundleWithRootfs(Action<string> test)
     {
         string bundle = Directory.CreateTempSubdirectory().FullName;
         try
         {
             Directory.CreateDirectory(Path.Combine(bundle, "rootfs"));
-            var c = Base();
-            c.Linux!.Namespaces![1].Path = "/proc/self/ns/net";
-            c.Linux.Sysctl = new() { ["net.core.somaxconn"] = "256" };
-            var act = () => ConfigValidator.Validate(c, bundle);
-            act.Should().Throw<RuntimeError>().WithMessage("linux.sysctl['net.core.somaxconn']: must not be set in the host's network namespace (/proc/self/ns/net)");
-
-            c.Linux.Namespaces[1].Path = "/nonexistent/netns";
-            act.Should().Throw<RuntimeError>().WithMessage("linux.namespaces[1].path: stat /nonexistent/netns: no such file or directory");
+            test(bundle);
         }
         finally { Directory.Delete(bundle, true); }
     }

@@ -32,6 +32,17 @@ internal static class HostRules
         }
 
         NetSysctlsOffHost(ctx);
+        IntelRdt(ctx);
+    }
+
+    /// <summary>config-linux.md: without a mounted resctrl the runtime MUST error. csrun does
+    /// not make resctrl groups where there is one either, and says so rather than ignore it.</summary>
+    static void IntelRdt(Context ctx)
+    {
+        if (ctx.Linux.IntelRdt == null) return;
+        if (Resctrl.MountPoint() == null)
+            throw Check.Fail("linux.intelRdt", "resctrl is not mounted (Intel RDT is not enabled on this host)");
+        throw Check.Fail("linux.intelRdt", "not supported by csrun: it does not manage resctrl groups");
     }
 
     static void NetSysctlsOffHost(Context ctx)

@@ -62,11 +62,21 @@ internal static class LinuxRules
     static void NetDevices(Dictionary<string, NetDevice>? devices)
     {
         if (devices == null) return;
+        var names = new Dictionary<string, string>();
         foreach (var (name, dev) in devices)
         {
             string at = Check.Key("linux.netDevices", name);
             IfName(name, at);
+            // A '%' makes a name a template to the kernel: no existing interface has one.
+            if (name.Contains('%')) throw Check.Fail(at, $"must name an existing interface, not a template (got \"{name}\")");
+            string final = string.IsNullOrEmpty(dev.Name) ? name : dev.Name;
             if (!string.IsNullOrEmpty(dev.Name)) IfName(dev.Name, $"{at}.name");
+            // dev_alloc_name: one "%d" and no other '%'.
+            int pct = final.IndexOf('%');
+            if (pct >= 0 && (final.IndexOf("%d", StringComparison.Ordinal) != pct || final.IndexOf('%', pct + 1) >= 0))
+                throw Check.Fail($"{at}.name", $"a template must have one %d and no other '%' (got \"{final}\")");
+            if (pct < 0 && !names.TryAdd(final, at))
+                throw Check.Fail(at, $"moves a second interface in as \"{final}\" (as {names[final]} does)");
         }
     }
 
