@@ -60,8 +60,7 @@ internal static class CommandLine
 
     static int Fail(string message)
     {
-        Log.Error(message);
-        Output.ErrLine(message);
+        Log.Fatal(message);
         return 1;
     }
 

@@ -188,9 +188,9 @@ internal static class Creator
                     init.Adopt(m.Value);
                     break;
                 case SyncType.Hooks:
-                    // runtime.md: "created" is the status after lifecycle step 2 (the environment
-                    // exists); prestart, createRuntime and createContainer are steps 3 to 5.
-                    var state = Hooks.State(req.Id, bundle, config, init.Pid, ContainerStatus.Created);
+                    // "creating", as runc gives them: the hooks are part of create, which has
+                    // not finished (runtime.md's lifecycle steps 3 to 5).
+                    var state = Hooks.State(req.Id, bundle, config, init.Pid, ContainerStatus.Creating);
                     // runc's cwd and environment (HookRunner.Where): the bundle and csrun's own
                     // environment on the host; the rootfs and process.env in the container.
                     var host = HookRunner.Where.Host(bundle);
@@ -201,7 +201,7 @@ internal static class Creator
                     SyncChannel.Send(syncFd, SyncType.HooksDone);
                     break;
                 case SyncType.SeccompFd:
-                    SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, "creating");
+                    SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, ContainerStatus.Creating);
                     break;
                 case SyncType.Ready:
                     return;

@@ -31,7 +31,25 @@ internal static class Lifecycle
     {
         ReleaseInit(store, s);
         // runc 1.1.5 runs poststart inside create/run, in the bundle it chdirs to.
-        HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running), HookRunner.Where.Host(s.Bundle));
+        try
+        {
+            HookRunner.Run(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running), HookRunner.Where.Host(s.Bundle));
+        }
+        catch (RuntimeError)
+        {
+            // Spec 1.3 (runtime.md, lifecycle step 9): a failed poststart hook is an error that
+            // stops the container; `delete` (or `run` itself) then destroys it. runc kills it too.
+            StopAfterFailedHook(s);
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILL to every process of the container (the init first), then wait for the init to go.</summary>
+    static void StopAfterFailedHook(ContainerState s)
+    {
+        if (ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) Libc.Sys(Nr.Kill, s.InitPid, Sig.Kill);
+        if (s.CgroupPaths.Count > 0) CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).SignalAll(Sig.Kill);
+        WaitForExit(s.InitPid, s.InitStartTime);
     }
 
     /// <summary>
