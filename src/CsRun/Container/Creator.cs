@@ -43,7 +43,7 @@ internal static class Creator
             var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup);
             journal.Cgroups(cgroup.Paths, global.SystemdCgroup);
             cgroup.AnnounceParents(journal.ParentCgroup);
-            var resources = DefaultDeviceRules.Complete(config.Linux?.Resources);
+            var resources = DefaultDeviceRules.Complete(PidsWriter.ForVersion(config.Linux?.Resources, config.OciVersion));
 
             int consoleFd = -1, consoleReceiver = -1;
             if (config.Process.Terminal && req.ConsoleSocket != null)
