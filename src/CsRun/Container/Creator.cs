@@ -45,6 +45,8 @@ internal static class Creator
             cgroup.AnnounceParents(journal.ParentCgroup);
             var resources = DefaultDeviceRules.Complete(PidsWriter.ForVersion(config.Linux?.Resources, config.OciVersion));
 
+            int pidfdSocket = PidfdSocket.Connect(req.PidfdSocket);
+            if (pidfdSocket >= 0) fds.Add(pidfdSocket);
             int consoleFd = -1, consoleReceiver = -1;
             if (config.Process.Terminal && req.ConsoleSocket != null)
             {
@@ -107,6 +109,7 @@ internal static class Creator
             FaultInjection.At("ready");
             state ??= SaveState() ?? throw new RuntimeError("container init exited before it was ready");
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
+            PidfdSocket.Send(pidfdSocket, init.Pid, "standard");
             if (config.Hooks?.StartContainer is { Count: > 0 })
                 SyncChannel.Send(syncFd, SyncType.Payload, 0, HookStateJson.Of(Hooks.State(state, ContainerStatus.Created)));
             journal.Finished();
