@@ -167,6 +167,22 @@ public class RuncDropInTests
         TestHost.Reap(pid);
     }
 
+    /// <summary>
+    /// Global --rootless as runc parses it: auto and false change nothing for root; true (ignore
+    /// cgroup permission errors) is refused rather than accepted and ignored.
+    /// </summary>
+    [Fact]
+    public void Rootless_true_is_refused_and_auto_or_false_change_nothing()
+    {
+        using var b = new Bundle("true");
+        foreach (var v in new[] { "auto", "false", "0" })
+            b.Csrun("--rootless", v, "list", "-q").ExitCode.Should().Be(0, v);
+        var r = b.Csrun("--rootless", "true", "list", "-q");
+        r.ExitCode.Should().Be(1);
+        r.Stderr.Should().Contain("--rootless true");
+        b.Csrun("--rootless", "maybe", "list").Stderr.Should().Contain("invalid syntax");
+    }
+
     /// <summary>The pid a pidfd refers to, from its fdinfo ("Pid:\t1234").</summary>
     static int PidOfPidfd(int fd)
     {
