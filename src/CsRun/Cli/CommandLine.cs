@@ -29,6 +29,8 @@ internal static class CommandLine
             }
             Log.Open();
             CheckRootless(global.Get("rootless"));
+            // runc 1.2 and 1.3 ignore --criu with a warning (1.4 removed it); 1.1.5's callers pass it.
+            if (global.Get("criu") != null) Log.Warn("--criu is ignored: csrun has no checkpoint or restore");
             string name = global.Positional[0];
             var rest = global.Positional.Skip(1).ToList();
             if (name == "help")
