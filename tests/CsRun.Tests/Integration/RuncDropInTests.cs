@@ -87,6 +87,45 @@ public class RuncDropInTests
         TestHost.Reap(pid);
     }
 
+    /// <summary>
+    /// runc enters process.cwd as root first and, when root is refused (EACCES), again as the
+    /// process's user after the uid change. Here root is refused for real: in a user namespace
+    /// the directory's owner (host root) is unmapped, so the container's root has no capability
+    /// over it, and only its group (the container user's) may enter.
+    /// </summary>
+    [Fact]
+    public void A_cwd_only_the_user_may_enter_is_entered_after_the_uid_change()
+    {
+        using var b = new Bundle("sh", "-c", "pwd; id -u");
+        b.Config.Linux!.Namespaces!.Add(new() { Type = "user" });
+        b.Config.Linux.UidMappings = new() { new() { ContainerId = 0, HostId = 200000, Size = 65536 } };
+        b.Config.Linux.GidMappings = new() { new() { ContainerId = 0, HostId = 200000, Size = 65536 } };
+        b.Config.Mounts!.RemoveAll(m => m.Type == "cgroup" || m.Destination == "/sys");
+        b.Config.Linux.Namespaces.RemoveAll(n => n.Type == "cgroup");
+        Run("chown", "-R", "200000:200000", b.Rootfs);
+        string work = Path.Combine(b.Rootfs, "work");
+        Directory.CreateDirectory(work);
+        Run("chown", "0:201000", work);
+        Run("chmod", "0070", work);
+        b.Config.Process!.Cwd = "/work";
+        b.Config.Process.User = new() { Uid = 1000, Gid = 1000 };
+        var r = b.Run();
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("/work\n1000\n");
+
+        b.Config.Process.User = new() { Uid = 0, Gid = 0 };
+        r = b.Run();
+        r.ExitCode.Should().Be(1, "root itself is refused: " + r);
+        r.Stderr.Should().Contain("process.cwd").And.Contain("permission denied");
+    }
+
+    static void Run(string program, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args))!;
+        p.WaitForExit();
+        p.ExitCode.Should().Be(0, $"{program} {string.Join(" ", args)}");
+    }
+
     /// <summary>config.md 1.2: a relative destination is "relative to /" (deprecated, allowed; runc warns).</summary>
     [Fact]
     public void A_relative_mount_destination_is_taken_relative_to_the_root()
