@@ -100,10 +100,22 @@ internal static class Lifecycle
             return;
         }
         if (status == ContainerStatus.Stopped) throw new RuntimeError("container not running");
+        if (signal == Sig.Kill && !OwnPidNamespace(s))
+        {
+            // Without a pid namespace of its own, the init's death takes no other process with
+            // it: SIGKILL goes to every process of the container, as runc 1.2+ sends it.
+            Signal(s, signal);
+            cgroup.SignalAll(signal);
+            return;
+        }
         Signal(s, signal);
         // A frozen process cannot die: thaw a paused container for SIGKILL, as runc does.
         if (signal == Sig.Kill && status == ContainerStatus.Paused) cgroup.Freeze(false);
     }
+
+    /// <summary>A new pid namespace (not one joined by path): runc's IsPrivate(NEWPID).</summary>
+    static bool OwnPidNamespace(ContainerState s) =>
+        s.Config.Linux?.Namespaces?.FirstOrDefault(n => n.Type == "pid") is { } ns && string.IsNullOrEmpty(ns.Path);
 
     /// <summary>Signal the init through a pidfd, after checking that pid still names our init.</summary>
     static void Signal(ContainerState s, int signal)

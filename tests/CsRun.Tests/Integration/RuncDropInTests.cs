@@ -35,6 +35,28 @@ public class RuncDropInTests
         TestHost.Reap(pid);
     }
 
+    /// <summary>
+    /// `kill ID KILL` of a container without a pid namespace of its own kills every process in
+    /// it, as runc 1.2+ does (its `kill --all` is obsolete for that): the init's death takes no
+    /// other process with it there. runc 1.1.5 killed the init alone.
+    /// </summary>
+    [Fact]
+    public void Sigkill_without_a_pid_namespace_kills_every_process_of_the_container()
+    {
+        using var b = new Bundle("sh", "-c", "sleep 100 & exec sleep 101");
+        b.Config.Linux!.Namespaces!.RemoveAll(n => n.Type == "pid");
+        var id = b.NewId();
+        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        int pid = InitPid(b, id);
+        LifecycleTests.WaitFor(() => Leftovers.ProcessesInCgroup(id).Count == 2);
+        var r = b.Csrun("kill", id, "KILL");
+        r.ExitCode.Should().Be(0, r.ToString());
+        try { LifecycleTests.WaitFor(() => Leftovers.ProcessesInCgroup(id).Count == 0, 5_000); } catch (TimeoutException) { }
+        Leftovers.ProcessesInCgroup(id).Should().BeEmpty("the background sleep dies with the init");
+        b.Csrun("delete", id).ExitCode.Should().Be(0);
+        TestHost.Reap(pid);
+    }
+
     /// <summary>runc's logrus writes JSON records on stderr with --log-format json and no --log.</summary>
     [Fact]
     public void Log_format_json_without_a_log_file_writes_json_lines_on_stderr()
