@@ -91,7 +91,8 @@ internal static class Log
     {
         if (!json) return $"time=\"{time}\" level={level} msg={Quote(msg)}";
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        // Quotes as \" (Go's encoding, runc's), not \u0022.
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("level", level);

@@ -76,6 +76,7 @@ public class RuncDropInTests
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().NotBeEmpty();
         foreach (var line in lines) JsonDocument.Parse(line).RootElement.GetProperty("level").GetString().Should().Be("warning", line);
+        r.Stderr.Should().Contain("\\\"mnt/rel\\\"", "quotes are escaped as Go (runc) escapes them");
 
         // Text stays runc's: the final error bare on stderr.
         b.Csrun("kill", "nope-x1").Stderr.Should().Be("container does not exist\n");
