@@ -120,12 +120,7 @@ public class RuncDropInTests
     public void A_cwd_only_the_user_may_enter_is_entered_after_the_uid_change()
     {
         using var b = new Bundle("sh", "-c", "pwd; id -u");
-        b.Config.Linux!.Namespaces!.Add(new() { Type = "user" });
-        b.Config.Linux.UidMappings = new() { new() { ContainerId = 0, HostId = 200000, Size = 65536 } };
-        b.Config.Linux.GidMappings = new() { new() { ContainerId = 0, HostId = 200000, Size = 65536 } };
-        b.Config.Mounts!.RemoveAll(m => m.Type == "cgroup" || m.Destination == "/sys");
-        b.Config.Linux.Namespaces.RemoveAll(n => n.Type == "cgroup");
-        Run("chown", "-R", "200000:200000", b.Rootfs);
+        MapRootTo(b, 200000);
         string work = Path.Combine(b.Rootfs, "work");
         Directory.CreateDirectory(work);
         Run("chown", "0:201000", work);
@@ -140,6 +135,19 @@ public class RuncDropInTests
         r = b.Run();
         r.ExitCode.Should().Be(1, "root itself is refused: " + r);
         r.Stderr.Should().Contain("process.cwd").And.Contain("permission denied");
+    }
+
+    /// <summary>A user namespace whose root is host uid/gid <paramref name="host"/> (65536 ids), the
+    /// rootfs given to it, and no cgroup mount (v1 ones need the real root).</summary>
+    static void MapRootTo(Bundle b, uint host)
+    {
+        var linux = b.Config.Linux!;
+        linux.Namespaces!.Add(new() { Type = "user" });
+        linux.Namespaces.RemoveAll(n => n.Type == "cgroup");
+        linux.UidMappings = new() { new() { ContainerId = 0, HostId = host, Size = 65536 } };
+        linux.GidMappings = new() { new() { ContainerId = 0, HostId = host, Size = 65536 } };
+        b.Config.Mounts!.RemoveAll(m => m.Type == "cgroup" || m.Destination == "/sys");
+        Run("chown", "-R", $"{host}:{host}", b.Rootfs);
     }
 
     static void Run(string program, params string[] args)
