@@ -17,7 +17,8 @@ internal static class CpuWriter
         if (!any) return;
         string d = CgroupFiles.Need(dir, "cpu", Field);
 
-        if (c.Shares is ulong shares && shares != 0)
+        bool idleAfter = IdleFirst(d, c);
+        if (c.Shares is ulong shares && shares != 0 && !idleAfter)
         {
             CgroupFiles.Write(d, "cpu.shares", CgroupFiles.Num(shares), Field + ".shares");
             // The kernel clamps out-of-range shares silently: read back to tell the user.
@@ -44,8 +45,28 @@ internal static class CpuWriter
             if (period != null) CgroupFiles.Write(d, "cpu.cfs_period_us", period, Field + ".period");
             if (burst != null) CgroupFiles.Write(d, "cpu.cfs_burst_us", burst, Field + ".burst");
         }
-        if (c.Idle is long idle) CgroupFiles.Write(d, "cpu.idle", CgroupFiles.Num(idle), Field + ".idle");
+        IdleLast(d, c);
         Realtime(d, c);
+    }
+
+    /// <summary>
+    /// cpu.idle before the shares (weight) when it turns idle off. The kernel refuses shares
+    /// (EINVAL) while a group is idle and replaces them with the idle weight when it turns idle
+    /// on (back to the default when it turns it off), so shares are written only for a group
+    /// that is not idle after this write: an update of anything else of a container made idle
+    /// must not fail on its saved shares (runc v1 writes shares, then idle). Returns whether
+    /// the group stays or becomes idle.
+    /// </summary>
+    static bool IdleFirst(string dir, CpuResources c)
+    {
+        if (c.Idle == 0) CgroupFiles.Write(dir, "cpu.idle", "0", Field + ".idle");
+        if (c.Idle is long idle) return idle != 0;
+        return (c.Shares ?? 0) != 0 && (CgroupFiles.TryReadUInt(dir, "cpu.idle") ?? 0) != 0;
+    }
+
+    static void IdleLast(string dir, CpuResources c)
+    {
+        if (c.Idle is long idle && idle != 0) CgroupFiles.Write(dir, "cpu.idle", CgroupFiles.Num(idle), Field + ".idle");
     }
 
     /// <summary>Writes value; returns it if it must be written again after the quota, else null.</summary>
@@ -79,9 +100,10 @@ internal static class CpuWriter
         if (c == null) return;
         if ((c.RealtimeRuntime ?? 0) != 0 || (c.RealtimePeriod ?? 0) != 0)
             Log.Warn($"{Field}.realtimeRuntime: ignored: cgroup v2 has no realtime budget");
-        if (c.Idle is long idle) CgroupFiles.Write(dir, "cpu.idle", CgroupFiles.Num(idle), Field + ".idle");
+        bool idleAfter = IdleFirst(dir, c);
         ulong weight = V2Conversions.CpuWeight(c.Shares ?? 0);
-        if (weight != 0) CgroupFiles.Write(dir, "cpu.weight", CgroupFiles.Num(weight), Field + ".shares");
+        if (weight != 0 && !idleAfter) CgroupFiles.Write(dir, "cpu.weight", CgroupFiles.Num(weight), Field + ".shares");
+        IdleLast(dir, c);
 
         long quota = c.Quota ?? 0;
         ulong period = c.Period ?? 0;

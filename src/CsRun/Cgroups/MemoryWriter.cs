@@ -15,7 +15,8 @@ internal static class MemoryWriter
         if (m == null) return;
         WarnKernel(m);
         long limit = m.Limit ?? 0, swap = m.Swap ?? 0;
-        bool any = limit != 0 || swap != 0 || (m.Reservation ?? 0) != 0 || m.DisableOomKiller == true || m.Swappiness != null;
+        bool any = limit != 0 || swap != 0 || (m.Reservation ?? 0) != 0 || m.DisableOomKiller == true || m.Swappiness != null
+            || (m.KernelTcp ?? 0) != 0;
         if (!any) return;
         string d = CgroupFiles.Need(dir, "memory", Field);
 
@@ -42,6 +43,7 @@ internal static class MemoryWriter
             SetSwap(d, swap);
         }
 
+        KernelTcp(d, m.KernelTcp ?? 0);
         if (m.Reservation is long reservation && reservation != 0)
             CgroupFiles.Write(d, "memory.soft_limit_in_bytes", CgroupFiles.Num(reservation), Field + ".reservation");
         if (m.DisableOomKiller == true)
@@ -67,6 +69,21 @@ internal static class MemoryWriter
         throw CgroupFiles.WriteError(Field + ".limit", dir, Limit, errno, detail);
     }
 
+    /// <summary>
+    /// kernelTCP: v1 kernels still enforce memory.kmem.tcp.limit_in_bytes (6.18 here reads back
+    /// what is written and counts socket buffers against it), as crun sets it; runc 1.1.5
+    /// ignores it with the `kernel` limit's warning. Where the file is missing (kernels built
+    /// without kmem accounting) it is a warning, as for swap without swap accounting.
+    /// </summary>
+    static void KernelTcp(string dir, long value)
+    {
+        const string file = "memory.kmem.tcp.limit_in_bytes";
+        if (value == 0) return;
+        if (!CgroupFiles.Exists(dir, file))
+            Log.Warn($"{Field}.kernelTCP: ignored: {CgroupFiles.PathOf(dir, file)} does not exist");
+        else CgroupFiles.Write(dir, file, CgroupFiles.Num(value), Field + ".kernelTCP");
+    }
+
     static void SetSwap(string dir, long swap)
     {
         if (swap != 0) CgroupFiles.Write(dir, Memsw, CgroupFiles.Num(swap), Field + ".swap");
@@ -76,6 +93,7 @@ internal static class MemoryWriter
     {
         if (m == null) return;
         WarnKernel(m);
+        if ((m.KernelTcp ?? 0) != 0) Log.Warn($"{Field}.kernelTCP: ignored: cgroup v2 has no such setting");
         if (m.DisableOomKiller == true) Log.Warn($"{Field}.disableOOMKiller: ignored: cgroup v2 has no such setting");
         if (m.Swappiness is ulong s && s != ulong.MaxValue) Log.Warn($"{Field}.swappiness: ignored: cgroup v2 has no such setting");
         long limit = m.Limit ?? 0, swap = m.Swap ?? 0, reservation = m.Reservation ?? 0;
@@ -118,7 +136,8 @@ internal static class MemoryWriter
 
     static void WarnKernel(MemoryResources m)
     {
-        // Kernel memory limits are deprecated since Linux 5.4 and gone in 6.x; runc ignores them too.
-        if (m.Kernel != null || m.KernelTcp != null) Log.Warn("Kernel memory settings are ignored and will be removed");
+        // The kmem limit is deprecated since Linux 5.4 and no longer enforced (6.x accepts a write
+        // to memory.kmem.limit_in_bytes and reads back unlimited); runc ignores it too.
+        if (m.Kernel != null) Log.Warn("Kernel memory settings are ignored and will be removed");
     }
 }

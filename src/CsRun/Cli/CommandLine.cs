@@ -28,6 +28,9 @@ internal static class CommandLine
                 return global.Positional.Count == 0 && !global.Bool("help") ? 1 : 0;
             }
             Log.Open();
+            CheckRootless(global.Get("rootless"));
+            // runc 1.2 and 1.3 ignore --criu with a warning (1.4 removed it); 1.1.5's callers pass it.
+            if (global.Get("criu") != null) Log.Warn("--criu is ignored: csrun has no checkpoint or restore");
             string name = global.Positional[0];
             var rest = global.Positional.Skip(1).ToList();
             if (name == "help")
@@ -60,9 +63,26 @@ internal static class CommandLine
 
     static int Fail(string message)
     {
-        Log.Error(message);
-        Output.ErrLine(message);
+        Log.Fatal(message);
         return 1;
+    }
+
+    /// <summary>
+    /// --rootless, read as runc's parseBoolOrAuto reads it. csrun runs as real root, where runc's
+    /// "auto" and "false" change nothing; "true" (ignore cgroup permission errors) is refused:
+    /// csrun never ignores them.
+    /// </summary>
+    static void CheckRootless(string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return;
+        switch (value)
+        {
+            case "0" or "f" or "F" or "false" or "FALSE" or "False": return;
+            case "1" or "t" or "T" or "true" or "TRUE" or "True":
+                throw new RuntimeError("--rootless true: csrun does not ignore cgroup permission errors (it runs as root)");
+            default:
+                throw new RuntimeError($"strconv.ParseBool: parsing \"{value}\": invalid syntax");
+        }
     }
 
     static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);

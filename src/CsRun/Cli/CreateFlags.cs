@@ -9,6 +9,7 @@ internal static class CreateFlags
     {
         new("bundle", "b", true, "path to the root of the bundle directory, defaults to the current directory"),
         new("console-socket", null, true, "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal"),
+        new("pidfd-socket", null, true, "path to an AF_UNIX socket which will receive a file descriptor referencing the init process"),
         new("pid-file", null, true, "specify the file to write the process id to"),
         new("no-pivot", null, false, "do not use pivot root to jail process inside rootfs"),
         new("no-new-keyring", null, false, "do not create a new session keyring for the container"),
@@ -44,6 +45,7 @@ internal static class CreateFlags
             NoNewKeyring = args.Bool("no-new-keyring"),
             PreserveFds = preserve, ListenFds = listen,
             ConsoleSocket = args.Get("console-socket"),
+            PidfdSocket = args.Get("pidfd-socket"),
             KeepSync = keepSync,
         };
     }

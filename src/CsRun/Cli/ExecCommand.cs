@@ -15,6 +15,7 @@ internal sealed class ExecCommand : ICommand
     public FlagSpec[] Flags => new[]
     {
         new FlagSpec("console-socket", null, true, "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal"),
+        new FlagSpec("pidfd-socket", null, true, "path to an AF_UNIX socket which will receive a file descriptor referencing the exec process"),
         new FlagSpec("cwd", null, true, "current working directory in the container"),
         new FlagSpec("env", "e", true, "set environment variables", Repeatable: true),
         new FlagSpec("tty", "t", false, "allocate a pseudo-TTY"),
@@ -63,7 +64,7 @@ internal sealed class ExecCommand : ICommand
         {
             Id = id, Process = process, Detach = args.Bool("detach"), PidFile = args.Get("pid-file"),
             PreserveFds = PreservedFds.Checked(args.Int("preserve-fds", 0), "--preserve-fds"), IgnorePaused = args.Bool("ignore-paused"),
-            ConsoleSocket = args.Get("console-socket"), SubCgroups = subCgroups,
+            ConsoleSocket = args.Get("console-socket"), PidfdSocket = args.Get("pidfd-socket"), SubCgroups = subCgroups,
         });
     }
 

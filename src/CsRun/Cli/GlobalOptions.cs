@@ -14,7 +14,7 @@ internal sealed record GlobalOptions
         new("log-format", null, true, "set the log format ('text' (default), or 'json')"),
         new("debug", null, false, "enable debug logging"),
         new("systemd-cgroup", null, false, "enable systemd cgroup support"),
-        new("criu", null, true, "accepted for compatibility; checkpointing is not supported"),
+        new("criu", null, true, "ignored, with a warning (runc 1.2 alike): csrun has no checkpoint or restore"),
         new("rootless", null, true, "ignore cgroup permission errors ('true', 'false', or 'auto')"),
         new("version", "v", false, "print the version"),
         new("help", "h", false, "show help"),

@@ -6,7 +6,8 @@ namespace CsRun.Cli;
 
 /// <summary>
 /// runc's --log/--log-format: one line per record, `{"level","msg","time"}` in json, logrus's
-/// `time="…" level=… msg="…"` in text. Without --log, records go to stderr only at --debug.
+/// `time="…" level=… msg="…"` in text. Without --log, warnings (and debug records at --debug)
+/// go to stderr in the chosen format, and so does the final error in json (runc alike).
 /// The file is opened once, before the command runs, as runc does: a path that cannot be opened
 /// (a directory, a missing directory) fails every command but `--version` and `--help`.
 /// </summary>
@@ -55,12 +56,30 @@ internal static class Log
     public static void Warn(string msg) => Write("warning", msg, toStderr: true);
     public static void Error(string msg) => Write("error", msg, toStderr: false);
 
+    /// <summary>
+    /// The error a command ends with: to --log as a record and to stderr as the bare message;
+    /// without --log, stderr gets it as a JSON record in json format (runc's logrus writes it
+    /// there), the bare message in text.
+    /// </summary>
+    public static void Fatal(string msg)
+    {
+        if (_path == null && _json)
+        {
+            Output.ErrLine(Format("error", msg, Now(), json: true));
+            return;
+        }
+        Error(msg);
+        Output.ErrLine(msg);
+    }
+
+    static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", System.Globalization.CultureInfo.InvariantCulture);
+
     static void Write(string level, string msg, bool toStderr = true)
     {
-        string time = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", System.Globalization.CultureInfo.InvariantCulture);
+        string time = Now();
         if (_path == null)
         {
-            if (toStderr && (level != "debug" || Debugging)) Output.ErrLine(Format(level, msg, time, json: false));
+            if (toStderr && (level != "debug" || Debugging)) Output.ErrLine(Format(level, msg, time, _json));
             return;
         }
         int errno = TryOpen();
@@ -72,7 +91,8 @@ internal static class Log
     {
         if (!json) return $"time=\"{time}\" level={level} msg={Quote(msg)}";
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
+        // Quotes as \" (Go's encoding, runc's), not \u0022.
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("level", level);

@@ -11,6 +11,7 @@ internal sealed class RunCommand : ICommand
     {
         new FlagSpec("detach", "d", false, "detach from the container's process"),
         new FlagSpec("keep", null, false, "do not delete the container after it exits"),
+        new FlagSpec("no-subreaper", null, false, "disable the use of the subreaper used to reap reparented processes"),
     }).ToArray();
 
     public int Run(GlobalOptions global, ParsedArgs args)
@@ -18,6 +19,6 @@ internal sealed class RunCommand : ICommand
         bool detach = args.Bool("detach");
         var req = CreateFlags.Request(args, keepSync: true) with { ProxyConsole = !detach };
         if (detach && args.Bool("keep")) throw new RuntimeError("--detach and --keep cannot both be used");
-        return Runner.Run(global, req, detach, keep: args.Bool("keep"));
+        return Runner.Run(global, req, detach, keep: args.Bool("keep"), subreaper: !args.Bool("no-subreaper"));
     }
 }

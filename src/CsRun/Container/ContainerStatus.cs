@@ -6,6 +6,9 @@ namespace CsRun.Container;
 internal static class ContainerStatus
 {
     public const string Created = "created", Running = "running", Paused = "paused", Stopped = "stopped";
+    /// <summary>runtime.md's status while the environment is being made: what prestart,
+    /// createRuntime and createContainer hooks (and a seccomp agent at create) are given, as in runc.</summary>
+    public const string Creating = "creating";
 
     public static string Of(StateStore store, ContainerState s)
     {

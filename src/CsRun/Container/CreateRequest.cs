@@ -13,6 +13,8 @@ internal sealed record CreateRequest
     /// <summary>How many of <see cref="PreserveFds"/> came from $LISTEN_FDS (with $LISTEN_PID ours).</summary>
     public int ListenFds { get; init; }
     public string? ConsoleSocket { get; init; }
+    /// <summary>--pidfd-socket: where a pidfd of the init is sent (<see cref="PidfdSocket"/>).</summary>
+    public string? PidfdSocket { get; init; }
     /// <summary>`run` keeps the sync socket to learn whether execve worked.</summary>
     public bool KeepSync { get; init; }
     /// <summary>`run` in the foreground with a terminal and no console socket: csrun holds the master itself.</summary>

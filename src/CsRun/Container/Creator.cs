@@ -44,8 +44,10 @@ internal static class Creator
             var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup);
             journal.Cgroups(cgroup.Paths, global.SystemdCgroup);
             cgroup.AnnounceParents(journal.ParentCgroup);
-            var resources = DefaultDeviceRules.Complete(config.Linux?.Resources);
+            var resources = DefaultDeviceRules.Complete(PidsWriter.ForVersion(config.Linux?.Resources, config.OciVersion));
 
+            int pidfdSocket = PidfdSocket.Connect(req.PidfdSocket);
+            if (pidfdSocket >= 0) fds.Add(pidfdSocket);
             int consoleFd = -1, consoleReceiver = -1;
             if (config.Process.Terminal && req.ConsoleSocket != null)
             {
@@ -108,6 +110,7 @@ internal static class Creator
             FaultInjection.At("ready");
             state ??= SaveState() ?? throw new RuntimeError("container init exited before it was ready");
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
+            PidfdSocket.Send(pidfdSocket, init.Pid, "standard");
             if (config.Hooks?.StartContainer is { Count: > 0 })
                 SyncChannel.Send(syncFd, SyncType.Payload, 0, HookStateJson.Of(Hooks.State(state, ContainerStatus.Created)));
             journal.Finished();
@@ -189,9 +192,9 @@ internal static class Creator
                     init.Adopt(m.Value);
                     break;
                 case SyncType.Hooks:
-                    // runtime.md: "created" is the status after lifecycle step 2 (the environment
-                    // exists); prestart, createRuntime and createContainer are steps 3 to 5.
-                    var state = Hooks.State(req.Id, bundle, config, init.Pid, ContainerStatus.Created);
+                    // "creating", as runc gives them: the hooks are part of create, which has
+                    // not finished (runtime.md's lifecycle steps 3 to 5).
+                    var state = Hooks.State(req.Id, bundle, config, init.Pid, ContainerStatus.Creating);
                     // runc's cwd and environment (HookRunner.Where): the bundle and csrun's own
                     // environment on the host; the rootfs and process.env in the container.
                     var host = HookRunner.Where.Host(bundle);
@@ -209,7 +212,7 @@ internal static class Creator
                     SyncChannel.Send(syncFd, SyncType.NetDevicesDone);
                     break;
                 case SyncType.SeccompFd:
-                    SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, "creating");
+                    SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, ContainerStatus.Creating);
                     break;
                 case SyncType.Ready:
                     return;

@@ -10,6 +10,8 @@ internal sealed record ExecRequest
     public int PreserveFds { get; init; }
     public bool IgnorePaused { get; init; }
     public string? ConsoleSocket { get; init; }
+    /// <summary>--pidfd-socket: where a pidfd of the process is sent (<see cref="PidfdSocket"/>).</summary>
+    public string? PidfdSocket { get; init; }
     /// <summary>`--cgroup`: controller ("" for every hierarchy) → sub-cgroup path (<see cref="Cgroups.SubCgroups"/>).</summary>
     public IReadOnlyDictionary<string, string> SubCgroups { get; init; } = new Dictionary<string, string>();
 }

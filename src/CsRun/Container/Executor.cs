@@ -23,6 +23,8 @@ internal static class Executor
         int syncFd = -1, consoleReceiver = -1;
         try
         {
+            int pidfdSocket = PidfdSocket.Connect(req.PidfdSocket);
+            if (pidfdSocket >= 0) fds.Add(pidfdSocket);
             int consoleFd = -1;
             if (req.Process.Terminal && req.ConsoleSocket != null)
                 fds.Add(consoleFd = UnixSockets.Connect(req.ConsoleSocket, "--console-socket"));
@@ -58,6 +60,7 @@ internal static class Executor
                 cgroup.AddProcess(child, program.Joined(bornInCgroup));
                 SyncChannel.Send(syncFd, SyncType.Go);
                 WaitUntilReady(syncFd, program, process, s);
+                PidfdSocket.Send(pidfdSocket, process.Pid, "setns");
             }
             catch
             {

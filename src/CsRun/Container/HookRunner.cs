@@ -37,8 +37,9 @@ internal static class HookRunner
         RunAll(hooks, phase, state, where, containerPid, error => throw new RuntimeError(error));
 
     /// <summary>
-    /// Poststart and poststop failures are warnings: the spec lets "the remaining hooks and
-    /// lifecycle continue as if the hook had succeeded", so every hook still runs.
+    /// Poststop failures are warnings: the spec lets "the remaining hooks and lifecycle
+    /// continue as if the hook had succeeded", so every hook still runs. (Poststart ones are
+    /// errors since spec 1.3, as runc has always made them.)
     /// </summary>
     public static void RunWarnOnly(List<Hook>? hooks, string phase, HookState state, Where where) =>
         RunAll(hooks, phase, state, where, 0, Log.Warn);

@@ -31,7 +31,25 @@ internal static class Lifecycle
     {
         ReleaseInit(store, s);
         // runc 1.1.5 runs poststart inside create/run, in the bundle it chdirs to.
-        HookRunner.RunWarnOnly(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running), HookRunner.Where.Host(s.Bundle));
+        try
+        {
+            HookRunner.Run(s.Summary.Hooks?.Poststart, "poststart", Hooks.State(s, ContainerStatus.Running), HookRunner.Where.Host(s.Bundle));
+        }
+        catch (RuntimeError)
+        {
+            // Spec 1.3 (runtime.md, lifecycle step 9): a failed poststart hook is an error that
+            // stops the container; `delete` (or `run` itself) then destroys it. runc kills it too.
+            StopAfterFailedHook(s);
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILL to every process of the container (the init first), then wait for the init to go.</summary>
+    static void StopAfterFailedHook(ContainerState s)
+    {
+        if (ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) Libc.Sys(Nr.Kill, s.InitPid, Sig.Kill);
+        if (s.CgroupPaths.Count > 0) CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).SignalAll(Sig.Kill);
+        WaitForExit(s.InitPid, s.InitStartTime);
     }
 
     /// <summary>
@@ -82,10 +100,22 @@ internal static class Lifecycle
             return;
         }
         if (status == ContainerStatus.Stopped) throw new RuntimeError("container not running");
+        if (signal == Sig.Kill && !OwnPidNamespace(s))
+        {
+            // Without a pid namespace of its own, the init's death takes no other process with
+            // it: SIGKILL goes to every process of the container, as runc 1.2+ sends it.
+            Signal(s, signal);
+            cgroup.SignalAll(signal);
+            return;
+        }
         Signal(s, signal);
         // A frozen process cannot die: thaw a paused container for SIGKILL, as runc does.
         if (signal == Sig.Kill && status == ContainerStatus.Paused) cgroup.Freeze(false);
     }
+
+    /// <summary>A new pid namespace (not one joined by path): runc's IsPrivate(NEWPID).</summary>
+    static bool OwnPidNamespace(ContainerState s) =>
+        s.Config.Linux?.Namespaces?.FirstOrDefault(n => n.Type == "pid") is { } ns && string.IsNullOrEmpty(ns.Path);
 
     /// <summary>Signal the init through a pidfd, after checking that pid still names our init.</summary>
     static void Signal(ContainerState s, int signal)

@@ -7,10 +7,11 @@ namespace CsRun.Container;
 /// <summary>`run`: create, start, then (unless detached) forward signals, wait, and delete.</summary>
 internal static class Runner
 {
-    public static int Run(GlobalOptions global, CreateRequest req, bool detach, bool keep)
+    public static int Run(GlobalOptions global, CreateRequest req, bool detach, bool keep, bool subreaper = true)
     {
         var store = new StateStore(global.Root);
         // An init forked inside a joined pid namespace is our grandchild: adopt it when its parent exits.
+        // The container's own orphans come to us too, unless --no-subreaper (see NoSubreaper).
         Libc.Sys(Nr.Prctl, Pr.SetChildSubreaper, 1);
         var signals = detach ? null : SignalForwarder.Start();
         CreatedContainer created;
@@ -23,6 +24,7 @@ internal static class Runner
             throw new RuntimeError($"csrun run failed: {e.Message}", e);
         }
         var s = created.State;
+        if (!subreaper) NoSubreaper(created, detach);
         try
         {
             Lifecycle.StartCreated(store, s);
@@ -49,6 +51,19 @@ internal static class Runner
             Files.Close(created.SyncFd);
             Files.Close(created.ConsoleReceiver);
         }
+    }
+
+    /// <summary>
+    /// run --no-subreaper (runc's flag): processes the container orphans go to csrun's own
+    /// nearest subreaper (or PID 1), not to csrun. csrun stays one only while it must: through
+    /// create, and for the rest of a foreground run whose init forked into a joined pid
+    /// namespace, which is csrun's child only by adoption (else csrun could not wait for it).
+    /// </summary>
+    static void NoSubreaper(CreatedContainer created, bool detach)
+    {
+        if (created.Program.ForksInit && !detach)
+            Log.Warn("--no-subreaper: csrun stays a subreaper to wait for an init forked into a joined pid namespace");
+        else Libc.Sys(Nr.Prctl, Pr.SetChildSubreaper, 0);
     }
 
     internal static int ReceiveMaster(int receiver)

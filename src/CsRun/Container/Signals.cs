@@ -2,7 +2,7 @@ using CsRun.Cli;
 
 namespace CsRun.Container;
 
-/// <summary>Signal names as `kill` takes them: 9, KILL, SIGKILL, kill.</summary>
+/// <summary>Signal names as `kill` takes them: 9, KILL, SIGKILL, kill (and 0, the existence check).</summary>
 internal static class Signals
 {
     static readonly Dictionary<string, int> ByName = new()
@@ -18,7 +18,8 @@ internal static class Signals
     {
         if (int.TryParse(raw, out int n))
         {
-            if (n < 1 || n > 64) throw new RuntimeError($"unknown signal \"{raw}\"");
+            // 0 sends nothing and only checks that the init exists, as kill(2) and runc take it.
+            if (n < 0 || n > 64) throw new RuntimeError($"unknown signal \"{raw}\"");
             return n;
         }
         string name = raw.ToUpperInvariant();

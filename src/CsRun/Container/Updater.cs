@@ -16,8 +16,9 @@ internal static class Updater
         var s = store.Load(id);
         if (ContainerStatus.Of(store, s) == ContainerStatus.Stopped) throw new RuntimeError("container not running");
         var linux = s.Config.Linux ??= new Spec.Linux();
-        var old = linux.Resources;
-        var merged = Merge(old, update);
+        // pids.limit 0 means what the container's ociVersion says it means (PidsWriter).
+        var old = PidsWriter.ForVersion(linux.Resources, s.Config.OciVersion);
+        var merged = Merge(old, update, PidsWriter.ZeroIsLimit(s.Config.OciVersion));
         var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
         try
         {
@@ -42,11 +43,11 @@ internal static class Updater
 
     /// <summary>
     /// runc's update rules: a value given replaces the saved one, a value left out (null, or 0
-    /// where the spec treats 0 as unset) keeps it; block I/O devices are updated by major:minor
+    /// where the spec treats 0 as unset: pids.limit before spec 1.3) keeps it; block I/O devices are updated by major:minor
     /// or appended; unified keys are upserted. Devices, hugepages, network and RDMA limits are
     /// not updatable and stay as they were.
     /// </summary>
-    public static Resources Merge(Resources? old, Resources u)
+    public static Resources Merge(Resources? old, Resources u, bool zeroPidsIsLimit = false)
     {
         var r = Copy(old);
         if (u.Memory is { } m)
@@ -58,7 +59,9 @@ internal static class Updater
             // keep capping memory ("unable to set swap limit without memory limit" in runc).
             rm.Swap = m.Swap ?? (m.Limit == -1 ? 0 : rm.Swap);
             rm.CheckBeforeUpdate = m.CheckBeforeUpdate == true ? true : null;
-            if (m.Kernel != null || m.KernelTcp != null) Log.Warn("Kernel memory settings are ignored and will be removed");
+            // kernelTCP is applied where the kernel has it (MemoryWriter); `kernel` is not kept.
+            if ((m.KernelTcp ?? 0) != 0) rm.KernelTcp = m.KernelTcp;
+            if (m.Kernel != null) Log.Warn("Kernel memory settings are ignored and will be removed");
         }
         if (u.Cpu is { } c)
         {
@@ -73,7 +76,7 @@ internal static class Updater
             if (!string.IsNullOrEmpty(c.Mems)) rc.Mems = c.Mems;
             rc.Idle = c.Idle ?? rc.Idle;
         }
-        if (u.Pids is { Limit: not 0 } p) r.Pids = new PidsResources { Limit = p.Limit };
+        if (u.Pids is { } p && (p.Limit != 0 || zeroPidsIsLimit)) r.Pids = new PidsResources { Limit = p.Limit };
         if (u.BlockIo is { } b && BlockIoWriter.IsSet(b))
         {
             var rb = r.BlockIo ??= new BlockIo();

@@ -38,4 +38,6 @@ internal unsafe struct ChildContext
     /// <summary>Permission bits (07777) of the directory or file PrepareTarget found in place, or -1
     /// when it made it: a tmpfs without mode= takes them (<see cref="ChildFs.WithCoveredMode"/>).</summary>
     public int TargetMode;
+    /// <summary>1 when root could not enter process.cwd and the process's user tries after the uid change (<see cref="ChildCwd"/>).</summary>
+    public int CwdDeferred;
 }

@@ -42,6 +42,7 @@ internal static class Compiler
             p.Add(StepKind.OpenHostProc, "", "keep the host's /proc to reach the exec fifo after chroot");
             p.Add(StepKind.Chroot, "root.path", $"chroot {ctx.Rootfs} (no mount namespace)", a.Str(ctx.Rootfs));
         }
+        CwdCompiler.Compile(p, ctx);
         ProcessCompiler.CompileSysctls(p, ctx);
         if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
         ProcessCompiler.CompileKernelSettings(p, ctx);

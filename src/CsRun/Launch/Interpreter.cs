@@ -21,6 +21,7 @@ internal static unsafe partial class Interpreter
         ctx->TargetFd = -1;
         ctx->DevNullFd = -1;
         ctx->TargetMode = -1;
+        ctx->CwdDeferred = 0;
         ctx->ProcFd = O.AtFdCwd;
         for (int i = 0; i < ctx->Count; i++)
         {
@@ -72,7 +73,7 @@ internal static unsafe partial class Interpreter
             case StepKind.ReadonlyPath: return ChildFs.ReadonlyPath(ctx, s->A);
             case StepKind.RemountRoot: return ChildFs.RemountRoot(s->A);
             case StepKind.WriteFile: return ChildFs.WriteFile(s->A, s->B, (int)s->C, s->D != 0);
-            case StepKind.Chdir: return Ok(Libc.Raw(Nr.Chdir, s->A));
+            case StepKind.Chdir: return ChildCwd.Chdir(ctx, s->A, (int)s->B);
             case StepKind.VerifyCwd: return ChildFs.VerifyCwd();
             case StepKind.Setrlimit: return SetRlimit((int)s->A, s->B, s->C);
             case StepKind.Personality: return Ok(Libc.Raw(Nr.Personality, s->A));

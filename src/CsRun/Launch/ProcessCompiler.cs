@@ -99,7 +99,7 @@ internal static class ProcessCompiler
                 res, (long)rlimits[i].Soft, (long)rlimits[i].Hard);
         }
         string cwd = string.IsNullOrEmpty(proc.Cwd) ? "/" : proc.Cwd;
-        p.Add(StepKind.Chdir, "process.cwd", $"chdir {cwd}", a.Str(cwd));
+        p.Add(StepKind.Chdir, "process.cwd", $"chdir {cwd}", a.Str(cwd), ChildCwd.AsRoot);
         p.Add(StepKind.VerifyCwd, "process.cwd", "check the cwd is inside the container");
         p.Add(StepKind.Umask, "process.user.umask", $"umask 0{Convert.ToString(proc.User.Umask ?? 0x12, 8)}", proc.User.Umask ?? 0x12);
         // HOME is looked up as the container's root, before the uid change, as runc does (a 0600 passwd).
@@ -129,6 +129,9 @@ internal static class ProcessCompiler
         p.Add(StepKind.Setgroups, "process.user.additionalGids", $"setgroups [{string.Join(",", groups)}]", groups.Count, gidArray);
         p.Add(StepKind.Setgid, "process.user.gid", $"setresgid {proc.User.Gid}", proc.User.Gid);
         p.Add(StepKind.Setuid, "process.user.uid", $"setresuid {proc.User.Uid}", proc.User.Uid);
+        // runc: a cwd root was refused is entered again as the user (ChildCwd).
+        p.Add(StepKind.Chdir, "process.cwd", $"chdir {cwd} again after the uid change to {proc.User.Uid}, root having been refused", a.Str(cwd), ChildCwd.AsUser);
+        p.Add(StepKind.VerifyCwd, "process.cwd", "check the cwd is inside the container");
         p.Add(StepKind.Prctl, "process.user", "clear keep-capabilities", Pr.SetKeepCaps, 0);
         p.Add(StepKind.Capset, "process.capabilities", $"capset effective 0x{caps.Effective:x} permitted 0x{caps.Permitted:x} inheritable 0x{caps.Inheritable:x}",
             (long)caps.Effective, (long)caps.Permitted, (long)caps.Inheritable);

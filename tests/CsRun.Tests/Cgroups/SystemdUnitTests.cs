@@ -63,6 +63,16 @@ public class SystemdUnitTests
         Props(new Resources { Memory = new() { Limit = -1 }, Pids = new() { Limit = -1 }, Cpu = new() { Quota = -1 } })
             .Should().Equal("MemoryMax=infinity", "MemorySwapMax=infinity", "CPUQuotaPerSecUSec=infinity", "TasksMax=infinity");
 
+    /// <summary>A pids limit of 0 that reaches the driver (spec 1.3 on, PidsWriter.ForVersion) is
+    /// TasksMax=1, as runc 1.4 sets it: systemd refuses 0. An older config's 0 never gets here.</summary>
+    [Fact]
+    public void A_pids_limit_of_0_is_tasks_max_1_for_a_spec_1_3_config()
+    {
+        var r = new Resources { Pids = new() { Limit = 0 } };
+        Props(PidsWriter.ForVersion(r, "1.3.0")!).Should().Equal("TasksMax=1");
+        Props(PidsWriter.ForVersion(r, "1.2.1")!).Should().BeEmpty();
+    }
+
     [Fact]
     public void A_quota_systemd_cannot_keep_is_rounded_up_for_the_files_too()
     {

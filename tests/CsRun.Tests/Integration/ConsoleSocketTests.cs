@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using FluentAssertions;
 using Xunit;
@@ -21,9 +20,7 @@ public class ConsoleSocketTests
         File.CreateSymbolicLink(Path.Combine(b.Rootfs, "bin", "stty"), "busybox");
         var id = b.NewId();
         string path = Path.Combine(b.Dir, "console.sock");
-        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(path));
-        listener.Listen(1);
+        using var listener = TestSockets.Listen(path);
         var accepted = listener.AcceptAsync();
 
         var r = b.Csrun("create", "--console-socket", path, "-b", b.Dir, id);

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace CsRun.Tests.Integration;
@@ -5,6 +6,15 @@ namespace CsRun.Tests.Integration;
 /// <summary>Receiving an fd sent with SCM_RIGHTS, as conmon, a shim or a seccomp agent would.</summary>
 internal static unsafe class TestSockets
 {
+    /// <summary>A listening AF_UNIX stream socket at <paramref name="path"/> (a console or pidfd socket).</summary>
+    public static Socket Listen(string path, int backlog = 1)
+    {
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(backlog);
+        return listener;
+    }
+
     public static (byte[] Data, int Fd) ReceiveWithFd(int socket)
     {
         var data = new byte[65536];

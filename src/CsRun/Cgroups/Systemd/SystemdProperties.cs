@@ -57,8 +57,9 @@ internal static class SystemdProperties
             }
         }
 
-        // 0 is "unset" in csrun's model (see PidsWriter); systemd would refuse TasksMax=0 anyway.
-        if (r.Pids is { Limit: not 0 } p) props.Add(UnitProperty.UInt64("TasksMax", p.Limit < 0 ? ulong.MaxValue : (ulong)p.Limit));
+        // A 0 left here is a limit (spec 1.3, PidsWriter.ForVersion): systemd refuses TasksMax=0,
+        // so it is 1, as runc 1.4 sets it.
+        if (r.Pids is { } p) props.Add(UnitProperty.UInt64("TasksMax", p.Limit < 0 ? ulong.MaxValue : p.Limit == 0 ? 1 : (ulong)p.Limit));
 
         if (r.Unified != null) Unified(props, r.Unified, systemdVersion);
         return props;

@@ -12,8 +12,11 @@ internal static class MountRules
         {
             var m = mounts[i];
             string at = $"mounts[{i}]";
-            // config.md allows relative destinations for old tools; runc warns; Linux says MUST.
-            Check.Absolute(m.Destination, $"{at}.destination");
+            // config.md (1.2+): a relative destination is deprecated but allowed, "relative
+            // to /"; the mount compiler cleans every destination against "/". runc warns too.
+            if (string.IsNullOrEmpty(m.Destination)) throw Check.Fail($"{at}.destination", "must be set");
+            if (m.Destination[0] != '/')
+                CsRun.Cli.Log.Warn($"{at}.destination: \"{m.Destination}\" is relative: taken as relative to \"/\" (deprecated)");
             Check.NoNul(m.Destination, $"{at}.destination");
             Check.NoNul(m.Source, $"{at}.source");
             Check.NoNul(m.Type, $"{at}.type");
