@@ -27,3 +27,9 @@ public sealed class ContainerdFactAttribute : FactAttribute
 {
     public ContainerdFactAttribute() => Skip = ClientTools.SkipUnlessInstalled("containerd", "ctr", "containerd-shim-runc-v2");
 }
+
+/// <summary>A test of csrun under docker (a private dockerd from Debian's docker.io, its own containerd and shims).</summary>
+public sealed class DockerTheoryAttribute : TheoryAttribute
+{
+    public DockerTheoryAttribute() => Skip = ClientTools.SkipUnlessInstalled("dockerd", "docker", "containerd", "containerd-shim-runc-v2");
+}

@@ -9,9 +9,9 @@ public sealed class ClientsCollection : ICollectionFixture<ClientsFixture>
 }
 
 /// <summary>
-/// Shared by the podman and containerd tests, once per test run: a temp dir, the busybox image
+/// Shared by the podman, containerd and docker tests, once per test run: a temp dir, the busybox image
 /// built into it, and each manager set up on first use with all its state inside that dir
-/// (a private containerd daemon, podman's storage). Dispose always tears everything down:
+/// (a private containerd daemon, podman's storage, a private dockerd). Dispose always tears everything down:
 /// containers, the daemon, shims, mounts, cgroups, zombies, the dir.
 /// </summary>
 public sealed class ClientsFixture : IDisposable
@@ -23,10 +23,12 @@ public sealed class ClientsFixture : IDisposable
     string PodmanCgroupParent => Tag + "-podman";
     /// <summary>Also the cgroup parent of its containers: ctr puts each in /&lt;namespace&gt;/&lt;id&gt;.</summary>
     string ContainerdNamespace => Tag + "-containerd";
+    string DockerCgroupParent => Tag + "-docker";
 
     readonly Lazy<string> _archive;
     readonly Lazy<Podman> _podman;
     readonly Lazy<Containerd> _containerd;
+    readonly Lazy<Docker> _docker;
 
     public ClientsFixture()
     {
@@ -35,6 +37,7 @@ public sealed class ClientsFixture : IDisposable
         _archive = new(() => OciImage.Build(Directory.CreateDirectory(Path.Combine(Dir, "image")).FullName));
         _podman = new(() => Podman.Setup(Path.Combine(Dir, "podman"), PodmanCgroupParent, _archive.Value));
         _containerd = new(() => Containerd.Start(Path.Combine(Dir, "containerd"), ContainerdNamespace, _archive.Value));
+        _docker = new(() => Docker.Start(Path.Combine(Dir, "docker"), DockerCgroupParent, _archive.Value));
     }
 
     /// <summary>podman with private storage and the image loaded (set up on first use).</summary>
@@ -43,17 +46,23 @@ public sealed class ClientsFixture : IDisposable
     /// <summary>A private containerd with the image imported (started on first use).</summary>
     internal Containerd Containerd => _containerd.Value;
 
+    /// <summary>A private dockerd with csrun registered as a runtime and the image loaded (started on first use).</summary>
+    internal Docker Docker => _docker.Value;
+
     internal bool PodmanStarted => _podman.IsValueCreated;
     internal bool ContainerdStarted => _containerd.IsValueCreated;
+    internal bool DockerStarted => _docker.IsValueCreated;
 
     public void Dispose()
     {
         var errors = new List<Exception>();
         void Try(Action a) { try { a(); } catch (Exception e) { errors.Add(e); } }
+        if (_docker.IsValueCreated) Try(_docker.Value.Dispose);
         if (_containerd.IsValueCreated) Try(_containerd.Value.Dispose);
         if (_podman.IsValueCreated) Try(_podman.Value.Dispose);
         Try(() => HostCleanup.RemoveCgroupTree(PodmanCgroupParent));
         Try(() => HostCleanup.RemoveCgroupTree(ContainerdNamespace));
+        Try(() => HostCleanup.RemoveCgroupTree(DockerCgroupParent));
         Try(HostCleanup.ReapAdoptedZombies);
         Try(() => HostCleanup.UnmountUnder(Dir));
         Try(() => Directory.Delete(Dir, recursive: true));

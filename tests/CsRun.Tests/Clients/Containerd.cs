@@ -11,7 +11,7 @@ namespace CsRun.Tests.Clients;
 internal sealed class Containerd : IDisposable
 {
     /// <summary>The runc v2 shim keeps its sockets in /run/containerd/s whatever the daemon's config says.</summary>
-    static readonly string[] SharedDirs = { "/run/containerd", "/run/containerd/s", "/run/containerd/fifo" };
+    internal static readonly string[] SharedDirs = { "/run/containerd", "/run/containerd/s", "/run/containerd/fifo" };
 
     readonly string _dir;
     readonly HashSet<string> _sharedDirsBefore;
