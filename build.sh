@@ -18,7 +18,13 @@ deps() {
   if [ ${#missing[@]} -gt 0 ]; then
     echo "build.sh deps: installing: ${missing[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Installing must not start services (dockerd, containerd) that would change the host's
+    # iptables or outlive the tests: the tests run their own daemons. A policy-rc.d saying "no"
+    # does that on a host without one (this host has its own).
+    local policy=/usr/sbin/policy-rc.d made=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy"; chmod 755 "$policy"; made=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || { [ $made = 0 ] || rm -f "$policy"; return 1; }
+    [ $made = 0 ] || rm -f "$policy"
   else
     echo "build.sh deps: all installed"
   fi
