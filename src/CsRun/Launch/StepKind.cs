@@ -134,4 +134,7 @@ internal enum StepKind
     /// <summary>A: buffer, B: its size (<see cref="ChildHostMounts.BufferSize"/>). --no-pivot, before
     /// MoveRoot: detach (or cover) every full proc and sysfs mount outside the rootfs (<see cref="ChildHostMounts"/>).</summary>
     HideHostProcAndSysfs,
+    /// <summary>A: the rootfs path, B: MS_PRIVATE or MS_SLAVE. Applied to the mount that holds the
+    /// rootfs, found by walking up (<see cref="ChildRootfsMount"/>).</summary>
+    IsolateRootfsMount,
 }

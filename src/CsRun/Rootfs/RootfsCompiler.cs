@@ -13,10 +13,21 @@ internal static class RootfsCompiler
         var c = ctx.Config;
         var a = p.Arena;
         string rootfs = ctx.Rootfs;
-        ulong rootProp = Ms.Slave | Ms.Rec;
+        // The config's propagation from the start, as runc does: with rshared the volumes stay
+        // peers of the host's mounts (Kubernetes' Bidirectional); unset, rslave.
+        ulong rootProp = RootPropagation(c.Linux) ?? Ms.Slave | Ms.Rec;
         p.Add(StepKind.Umask, "", "umask 0 while creating files", 0);
-        p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {MountOptions.Describe(rootProp)} so nothing propagates back to the host",
+        p.Add(StepKind.MountHost, "linux.rootfsPropagation", rootProp == (Ms.Slave | Ms.Rec)
+                ? "make / rec|slave so nothing propagates back to the host" : $"make / {MountOptions.Describe(rootProp)}",
             0, a.Str("/"), 0, (long)rootProp, 0);
+        // rslave, rprivate or runbindable leave no mount shared; anything else may leave the
+        // rootfs's own mount shared, which pivot_root refuses and the bind below would leak through.
+        if ((rootProp & Ms.Rec) == 0 || (rootProp & Ms.Shared) != 0)
+        {
+            ulong parent = (rootProp & Ms.Slave) != 0 ? Ms.Slave : Ms.Private;
+            p.Add(StepKind.IsolateRootfsMount, "linux.rootfsPropagation", $"make the mount holding {rootfs} {MountOptions.Describe(parent)}",
+                a.Str(rootfs), (long)parent);
+        }
         p.Add(StepKind.MountHost, "root.path", $"bind {rootfs} on itself",
             a.Str(rootfs), a.Str(rootfs), 0, (long)(Ms.Bind | Ms.Rec), 0);
         p.Add(StepKind.OpenRoot, "root.path", $"open rootfs {rootfs}", a.Str(rootfs));
@@ -131,10 +142,13 @@ internal static class RootfsCompiler
             p.Add(StepKind.ReadonlyPath, $"linux.readonlyPaths[{i}]", $"make {path} read-only", a.Str(Clean(path)));
         if (c.Root?.Readonly == true)
             p.Add(StepKind.RemountRoot, "root.readonly", "remount / read-only", (long)Ms.RdOnly);
-        if (!string.IsNullOrEmpty(linux?.RootfsPropagation))
-        {
-            ulong flag = MountOptions.Parse(new[] { linux.RootfsPropagation }).Propagation;
-            p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {linux.RootfsPropagation}", 0, a.Str("/"), 0, (long)flag, 0);
-        }
+        // The new root joins a peer group of its own (shared) or becomes unbindable; private and
+        // slave were settled before the bind, and applying them again would undo what a mount's
+        // own options asked (an rshared volume under an rslave root).
+        if (RootPropagation(linux) is { } flag && (flag & (Ms.Shared | Ms.Unbindable)) != 0)
+            p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {linux!.RootfsPropagation}", 0, a.Str("/"), 0, (long)flag, 0);
     }
+
+    static ulong? RootPropagation(Spec.Linux? linux) =>
+        string.IsNullOrEmpty(linux?.RootfsPropagation) ? null : MountOptions.Parse(new[] { linux.RootfsPropagation }).Propagation;
 }
