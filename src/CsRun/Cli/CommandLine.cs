@@ -50,7 +50,7 @@ internal static class CommandLine
         }
         catch (RuntimeError e)
         {
-            return Fail(e.Message);
+            return Fail(e.Message, e.ExitStatus);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
@@ -58,11 +58,11 @@ internal static class CommandLine
         }
     }
 
-    static int Fail(string message)
+    static int Fail(string message, int status = 1)
     {
         Log.Error(message);
         Output.ErrLine(message);
-        return 1;
+        return status;
     }
 
     static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
