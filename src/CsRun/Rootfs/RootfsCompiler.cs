@@ -78,16 +78,36 @@ internal static class RootfsCompiler
             bool coveredMode = type == "tmpfs" && !data.Split(',').Any(x => x.StartsWith("mode="));
             string shown = coveredMode ? "mode=<the covered directory's>" + (data.Length > 0 ? "," + data : "") : data;
             long dataPtr = coveredMode ? a.Str("mode=0000" + (data.Length > 0 ? "," + data : "")) : data.Length > 0 ? a.Str(data) : 0;
-            // tmpcopyup (validation allows it on tmpfs only): the same mount, then the copy; a
-            // read-only one is filled first and made read-only after (runc alike).
-            ulong flags = o.CopyUp ? o.Flags & ~Ms.RdOnly : o.Flags;
+            // tmpcopyup (validation allows it on tmpfs only): the same mount, then the copy.
+            // A read-only one is filled first and made read-only last (CompileLateReadOnly).
+            ulong flags = LateReadOnly(m) ? o.Flags & ~Ms.RdOnly : o.Flags;
             p.Add(o.CopyUp ? StepKind.MountTargetCopyUp : StepKind.MountTarget, field,
                 $"mount {type} {source} on {dest} flags {MountOptions.Describe(flags)} data \"{shown}\"{(o.CopyUp ? $" and copy what {dest} held into it (tmpcopyup)" : "")}",
                 a.Str(source), a.Str(type), (long)flags, dataPtr, coveredMode ? 1 : 0);
-            if (flags != o.Flags)
-                p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} {MountOptions.Describe(o.Flags & ~Ms.Remount)}", (long)(o.Flags & ~Ms.Remount));
         }
         CompileAttributes(p, field, dest, o);
+    }
+
+    /// <summary>
+    /// A read-only tmpfs, or /dev, is mounted writable: device nodes, /dev/pts, a tmpcopyup's
+    /// files or a nested mount's directory go in first. runc's finalizeRootfs remounts them
+    /// read-only at the end, after the masked and read-only paths; so does CompileLateReadOnly.
+    /// </summary>
+    static bool LateReadOnly(Spec.Mount m) =>
+        m.Type is not ("cgroup" or "cgroup2") && (m.Type == "tmpfs" || Clean(m.Destination) == "/dev")
+        && MountOptions.Parse(m.Options) is { Bind: false } o && (o.Flags & Ms.RdOnly) != 0;
+
+    static void CompileLateReadOnly(SetupProgram p, Config c)
+    {
+        var mounts = c.Mounts ?? new List<Spec.Mount>();
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            if (!LateReadOnly(mounts[i])) continue;
+            string dest = Clean(mounts[i].Destination);
+            ulong flags = MountOptions.Parse(mounts[i].Options).Flags & ~Ms.Remount;
+            p.Add(StepKind.PrepareTarget, $"mounts[{i}].destination", $"open {dest}", p.Arena.Str(InRoot(dest)), ChildFs.TargetDirectory);
+            p.Add(StepKind.RemountTarget, $"mounts[{i}].options", $"remount {dest} {MountOptions.Describe(flags)} now that what goes under it is there", (long)flags);
+        }
     }
 
     internal static void CompileAttributes(SetupProgram p, string field, string dest, MountOptions o)
@@ -140,6 +160,7 @@ internal static class RootfsCompiler
             p.Add(StepKind.MaskPath, $"linux.maskedPaths[{i}]", $"mask {path}", a.Str(Clean(path)));
         foreach (var (path, i) in (linux?.ReadonlyPaths ?? new()).Select((x, i) => (x, i)))
             p.Add(StepKind.ReadonlyPath, $"linux.readonlyPaths[{i}]", $"make {path} read-only", a.Str(Clean(path)));
+        CompileLateReadOnly(p, c);
         if (c.Root?.Readonly == true)
             p.Add(StepKind.RemountRoot, "root.readonly", "remount / read-only", (long)Ms.RdOnly);
         // The new root joins a peer group of its own (shared) or becomes unbindable; private and
