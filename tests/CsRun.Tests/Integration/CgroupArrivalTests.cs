@@ -94,8 +94,7 @@ public class CgroupArrivalTests
     public void Exec_into_a_paused_container_is_refused_unless_ignore_paused()
     {
         using var b = new Bundle("sleep", "100");
-        var id = b.NewId();
-        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        var id = RuncBehaviourTests.Detached(b);
         b.Csrun("pause", id).ExitCode.Should().Be(0);
         var r = b.Csrun("exec", id, "echo", "hi");
         r.ExitCode.Should().Be(255, "runc's exec fails with 255: " + r);

@@ -17,8 +17,7 @@ public class RuncBehaviourTests
         using var b = new Bundle("sleep", "100");
         var r = b.Csrun("list", "--format", "json");
         r.Stdout.Should().Be("null\n");
-        var id = b.NewId();
-        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        var id = Detached(b);
         r = b.Csrun("list", "--format", "json");
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().StartWith("[{\"ociVersion\":").And.EndWith("}]\n").And.NotContain(" ");
@@ -30,8 +29,7 @@ public class RuncBehaviourTests
     public void Kill_of_a_detached_busybox_follows_runc()
     {
         using var b = new Bundle("sleep", "1000");
-        var id = b.NewId();
-        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        var id = Detached(b);
         // PID 1 of a pid namespace has no default action for SIGTERM: busybox sleep stays.
         b.Csrun("kill", id).ExitCode.Should().Be(0);
         Thread.Sleep(300);
@@ -46,6 +44,15 @@ public class RuncBehaviourTests
         (r.ExitCode, r.Stderr).Should().Be((1, "unknown signal \"FOO\"\n"));
     }
 
+    /// <summary>`run -d` of the bundle under a new id.</summary>
+    internal static string Detached(Bundle b)
+    {
+        var id = b.NewId();
+        var r = b.Csrun("run", "-d", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        return id;
+    }
+
     static string Status(Bundle b, string id) =>
         JsonDocument.Parse(b.Csrun("state", id).Stdout).RootElement.GetProperty("status").GetString()!;
 
@@ -53,8 +60,7 @@ public class RuncBehaviourTests
     public void Exec_failures_exit_255_with_exec_failed_and_usage_errors_1()
     {
         using var b = new Bundle("sleep", "1000");
-        var id = b.NewId();
-        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        var id = Detached(b);
         var cases = new (string[] Args, int Status, string Says)[]
         {
             (new[] { "exec" }, 1, "\"exec\" requires a minimum of 1 argument(s)"),
