@@ -8,11 +8,12 @@ internal static class CommandLine
     public const string Version = "0.1.0";
     public const string SpecVersion = "1.2.1";
 
+    /// <summary>In runc's order (its help lists them so), checkpoint and restore aside.</summary>
     static readonly ICommand[] Commands =
     {
-        new CreateCommand(), new StartCommand(), new RunCommand(), new StateCommand(), new KillCommand(),
-        new DeleteCommand(), new ListCommand(), new SpecCommand(), new ExecCommand(), new PauseCommand(), new ResumeCommand(),
-        new PsCommand(), new EventsCommand(), new UpdateCommand(), new FeaturesCommand(),
+        new CreateCommand(), new DeleteCommand(), new EventsCommand(), new ExecCommand(), new KillCommand(), new ListCommand(),
+        new PauseCommand(), new PsCommand(), new ResumeCommand(), new RunCommand(), new SpecCommand(), new StartCommand(),
+        new StateCommand(), new UpdateCommand(), new FeaturesCommand(),
     };
 
     public static int Run(string[] argv)
@@ -22,18 +23,15 @@ internal static class CommandLine
             var global = ParsedArgs.Parse(argv, GlobalOptions.Flags, stopAtPositional: true);
             Log.Configure(global.Get("log"), global.Get("log-format") ?? "text", global.Bool("debug"));
             if (global.Bool("version")) { Output.Out(VersionText()); return 0; }
-            if (global.Positional.Count == 0 || global.Bool("help") && global.Positional.Count == 0)
-            {
-                Output.Out(MainHelp());
-                return global.Positional.Count == 0 && !global.Bool("help") ? 1 : 0;
-            }
+            // No command at all is a request for help, as in runc (exit 0).
+            if (global.Positional.Count == 0) { Output.Out(MainHelp()); return 0; }
             Log.Open();
             CheckRootless(global.Get("rootless"));
             // runc 1.2 and 1.3 ignore --criu with a warning (1.4 removed it); 1.1.5's callers pass it.
             if (global.Get("criu") != null) Log.Warn("--criu is ignored: csrun has no checkpoint or restore");
             string name = global.Positional[0];
             var rest = global.Positional.Skip(1).ToList();
-            if (name == "help")
+            if (name is "help" or "h")
             {
                 var target = rest.Count > 0 ? Find(rest[0]) : null;
                 Output.Out(target != null ? CommandHelp(target) : MainHelp());
@@ -53,7 +51,7 @@ internal static class CommandLine
         }
         catch (RuntimeError e)
         {
-            return Fail(e.Message);
+            return Fail(e.Message, e.ExitStatus);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
@@ -61,10 +59,10 @@ internal static class CommandLine
         }
     }
 
-    static int Fail(string message)
+    static int Fail(string message, int status = 1)
     {
         Log.Fatal(message);
-        return 1;
+        return status;
     }
 
     /// <summary>
@@ -87,16 +85,26 @@ internal static class CommandLine
 
     static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 
-    static string VersionText() =>
-        $"csrun version {Version}\nspec: {SpecVersion}\n";
+    /// <summary>runc's lines that apply: its name and version, the spec, the libseccomp linked in.</summary>
+    static unsafe string VersionText()
+    {
+        uint* v = Linux.LibSeccomp.Version();
+        return $"csrun version {Version}\nspec: {SpecVersion}\nlibseccomp: {v[0]}.{v[1]}.{v[2]}\n";
+    }
 
+    /// <summary>urfave/cli's layout, as runc prints it: the version text goes under VERSION with only
+    /// its first line indented; names and their text in columns two spaces past the longest name.</summary>
     static string MainHelp()
     {
         var sb = new StringBuilder();
         sb.Append("NAME:\n   csrun - Open Container Initiative runtime written in C#\n\n");
+        sb.Append("csrun is a drop-in replacement for runc: the same commands, flags and output,\n");
+        sb.Append("given a bundle (a directory with a config.json and a root filesystem).\n\n");
+        sb.Append("To start a new instance of a container:\n\n    # csrun run [ -b bundle ] <container-id>\n\n");
         sb.Append("USAGE:\n   csrun [global options] command [command options] [arguments...]\n\n");
-        sb.Append($"VERSION:\n   {Version}\n   spec: {SpecVersion}\n\nCOMMANDS:\n");
-        foreach (var c in Commands) sb.Append($"   {c.Name,-10} {c.Usage}\n");
+        sb.Append($"VERSION:\n   {VersionText()[(("csrun version ").Length)..]}\n");
+        sb.Append("COMMANDS:\n");
+        AppendColumns(sb, Commands.Select(c => (c.Name, c.Usage)).Append(("help, h", "Shows a list of commands or help for one command")));
         sb.Append("\nGLOBAL OPTIONS:\n");
         AppendFlags(sb, GlobalOptions.Flags);
         return sb.ToString();
@@ -110,12 +118,13 @@ internal static class CommandLine
         return sb.ToString();
     }
 
-    static void AppendFlags(StringBuilder sb, IEnumerable<FlagSpec> flags)
+    static void AppendFlags(StringBuilder sb, IEnumerable<FlagSpec> flags) =>
+        AppendColumns(sb, flags.Select(f => ("--" + f.Name + (f.Short != null ? ", -" + f.Short : "") + (f.TakesValue ? " value" : ""), f.Help)));
+
+    static void AppendColumns(StringBuilder sb, IEnumerable<(string Name, string Text)> rows)
     {
-        foreach (var f in flags)
-        {
-            string names = "--" + f.Name + (f.Short != null ? ", -" + f.Short : "") + (f.TakesValue ? " value" : "");
-            sb.Append($"   {names,-28} {f.Help}\n");
-        }
+        var list = rows.ToList();
+        int width = list.Max(r => r.Name.Length) + 2;
+        foreach (var (name, text) in list) sb.Append("   ").Append(name.PadRight(width)).Append(text).Append('\n');
     }
 }

@@ -36,6 +36,20 @@ internal sealed class ExecCommand : ICommand
     public int Run(GlobalOptions global, ParsedArgs args)
     {
         if (args.Positional.Count < 1) throw new RuntimeError("\"exec\" requires a minimum of 1 argument(s)");
+        // Past the argument count, runc 1.1.5 reports every failure as "exec failed: …" with
+        // status 255, which callers tell apart from the process's own status 1.
+        try
+        {
+            return Exec(global, args);
+        }
+        catch (Exception e) when (e is RuntimeError or IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeError("exec failed: " + e.Message, e) { ExitStatus = 255 };
+        }
+    }
+
+    static int Exec(GlobalOptions global, ParsedArgs args)
+    {
         string id = args.Positional[0];
         var store = new StateStore(global.Root);
         var state = store.Load(id);

@@ -42,6 +42,7 @@ internal static class Creator
             FaultInjection.At("fifo");
 
             var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup);
+            CgroupPrecheck.Check(cgroup);
             journal.Cgroups(cgroup.Paths, global.SystemdCgroup);
             cgroup.AnnounceParents(journal.ParentCgroup);
             var resources = DefaultDeviceRules.Complete(PidsWriter.ForVersion(config.Linux?.Resources, config.OciVersion));

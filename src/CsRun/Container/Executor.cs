@@ -14,7 +14,7 @@ internal static class Executor
         var s = store.Load(req.Id);
         string status = ContainerStatus.Of(store, s);
         if (status == ContainerStatus.Stopped) throw new RuntimeError("cannot exec in a stopped container");
-        if (status == ContainerStatus.Paused && !req.IgnorePaused) throw new RuntimeError("cannot exec in a paused container");
+        if (status == ContainerStatus.Paused && !req.IgnorePaused) throw new RuntimeError("cannot exec in a paused container (use --ignore-paused to override)");
         if (req.Process.Args is not { Count: > 0 }) throw new RuntimeError("process.args: must not be empty");
 
         Libc.Sys(Nr.Prctl, Pr.SetChildSubreaper, 1);
@@ -102,13 +102,13 @@ internal static class Executor
     {
         while (true)
         {
-            var msg = SyncChannel.Receive(syncFd) ?? throw new RuntimeError($"exec failed: the process {process.DescribeExit()} before it was ready");
+            var msg = SyncChannel.Receive(syncFd) ?? throw new RuntimeError($"the process {process.DescribeExit()} before it was ready");
             switch ((SyncType)msg.Type)
             {
                 case SyncType.InitPid: process.Adopt(msg.Value); break;
                 case SyncType.Ready: return;
                 case SyncType.SeccompFd: SeccompListener.Forward(msg.Value, s.Config, s.Id, s.Bundle, process.Pid, "running"); break;
-                case SyncType.Error: throw new RuntimeError("exec failed: " + StepError.Describe(program, msg.Step, msg.Errno));
+                case SyncType.Error: throw new RuntimeError(StepError.Describe(program, msg.Step, msg.Errno));
                 default: throw new RuntimeError($"exec: unexpected message {msg.Type}");
             }
         }
@@ -118,6 +118,6 @@ internal static class Executor
     static string? ExecOutcome(int syncFd, SetupProgram program)
     {
         var msg = SyncChannel.Receive(syncFd);
-        return msg is { } m && (SyncType)m.Type == SyncType.Error ? "exec failed: " + StepError.Describe(program, m.Step, m.Errno) : null;
+        return msg is { } m && (SyncType)m.Type == SyncType.Error ? StepError.Describe(program, m.Step, m.Errno) : null;
     }
 }

@@ -7,9 +7,10 @@ using CsRun.Spec;
 namespace CsRun.Container;
 
 /// <summary>
-/// What `csrun state` and `csrun list --format json` print. Written by hand through a
-/// Utf8JsonWriter set up as the serializer set up its own (indented, default escaping), so the
-/// bytes are the serializer's while no serializer metadata is built at start.
+/// What `csrun state` (indented) and `csrun list --format json` (one compact line, as runc's
+/// json.Encoder writes it) print. Written by hand through a Utf8JsonWriter set up as the
+/// serializer set up its own (default escaping), so the bytes are the serializer's while no
+/// serializer metadata is built at start.
 /// </summary>
 internal static class PublicStateJson
 {
@@ -25,7 +26,7 @@ internal static class PublicStateJson
     public static string Of(List<PublicState> states)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer, Indented))
+        using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartArray();
             foreach (var s in states) Write(w, s);

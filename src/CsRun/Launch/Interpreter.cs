@@ -67,6 +67,7 @@ internal static unsafe partial class Interpreter
             case StepKind.SymlinkInRoot: return ChildFs.SymlinkInRoot(ctx, s->A, s->B, s->C);
             case StepKind.PivotRoot: return ChildFs.PivotRoot(ctx, s->A);
             case StepKind.MoveRoot: return ChildFs.MoveRoot(ctx, s->A);
+            case StepKind.IsolateRootfsMount: return ChildRootfsMount.Isolate(s->A, s->B);
             case StepKind.HideHostProcAndSysfs: return ChildHostMounts.HideProcAndSysfs(ctx, (byte*)s->A, (int)s->B);
             case StepKind.Chroot: return ChildFs.Chroot(ctx, s->A);
             case StepKind.MaskPath: return ChildFs.MaskPath(ctx, s->A);

@@ -147,4 +147,7 @@ internal enum StepKind
     /// <summary>A: the slot ReceiveBindSources filled, B: flags (MS_REC). Bind that fd on the prepared
     /// target through /proc/self/fd/N, then close it.</summary>
     BindFromSource,
+    /// <summary>A: the rootfs path, B: MS_PRIVATE or MS_SLAVE. Applied to the mount that holds the
+    /// rootfs, found by walking up (<see cref="ChildRootfsMount"/>).</summary>
+    IsolateRootfsMount,
 }

@@ -15,6 +15,10 @@ internal static unsafe partial class LibSeccomp
     /// <summary>seccomp_syscall_resolve_name's answer for a name it does not know.</summary>
     public const int NrError = -1;
 
+    /// <summary>struct scmp_version: major, minor, micro.</summary>
+    [LibraryImport(L, EntryPoint = "seccomp_version")]
+    public static partial uint* Version();
+
     [LibraryImport(L, EntryPoint = "seccomp_init")]
     public static partial nint Init(uint defaultAction);
 

@@ -13,10 +13,21 @@ internal static class RootfsCompiler
         var c = ctx.Config;
         var a = p.Arena;
         string rootfs = ctx.Rootfs;
-        ulong rootProp = Ms.Slave | Ms.Rec;
+        // The config's propagation from the start, as runc does: with rshared the volumes stay
+        // peers of the host's mounts (Kubernetes' Bidirectional); unset, rslave.
+        ulong rootProp = RootPropagation(c.Linux) ?? Ms.Slave | Ms.Rec;
         p.Add(StepKind.Umask, "", "umask 0 while creating files", 0);
-        p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {MountOptions.Describe(rootProp)} so nothing propagates back to the host",
+        p.Add(StepKind.MountHost, "linux.rootfsPropagation", rootProp == (Ms.Slave | Ms.Rec)
+                ? "make / rec|slave so nothing propagates back to the host" : $"make / {MountOptions.Describe(rootProp)}",
             0, a.Str("/"), 0, (long)rootProp, 0);
+        // rslave, rprivate or runbindable leave no mount shared; anything else may leave the
+        // rootfs's own mount shared, which pivot_root refuses and the bind below would leak through.
+        if ((rootProp & Ms.Rec) == 0 || (rootProp & Ms.Shared) != 0)
+        {
+            ulong parent = (rootProp & Ms.Slave) != 0 ? Ms.Slave : Ms.Private;
+            p.Add(StepKind.IsolateRootfsMount, "linux.rootfsPropagation", $"make the mount holding {rootfs} {MountOptions.Describe(parent)}",
+                a.Str(rootfs), (long)parent);
+        }
         p.Add(StepKind.MountHost, "root.path", $"bind {rootfs} on itself",
             a.Str(rootfs), a.Str(rootfs), 0, (long)(Ms.Bind | Ms.Rec), 0);
         p.Add(StepKind.OpenRoot, "root.path", $"open rootfs {rootfs}", a.Str(rootfs));
@@ -71,16 +82,36 @@ internal static class RootfsCompiler
             bool coveredMode = type == "tmpfs" && !data.Split(',').Any(x => x.StartsWith("mode="));
             string shown = coveredMode ? "mode=<the covered directory's>" + (data.Length > 0 ? "," + data : "") : data;
             long dataPtr = coveredMode ? a.Str("mode=0000" + (data.Length > 0 ? "," + data : "")) : data.Length > 0 ? a.Str(data) : 0;
-            // tmpcopyup (validation allows it on tmpfs only): the same mount, then the copy; a
-            // read-only one is filled first and made read-only after (runc alike).
-            ulong flags = o.CopyUp ? o.Flags & ~Ms.RdOnly : o.Flags;
+            // tmpcopyup (validation allows it on tmpfs only): the same mount, then the copy.
+            // A read-only one is filled first and made read-only last (CompileLateReadOnly).
+            ulong flags = LateReadOnly(m) ? o.Flags & ~Ms.RdOnly : o.Flags;
             p.Add(o.CopyUp ? StepKind.MountTargetCopyUp : StepKind.MountTarget, field,
                 $"mount {type} {source} on {dest} flags {MountOptions.Describe(flags)} data \"{shown}\"{(o.CopyUp ? $" and copy what {dest} held into it (tmpcopyup)" : "")}",
                 a.Str(source), a.Str(type), (long)flags, dataPtr, coveredMode ? 1 : 0);
-            if (flags != o.Flags)
-                p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} {MountOptions.Describe(o.Flags & ~Ms.Remount)}", (long)(o.Flags & ~Ms.Remount));
         }
         CompileAttributes(p, field, dest, o);
+    }
+
+    /// <summary>
+    /// A read-only tmpfs, or /dev, is mounted writable: device nodes, /dev/pts, a tmpcopyup's
+    /// files or a nested mount's directory go in first. runc's finalizeRootfs remounts them
+    /// read-only at the end, after the masked and read-only paths; so does CompileLateReadOnly.
+    /// </summary>
+    static bool LateReadOnly(Spec.Mount m) =>
+        m.Type is not ("cgroup" or "cgroup2") && (m.Type == "tmpfs" || Clean(m.Destination) == "/dev")
+        && MountOptions.Parse(m.Options) is { Bind: false } o && (o.Flags & Ms.RdOnly) != 0;
+
+    static void CompileLateReadOnly(SetupProgram p, Config c)
+    {
+        var mounts = c.Mounts ?? new List<Spec.Mount>();
+        for (int i = 0; i < mounts.Count; i++)
+        {
+            if (!LateReadOnly(mounts[i])) continue;
+            string dest = Clean(mounts[i].Destination);
+            ulong flags = MountOptions.Parse(mounts[i].Options).Flags & ~Ms.Remount;
+            p.Add(StepKind.PrepareTarget, $"mounts[{i}].destination", $"open {dest}", p.Arena.Str(InRoot(dest)), ChildFs.TargetDirectory);
+            p.Add(StepKind.RemountTarget, $"mounts[{i}].options", $"remount {dest} {MountOptions.Describe(flags)} now that what goes under it is there", (long)flags);
+        }
     }
 
     internal static void CompileAttributes(SetupProgram p, string field, string dest, MountOptions o)
@@ -133,12 +164,16 @@ internal static class RootfsCompiler
             p.Add(StepKind.MaskPath, $"linux.maskedPaths[{i}]", $"mask {path}", a.Str(Clean(path)));
         foreach (var (path, i) in (linux?.ReadonlyPaths ?? new()).Select((x, i) => (x, i)))
             p.Add(StepKind.ReadonlyPath, $"linux.readonlyPaths[{i}]", $"make {path} read-only", a.Str(Clean(path)));
+        CompileLateReadOnly(p, c);
         if (c.Root?.Readonly == true)
             p.Add(StepKind.RemountRoot, "root.readonly", "remount / read-only", (long)Ms.RdOnly);
-        if (!string.IsNullOrEmpty(linux?.RootfsPropagation))
-        {
-            ulong flag = MountOptions.Parse(new[] { linux.RootfsPropagation }).Propagation;
-            p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {linux.RootfsPropagation}", 0, a.Str("/"), 0, (long)flag, 0);
-        }
+        // The new root joins a peer group of its own (shared) or becomes unbindable; private and
+        // slave were settled before the bind, and applying them again would undo what a mount's
+        // own options asked (an rshared volume under an rslave root).
+        if (RootPropagation(linux) is { } flag && (flag & (Ms.Shared | Ms.Unbindable)) != 0)
+            p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {linux!.RootfsPropagation}", 0, a.Str("/"), 0, (long)flag, 0);
     }
+
+    static ulong? RootPropagation(Spec.Linux? linux) =>
+        string.IsNullOrEmpty(linux?.RootfsPropagation) ? null : MountOptions.Parse(new[] { linux.RootfsPropagation }).Propagation;
 }

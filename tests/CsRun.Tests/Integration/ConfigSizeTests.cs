@@ -55,7 +55,7 @@ public class ConfigSizeTests
         string process = Path.Combine(b.Dir, "process.json");
         File.WriteAllText(process, """{"args":["true"],"cwd":"/"}""" + new string(' ', (int)ConfigLoader.ConfigLimit));
         var r = b.Csrun("exec", "-p", process, id);
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stderr.Should().Contain($"{process}: too large ({new FileInfo(process).Length} bytes, limit {ConfigLoader.ConfigLimit})");
 
         string resources = Path.Combine(b.Dir, "resources.json");
@@ -71,7 +71,7 @@ public class ConfigSizeTests
         string fifo = Path.Combine(b.Dir, "fifo.json");
         CsRun.Linux.Files.Mkfifo(fifo, 0x180);
         r = CsrunCli.Run(new[] { "--root", b.StateRoot, "exec", "-p", fifo, id }, timeoutMs: 10_000);
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stderr.Should().Contain($"{fifo}: not a regular file (a fifo)");
         b.Csrun("exec", id, "true").ExitCode.Should().Be(0, "the container is untouched");
     }

@@ -62,7 +62,7 @@ public class ExecSettingsTests
         var (b, id) = Running();
         using var _ = b;
         var r = b.Csrun("exec", flag, "some-profile", id, "true");
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stderr.Should().Contain($"exec {flag}: \"some-profile\" requested, but {lsm} is not enabled on this host");
     }
 
@@ -82,7 +82,7 @@ public class ExecSettingsTests
         if (value != null) args.Add(value);
         args.Add(id);
         var r = b.Csrun(args.ToArray());
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stderr.Should().Contain($"exec: {flag} cannot be combined with --process");
     }
 
@@ -94,7 +94,7 @@ public class ExecSettingsTests
         string file = Path.Combine(b.Dir, "p.json");
         File.WriteAllText(file, CsRun.Tests.Spec.ReferenceJson.Serialize(b.Config.Process! with { Args = new() { "true" }, Terminal = false }));
         var r = b.Csrun("exec", "-p", file, "--tty", id);
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stderr.Should().Contain($"exec: --tty=true contradicts \"terminal\": false in {file}");
         r = b.Csrun("exec", "-p", file, "--tty=false", id);
         r.ExitCode.Should().Be(0, r.ToString());
@@ -123,7 +123,7 @@ public class ExecSettingsTests
         lines.Should().Contain(l => l.Contains(":memory:/") && !l.EndsWith("/sub"));
         // One path for every hierarchy: each must have it.
         r = b.Csrun("exec", "--cgroup", "sub", id, "true");
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stderr.Should().Contain("exec --cgroup: sub-cgroup ").And.Contain("/sub does not exist");
     }
 
@@ -138,7 +138,7 @@ public class ExecSettingsTests
         using var _ = b;
         if (!CgroupPaths(b, id).ContainsKey("pids")) return;
         var r = b.Csrun("exec", "--cgroup", arg, id, "true");
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stderr.Should().Contain(message);
     }
 }

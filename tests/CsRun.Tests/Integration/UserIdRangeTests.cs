@@ -51,11 +51,11 @@ public class UserIdRangeTests
         var id = b.NewId();
         b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
         var r = b.Csrun("exec", "-u", user, id, "id", "-u");
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stdout.Should().BeEmpty("the process must never run");
         r.Stderr.Should().Contain(message);
         var g = b.Csrun("exec", "-g", "4294967295", id, "id");
-        g.ExitCode.Should().Be(1, g.ToString());
+        g.ExitCode.Should().Be(255, g.ToString());
         g.Stderr.Should().Contain("process.user.additionalGids[0]: must be in range 0-2147483647 (got 4294967295)");
         b.Csrun("exec", id, "true").ExitCode.Should().Be(0, "the container is untouched");
     }
@@ -69,7 +69,7 @@ public class UserIdRangeTests
         string file = Path.Combine(b.Dir, "process.json");
         File.WriteAllText(file, """{"args":["id","-u"],"cwd":"/","user":{"uid":4294967295,"gid":0}}""");
         var r = b.Csrun("exec", "-p", file, id);
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stdout.Should().BeEmpty("the process must never run");
         r.Stderr.Should().Contain($"{file}: user.uid: must be in range 0-2147483647 (got 4294967295)");
     }
