@@ -217,7 +217,7 @@ public class ProcessAttributeTests
         using var _ = b;
         string file = ProcessJson(b, b.Config.Process! with { Args = new() { "true" }, ExecCpuAffinity = new CpuAffinity { Final = "4000" } });
         var r = b.Csrun("exec", "-p", file, id);
-        r.ExitCode.Should().Be(1, r.ToString());
+        r.ExitCode.Should().Be(255, r.ToString());
         r.Stderr.Should().Contain("process.execCPUAffinity.final: sched_setaffinity 4000: invalid argument (EINVAL)");
     }
 

@@ -103,7 +103,7 @@ public class RuncDropInTests
         e.Stdout.Should().Be("/work/sub\n0:0 755\n0:0 755\n", "exec runs in the made cwd, root-owned, 0755 as runc makes it");
 
         e = b.Csrun("exec", "--cwd", "/nope", id, "true");
-        e.ExitCode.Should().Be(1);
+        e.ExitCode.Should().Be(255, "exec failures exit 255, as runc's");
         e.Stderr.Should().Contain("process.cwd").And.Contain("/nope").And.Contain("no such file or directory");
         Directory.Exists(Path.Combine(b.Rootfs, "nope")).Should().BeFalse("exec creates no cwd (runc alike)");
         b.Csrun("delete", "-f", id).ExitCode.Should().Be(0);
@@ -231,7 +231,7 @@ public class RuncDropInTests
         }
 
         r = b.Csrun("exec", "--pidfd-socket", Path.Combine(b.Dir, "absent.sock"), id, "true");
-        r.ExitCode.Should().Be(1);
+        r.ExitCode.Should().Be(255, "exec failures exit 255, as runc's");
         r.Stderr.Should().Contain("--pidfd-socket").And.Contain("absent.sock");
         b.Csrun("delete", "-f", id).ExitCode.Should().Be(0);
         TestHost.Reap(pid);
