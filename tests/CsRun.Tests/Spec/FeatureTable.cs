@@ -80,8 +80,9 @@ internal static class FeatureTable
             ["linux.memoryPolicy.flags"] = "ProcessAttributeTests.Every_memory_policy_mode_and_flag_features_lists_takes_effect",
             ["linux.netDevices"] = "NetDeviceTests.A_moved_device_is_inside_renamed_with_its_global_addresses_and_up_and_gone_from_the_host",
         };
-        foreach (var h in new[] { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" })
+        foreach (var h in new[] { "prestart", "createRuntime", "createContainer", "poststart", "poststop" })
             t[$"hooks.{h}"] = Hooks;
+        t["hooks.startContainer"] = "HookTests.StartContainer_hooks_run_inside_the_container_after_start";
         foreach (var ns in new[] { "cgroup", "ipc", "mount", "network", "pid", "uts" })
             t[$"linux.namespaces.{ns}"] = Namespaces;
         foreach (var o in MountOptionEffects.Flag.Keys) t[$"mountOptions.{o}"] = Flags;
