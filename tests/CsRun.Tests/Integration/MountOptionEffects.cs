@@ -25,10 +25,9 @@ internal static class MountOptionEffects
         ["noatime"] = new(new[] { "noatime" }, new[] { "noatime" }, new[] { "relatime" }),
         ["atime"] = Clears("noatime", "noatime", "atime"),
         ["strictatime"] = new(new[] { "strictatime" }, Array.Empty<string>(), new[] { "relatime", "noatime" }),
-        // Clearing relatime or strictatime leaves the kernel's default, relatime. relatime itself
+        // Clearing strictatime leaves the kernel's default, relatime. relatime itself
         // is that default on a new mount (the kernel ignores MS_RELATIME there, noatime wins over
         // it): MountOptionEffectTests shows it on a bind of a noatime mount instead.
-        ["norelatime"] = Sets("relatime", "norelatime"),
         ["nostrictatime"] = Sets("relatime", "strictatime", "nostrictatime"),
         ["nodiratime"] = Sets("nodiratime", "nodiratime"),
         ["diratime"] = Clears("nodiratime", "nodiratime", "diratime"),
