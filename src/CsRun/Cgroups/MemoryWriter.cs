@@ -16,7 +16,7 @@ internal static class MemoryWriter
         WarnKernel(m);
         long limit = m.Limit ?? 0, swap = m.Swap ?? 0;
         bool any = limit != 0 || swap != 0 || (m.Reservation ?? 0) != 0 || m.DisableOomKiller == true || m.Swappiness != null
-            || (m.KernelTcp ?? 0) != 0;
+            || (m.KernelTcp ?? 0) != 0 || m.UseHierarchy != null;
         if (!any) return;
         string d = CgroupFiles.Need(dir, "memory", Field);
 
@@ -44,6 +44,10 @@ internal static class MemoryWriter
         }
 
         KernelTcp(d, m.KernelTcp ?? 0);
+        // Kernels since 5.x are always hierarchical: "1" is accepted and "0" refused (EINVAL),
+        // which names the field instead of a silent "false" (runc ignores the field).
+        if (m.UseHierarchy is bool hierarchy)
+            CgroupFiles.Write(d, "memory.use_hierarchy", hierarchy ? "1" : "0", Field + ".useHierarchy");
         if (m.Reservation is long reservation && reservation != 0)
             CgroupFiles.Write(d, "memory.soft_limit_in_bytes", CgroupFiles.Num(reservation), Field + ".reservation");
         if (m.DisableOomKiller == true)
@@ -96,6 +100,7 @@ internal static class MemoryWriter
         if ((m.KernelTcp ?? 0) != 0) Log.Warn($"{Field}.kernelTCP: ignored: cgroup v2 has no such setting");
         if (m.DisableOomKiller == true) Log.Warn($"{Field}.disableOOMKiller: ignored: cgroup v2 has no such setting");
         if (m.Swappiness is ulong s && s != ulong.MaxValue) Log.Warn($"{Field}.swappiness: ignored: cgroup v2 has no such setting");
+        if (m.UseHierarchy == false) Log.Warn($"{Field}.useHierarchy: ignored: cgroup v2 is always hierarchical");
         long limit = m.Limit ?? 0, swap = m.Swap ?? 0, reservation = m.Reservation ?? 0;
         if (limit == 0 && swap == 0 && reservation == 0) return;
         if (m.CheckBeforeUpdate == true) CheckUsage(dir, limit, swap);

@@ -57,6 +57,24 @@ public class SpecFieldGapTests
         Refused(new Resources { Rdma = new() { ["mlx5_0"] = new RdmaLimit { HcaHandles = 3, HcaObjects = 1000 } } },
             "linux.resources.rdma: the rdma cgroup controller is not mounted on this host");
 
+    /// <summary>Kernels since 5.16 are always hierarchical: true takes, false is the kernel's
+    /// EINVAL naming the field (csrun once parsed the field and dropped it).</summary>
+    [Fact]
+    public void Use_hierarchy_true_is_written_and_false_is_an_error_naming_the_field()
+    {
+        using (var b = new Bundle("sh", "-c", "cat /sys/fs/cgroup/memory/memory.use_hierarchy"))
+        {
+            b.Config.Linux!.Resources = new Resources { Memory = new MemoryResources { UseHierarchy = true } };
+            var ok = b.Run();
+            ok.ExitCode.Should().Be(0, ok.ToString());
+        }
+        Refused(new Resources { Memory = new MemoryResources { UseHierarchy = false } },
+            "linux.resources.memory.useHierarchy");
+        using var c = new Bundle("true");
+        c.Config.Linux!.Resources = new Resources { Memory = new MemoryResources { UseHierarchy = false } };
+        c.Run().Stderr.Should().Contain("memory.use_hierarchy").And.Contain("invalid argument");
+    }
+
     static void Refused(Resources resources, string message)
     {
         using var b = new Bundle("true");

@@ -43,6 +43,7 @@ public class ConfigValidatorTests
         { "no root", c => c.Root = null, "root: must be set" },
         { "no root path", c => c.Root!.Path = "", "root.path: must be set" },
         { "hostname without uts", c => RemoveNs(c, "uts"), "hostname: requires a uts namespace (linux.namespaces has no \"uts\")" },
+        { "personality flags", c => c.Linux!.Personality = new Personality { Domain = "LINUX32", Flags = new() { "WHATEVER" } }, "linux.personality.flags: \"WHATEVER\" is not supported: the runtime-spec defines no personality flags" },
         { "domainname without uts", c => { c.Hostname = null; c.Domainname = "d"; RemoveNs(c, "uts"); }, "domainname: requires a uts namespace (linux.namespaces has no \"uts\")" },
         { "hostname too long", c => c.Hostname = new string('h', 65), "hostname: must be at most 64 bytes" },
 
@@ -183,7 +184,7 @@ public class ConfigValidatorTests
         { "relative rootfs", c => c.Root!.Path = "../rootfs" },
         { "bind mount with filesystem data (runc passes it on; the kernel ignores it)", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "mode=700" } }) },
         { "empty seccomp means none", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp() },
-        { "personality flags are ignored", c => c.Linux!.Personality = new Personality { Domain = "LINUX32", Flags = new() { "WHATEVER" } } },
+        { "personality without flags", c => c.Linux!.Personality = new Personality { Domain = "LINUX32", Flags = new() } },
         { "net devices renamed, swapped and by template", c => c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice { Name = "eth1" }, ["eth1"] = new NetDevice { Name = "eth0" }, ["eth2"] = new NetDevice { Name = "c%d" }, ["eth3"] = new NetDevice { Name = "c%d" } } },
         { "plain cgroupsPath", c => c.Linux!.CgroupsPath = "/default/abc" },
         { "pre-release ociVersion", c => c.OciVersion = "1.0.2-dev+build.5" },

@@ -102,6 +102,7 @@ internal static class SpecFieldTable
             ["linux.maskedPaths"] = Consumed("RootfsTests.Masked_paths_are_hidden_and_readonly_paths_are_read_only"),
             ["linux.readonlyPaths"] = Consumed("RootfsTests.Masked_paths_are_hidden_and_readonly_paths_are_read_only"),
             ["linux.personality.domain"] = Consumed("ProcessTests.Personality_linux32_changes_uname_machine"),
+            ["linux.personality.flags"] = Refused("ConfigValidatorTests.Bad_configs_get_exact_messages"),
             ["linux.timeOffsets{}.secs"] = Consumed(TimeTest),
             ["linux.timeOffsets{}.nanosecs"] = Consumed(TimeTest),
             ["linux.memoryPolicy.mode"] = Consumed(MemoryPolicyTest),
@@ -141,6 +142,7 @@ internal static class SpecFieldTable
             ["linux.resources.memory.reservation"] = Consumed(MemoryTest),
             ["linux.resources.memory.swap"] = Consumed(MemoryTest),
             ["linux.resources.memory.swappiness"] = Consumed(MemoryTest),
+            ["linux.resources.memory.useHierarchy"] = Consumed(GapTests + "Use_hierarchy_true_is_written_and_false_is_an_error_naming_the_field"),
             ["linux.resources.memory.kernelTCP"] = Consumed("CgroupDropInTests.KernelTcp_is_set_on_cgroup_v1_and_updated"),
             ["linux.resources.memory.disableOOMKiller"] = Consumed(GapTests + "Cpu_burst_realtime_oom_killer_and_every_throttle_reach_the_containers_cgroups"),
             ["linux.resources.cpu.shares"] = Consumed(CpuTest),
@@ -187,10 +189,6 @@ internal static class SpecFieldTable
     /// does not apply: each one a decision for the lead. The coverage test prints them.</summary>
     public static readonly Dictionary<string, string> KnownGaps = new()
     {
-        ["linux.resources.memory.useHierarchy"] =
-            "PARSED AND SILENTLY IGNORED: nothing reads it. Since Linux 5.16 v1 memory.use_hierarchy is always 1 (writing 0 fails EINVAL) and v2 has no switch, so true is what every cgroup gets and false cannot be had; refusing false would fail the spec's own example config (spec-fixtures/valid).",
-        ["linux.personality.flags"] =
-            "PARSED AND SILENTLY IGNORED: config-linux.md says \"Currently no flag values are supported\"; ConfigValidatorTests.Good_configs_pass asserts flags are accepted (\"personality flags are ignored\"). runc 1.2 warns instead; an error or a warning is the lead's call.",
         ["linux.mountLabel"] =
             "a warning on a host without SELinux, mounts unlabelled (README's departures, crun alike; LsmTests.A_mount_label_on_a_host_without_selinux_is_a_warning_and_mounts_go_unlabelled); no SELinux host here to show it applied.",
         ["linux.resources.memory.kernel"] =

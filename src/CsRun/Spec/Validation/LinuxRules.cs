@@ -1,3 +1,5 @@
+using CsRun.Cli;
+
 namespace CsRun.Spec.Validation;
 
 /// <summary>The rest of linux: devices, propagation, personality, cgroupsPath, paths, network
@@ -16,7 +18,12 @@ internal static class LinuxRules
         if (!string.IsNullOrEmpty(l.RootfsPropagation))
             Check.OneOf(l.RootfsPropagation, SpecNames.Propagations.Keys, "linux.rootfsPropagation");
         if (l.Personality != null)
+        {
             Check.OneOf(l.Personality.Domain, SpecNames.PersonalityDomains.Keys, "linux.personality.domain");
+            // config-linux.md: "Currently no flag values are supported"; runc 1.2 warns and drops them.
+            if (l.Personality.Flags is { Count: > 0 } flags)
+                throw new RuntimeError($"linux.personality.flags: \"{flags[0]}\" is not supported: the runtime-spec defines no personality flags");
+        }
         CgroupsPath(l.CgroupsPath, ctx.Options.SystemdCgroup);
         Paths(l.MaskedPaths, "linux.maskedPaths");
         Paths(l.ReadonlyPaths, "linux.readonlyPaths");
