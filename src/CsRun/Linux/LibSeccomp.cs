@@ -40,6 +40,15 @@ internal static unsafe partial class LibSeccomp
     [LibraryImport(L, EntryPoint = "seccomp_syscall_resolve_name", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SyscallResolveName(string name);
 
+    /// <summary>The number on <paramref name="archToken"/>'s architecture (x32's carry its
+    /// 0x40000000 bit), or <see cref="NrError"/> where it does not exist or is unknown.</summary>
+    [LibraryImport(L, EntryPoint = "seccomp_syscall_resolve_name_arch", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SyscallResolveNameArch(uint archToken, string name);
+
+    /// <summary>The architecture token of the running process.</summary>
+    [LibraryImport(L, EntryPoint = "seccomp_arch_native")]
+    public static partial uint ArchNative();
+
     [LibraryImport(L, EntryPoint = "seccomp_rule_add_array")]
     public static partial int RuleAddArray(nint ctx, uint action, int syscall, uint argCount, ArgCmp* args);
 

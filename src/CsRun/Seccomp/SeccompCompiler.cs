@@ -42,7 +42,7 @@ public static class SeccompCompiler
         // default (on) only acts in seccomp_load, which csrun never calls; clear it as runc does
         // so that no future caller of seccomp_load sets it behind the spec's back.
         Check(filter.SetAttr(ScmpAttr.CtlNnp, 0), $"{P}: clearing SCMP_FLTATR_CTL_NNP");
-        AddArchitectures(filter, s.Architectures);
+        var archTokens = AddArchitectures(filter, s.Architectures);
 
         int rules = 0;
         for (int i = 0; i < (s.Syscalls?.Count ?? 0); i++)
@@ -53,20 +53,26 @@ public static class SeccompCompiler
         byte[] bpf = filter.ExportBpf();
         if (bpf.Length == 0 || bpf.Length % 8 != 0)
             throw new RuntimeError($"{P}: libseccomp exported {bpf.Length} bytes, not whole BPF instructions");
+        if (EnosysStub.Wanted(defaultAction))
+            bpf = [.. EnosysStub.Build(EnosysStub.LastSyscalls(archTokens, s.Syscalls)), .. bpf];
         if (bpf.Length / 8 > SeccompConst.MaxInstructions)
             throw new RuntimeError($"{P}: the filter has {bpf.Length / 8} BPF instructions, the kernel allows {SeccompConst.MaxInstructions}");
         return new CompiledSeccomp(bpf, flags, usesNotify);
     }
 
-    static void AddArchitectures(SeccompFilter filter, List<string>? architectures)
+    static List<uint> AddArchitectures(SeccompFilter filter, List<string>? architectures)
     {
+        var tokens = new List<uint>();
         for (int i = 0; i < (architectures?.Count ?? 0); i++)
         {
             string path = $"{P}.architectures[{i}]";
-            int rc = filter.AddArch(SeccompNames.ArchToken(architectures![i], path));
+            uint token = SeccompNames.ArchToken(architectures![i], path);
+            int rc = filter.AddArch(token);
             // The native architecture is in every new filter; naming it again is fine.
             if (rc != -Errno.EEXIST) Check(rc, $"{path}: adding architecture {architectures[i]}");
+            tokens.Add(token);
         }
+        return tokens;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CsRun.Spec;
 using FluentAssertions;
@@ -14,22 +13,7 @@ namespace CsRun.Tests.Integration;
 /// </summary>
 public class ProcessAttributeTests
 {
-    static readonly Lazy<string> ProbeExe = new(BuildProbe);
-
-    static string BuildProbe()
-    {
-        string dir = Directory.CreateTempSubdirectory("csrun-sched-probe-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
-        string exe = Path.Combine(dir, "probe");
-        var psi = new ProcessStartInfo("cc") { RedirectStandardError = true };
-        foreach (var a in new[] { "-static", "-O2", "-Wall", "-o", exe, Path.Combine(AppContext.BaseDirectory, "Integration", "sched-probe.c") })
-            psi.ArgumentList.Add(a);
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        string err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException("cc sched-probe.c: " + err);
-        return exe;
-    }
+    static readonly Lazy<string> ProbeExe = new(() => StaticProbe.Build("Integration/sched-probe.c"));
 
     static Bundle WithProbe(params string[] args)
     {

@@ -101,10 +101,11 @@ public class SeccompCompilerTests
     [Fact]
     public void Rules_with_the_default_action_are_skipped_but_another_errno_is_not()
     {
-        var none = Compile("""{"defaultAction":"SCMP_ACT_ERRNO"}""");
-        Compile("""{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}""")
-            .Bpf.Should().Equal(none.Bpf, "ERRNO(EPERM) is the default action");
-        Compile("""{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":38}]}""")
+        // ERRNO(ENOSYS) as the default: no -ENOSYS stub, whose bar the skipped rule would raise.
+        var none = Compile("""{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38}""");
+        Compile("""{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":38}]}""")
+            .Bpf.Should().Equal(none.Bpf, "ERRNO(ENOSYS) is the default action");
+        Compile("""{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}""")
             .Bpf.Should().NotEqual(none.Bpf);
     }
 

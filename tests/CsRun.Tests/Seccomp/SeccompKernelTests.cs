@@ -46,6 +46,34 @@ public class SeccompKernelTests
         SeccompLoader.Call(filter, Nr.Getppid).Should().Be($"errno {Errno.ENOSYS}");
     }
 
+    /// <summary>runc's -ENOSYS stub on x86_64, where x32 calls share the audit architecture and
+    /// carry bit 30: each ABI is measured against the last syscall the profile names in it
+    /// (x32's rt_sigreturn is 0x40000201, above all its common numbers).</summary>
+    [Fact]
+    public void Syscalls_above_the_profile_get_enosys_in_the_x86_64_and_the_x32_abi()
+    {
+        const long X32 = 0x40000000;
+        var filter = Compile("""
+            {"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X32"],
+             "syscalls":[{"names":["write","exit_group","exit","rt_sigreturn","getpid"],"action":"SCMP_ACT_ALLOW"}]}
+            """);
+        SeccompLoader.Call(filter, Nr.Getppid).Should().Be($"errno {Errno.EPERM}", "below the last named syscall: the default");
+        SeccompLoader.Call(filter, 1000).Should().Be($"errno {Errno.ENOSYS}");
+        SeccompLoader.Call(filter, X32 | Nr.Getppid).Should().Be($"errno {Errno.EPERM}", "x32's getppid is below its rt_sigreturn");
+        SeccompLoader.Call(filter, X32 | 1000).Should().Be($"errno {Errno.ENOSYS}");
+    }
+
+    /// <summary>A default that lets calls through leaves a new syscall to the kernel, as in
+    /// runc: faccessat2 with null arguments runs and fails with EFAULT.</summary>
+    [Theory]
+    [InlineData("SCMP_ACT_ALLOW")]
+    [InlineData("SCMP_ACT_LOG")]
+    public void A_permissive_default_gets_no_enosys_stub(string defaultAction) =>
+        SeccompLoader.Call(Compile($$"""
+            {"defaultAction":"{{defaultAction}}","architectures":["SCMP_ARCH_X86_64"],
+             "syscalls":[{"names":["getppid"],"action":"SCMP_ACT_ERRNO"}]}
+            """), 439, 0, 0, 0, 0).Should().Be("errno 14");
+
     [Theory]
     [InlineData("SCMP_ACT_ERRNO", "errno 1")]
     [InlineData("SCMP_ACT_LOG", "ret ")]

@@ -75,6 +75,26 @@ public class SeccompNotifyTests
         return n > 0 && (((short*)&pfd)[3] & 1) != 0;
     }
 
+    /// <summary>runc 1.1.5: "failed to connect with seccomp agent specified in the seccomp
+    /// profile: dial unix PATH: connect: no such file or directory", exit 1, nothing left.</summary>
+    [Fact]
+    public void A_listener_path_nobody_listens_on_fails_the_run_and_leaves_nothing()
+    {
+        using var b = new Bundle("true");
+        string path = Path.Combine(b.Dir, "nobody.sock");
+        b.Config.Linux!.Seccomp = new()
+        {
+            DefaultAction = "SCMP_ACT_ALLOW",
+            ListenerPath = path,
+            Syscalls = new() { new() { Names = new() { "mkdir", "mkdirat" }, Action = "SCMP_ACT_NOTIFY" } },
+        };
+        var id = b.NewId();
+        var r = b.Csrun("run", "-b", b.Dir, id);
+        r.ExitCode.Should().Be(1, r.ToString());
+        r.Stderr.Trim().Should().Be($"csrun run failed: linux.seccomp.listenerPath: connect {path}: no such file or directory");
+        Leftovers.AssertNone(b, id);
+    }
+
     [DllImport("libc")] static extern unsafe int ioctl(int fd, uint request, byte* arg);
     [DllImport("libc")] static extern unsafe int poll(long* fds, int n, int timeout);
     [DllImport("libc")] static extern int close(int fd);
