@@ -68,6 +68,9 @@ def main(path):
 
     mark("config load + validate", lambda e: "config.json" in e["text"] and e["call"] in ("openat", "open"))
     mark("state dir + exec fifo", lambda e: e["call"] == "mkdir" and "/sys/fs/cgroup" not in e["text"])
+    # libseccomp's first seccomp_init probes the kernel (seccomp(2), prctl); its compile makes no
+    # system call, so this phase is the seccomp compile and the rest of the setup program's.
+    mark("seccomp: libseccomp probes and compile", lambda e: e["call"] == "seccomp")
     mark("compile setup program", lambda e: e["call"] == "socketpair")
     mark("clone", lambda e: e["call"] in ("clone", "clone3") and not e["resumed"])
     # On the v1 fast path the cgroup is made after the clone, beside the child; otherwise before
@@ -104,6 +107,7 @@ def main(path):
             ("masked and read-only paths, remount / read-only", lambda e: e["call"] in ("openat2", "mount")),
             ("rlimits, credentials, capabilities", lambda e: e["call"] in ("prlimit64", "setgroups", "capset")),
             ("close fds, reset signals", lambda e: e["call"] in ("close_range", "rt_sigaction")),
+            ("load the seccomp filter", lambda e: e["call"] == "seccomp"),
             ("ready; wait for start (exec fifo)", lambda e: e["call"] == "sendto"),
             ("execve and the container process", lambda e: e["call"] == "execve"),
         ]
