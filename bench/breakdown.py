@@ -53,6 +53,11 @@ def main(path):
             m = re.search(r"=\s*(\d+)", e["text"].split(")", 1)[-1])
             child = int(m.group(1)) if m else None
             break
+    if child is None:
+        # A joined namespace (the realistic bundle's network) takes csrun off its fast path: it
+        # forks an intermediate that joins and unshares, and the init is that one's child. The
+        # init is then the process that calls pivot_root.
+        child = next((e["pid"] for e in ev if e["call"] == "pivot_root"), None)
     p = [e for e in ev if e["pid"] == parent]
     c = [e for e in ev if e["pid"] == child]
     t0 = ev[0]["t"]
