@@ -42,6 +42,10 @@ def first(events, pred, after=0.0):
     return None
 
 
+def end_of(events):
+    return events[-1]["t"] if events else 0.0
+
+
 def main(path):
     ev = parse(path)
     if not ev:
@@ -76,8 +80,14 @@ def main(path):
     # libseccomp's first seccomp_init probes the kernel (seccomp(2), prctl); its compile makes no
     # system call, so this phase is the seccomp compile and the rest of the setup program's.
     mark("seccomp: libseccomp probes and compile", lambda e: e["call"] == "seccomp")
+    # Off the v1 fast path (a joined namespace, a user namespace, ...) the cgroups are made
+    # before the clone; the first clone that is not a thread's ends that phase.
+    fork = first(p, lambda e: e["call"] in ("clone", "clone3") and not e["resumed"]
+                 and "CLONE_THREAD" not in e["text"]) or end_of(p)
+    mark("cgroup create + resources (before the clone)",
+         lambda e: e["call"] == "mkdir" and "/sys/fs/cgroup" in e["text"] and e["t"] < fork)
     mark("compile setup program", lambda e: e["call"] == "socketpair")
-    mark("clone", lambda e: e["call"] in ("clone", "clone3") and not e["resumed"])
+    mark("clone", lambda e: e["call"] in ("clone", "clone3") and not e["resumed"] and "CLONE_THREAD" not in e["text"])
     # On the v1 fast path the cgroup is made after the clone, beside the child; otherwise before
     # the clone, and its time is in the state dir's row.
     mark("cgroup create + resources (beside the child)", lambda e: e["call"] == "mkdir" and "/sys/fs/cgroup" in e["text"])
