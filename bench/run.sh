@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/run.sh [--quick] [--csrun PATH] [--out FILE] [--keep-data DIR]
 #
-# csrun against runc and crun, in one run, interleaved, on one busybox bundle. See bench/README.md.
-#   --quick      a few runs of everything: proves the benchmark works (CI), under a minute
+# csrun against runc and crun, in one run, interleaved, on a busybox rootfs with two configs: the
+# bare `runc spec` one and the one podman 4.3 generates for `podman run busybox true` (with its
+# seccomp profile; spec-fixtures/valid/podman-run-busybox-true.json). See bench/README.md.
+#   --quick      a few runs of everything: proves the benchmark works (CI), about a minute
 #   --csrun P    the csrun binary to measure (default: out/csrun; build it with ./build.sh)
 #   --out F      also write the results (markdown) to F
 #   --keep-data D  copy the raw measurements (hyperfine JSON, tsv) to D
@@ -86,6 +88,7 @@ cleanup() {
     if [ -n "$(ls -A "$state/$rt" 2>/dev/null)" ]; then log "cleanup: $rt left state in its --root"; left=1; fi
   done
   mountpoint -q "$state" && umount "$state"
+  [ -e "$tmp/netns" ] && umount "$tmp/netns" 2>/dev/null
   if grep -q " $tmp" /proc/self/mountinfo; then log "cleanup: mounts left under $tmp"; left=1; fi
   [ $rc = 0 ] && [ $left = 1 ] && rc=1
   exit $rc
@@ -132,6 +135,16 @@ for b, args in (("true", ["/bin/true"]), ("stamp", ["/bin/adjtimex"])):
     c["root"]["path"] = f"{tmp}/rootfs"  # both bundles share one rootfs (runc refuses a symlink)
     json.dump(c, open(p, "w"), indent=2)
 EOF
+# The realistic bundle: podman's config for `podman run busybox true`, made to run here (see
+# bench/real-bundle.py): podman's network namespace is one made here and bound to $tmp/netns,
+# which every container joins (podman makes it before calling the runtime, which only joins it).
+mkdir -p "$tmp/rootfs/run"
+: > "$tmp/netns"
+unshare --net="$tmp/netns" true
+for b in real real-nosec; do
+  "$PY" "$here/real-bundle.py" "$repo/spec-fixtures/valid/podman-run-busybox-true.json" \
+    "$tmp/$b" "$tmp/rootfs" "$tmp/netns" $([ $b = real ] || echo --no-seccomp)
+done
 # The state dirs on a tmpfs, as /run is on most hosts (here /run is on the root ext4 file
 # system, whose inode allocation after many deletions costs every runtime a few ms per create).
 mkdir -p "$state"
@@ -147,10 +160,11 @@ for rt in "${RTS[@]}"; do
 #!/bin/bash
 $rc_ delete -f $id-c >/dev/null 2>&1; exit 0
 EOF
+  # prep-start and prep-delete take the bundle as their argument.
   cat > "$tmp/bin/prep-start-$rt" <<EOF
 #!/bin/bash
 $rc_ delete -f $id-s >/dev/null 2>&1
-exec $rc_ create --bundle $tmp/true $id-s
+exec $rc_ create --bundle \$1 $id-s
 EOF
   # hyperfine takes one --cleanup for all commands: these scripts clean up after every runtime.
   for b in c s; do echo "$rc_ delete -f $id-$b >/dev/null 2>&1" >> "$tmp/bin/clean-$b"; done
@@ -158,7 +172,7 @@ EOF
   cat > "$tmp/bin/prep-delete-$rt" <<EOF
 #!/bin/bash
 $rc_ delete -f $id-d >/dev/null 2>&1
-$rc_ create --bundle $tmp/true $id-d && $rc_ start $id-d || exit 1
+$rc_ create --bundle \$1 $id-d && $rc_ start $id-d || exit 1
 for i in \$(seq 500); do
   $rc_ state $id-d 2>/dev/null | grep -q '"stopped"' && exit 0
   sleep 0.005
@@ -191,8 +205,9 @@ log "== smoke test: run, create, start, delete with each runtime"
 for rt in "${RTS[@]}"; do
   r="${BIN[$rt]} --root $state/$rt"
   $r run --bundle "$tmp/true" "$prefix-$rt-w" || { log "$rt run failed"; exit 1; }
-  "$tmp/bin/prep-delete-$rt" || { log "$rt create/start/state failed"; exit 1; }
+  "$tmp/bin/prep-delete-$rt" "$tmp/true" || { log "$rt create/start/state failed"; exit 1; }
   $r delete "$prefix-$rt-d" || { log "$rt delete failed"; exit 1; }
+  $r run --bundle "$tmp/real" "$prefix-$rt-w" || { log "$rt run of the realistic bundle failed"; exit 1; }
 done
 
 # Round r runs the runtimes in a rotated order: csrun runc crun, runc crun csrun, crun csrun runc...
@@ -217,10 +232,18 @@ hf() {
   done
 }
 
-hf run "$N_RUN" "@R@ run --bundle $tmp/true $prefix-@RT@-r"
-hf create "$N_CSD" "@R@ create --bundle $tmp/true $prefix-@RT@-c" "$tmp/bin/prep-create-@RT@" "$tmp/bin/clean-c"
-hf start "$N_CSD" "@R@ start $prefix-@RT@-s" "$tmp/bin/prep-start-@RT@" "$tmp/bin/clean-s"
-hf delete "$N_CSD" "@R@ delete $prefix-@RT@-d" "$tmp/bin/prep-delete-@RT@"
+# bundle_benches BUNDLE PREFIX: run, create, start and delete of one bundle.
+bundle_benches() {
+  local b=$1 p=$2
+  hf "${p}run" "$N_RUN" "@R@ run --bundle $b $prefix-@RT@-r"
+  hf "${p}create" "$N_CSD" "@R@ create --bundle $b $prefix-@RT@-c" "$tmp/bin/prep-create-@RT@" "$tmp/bin/clean-c"
+  hf "${p}start" "$N_CSD" "@R@ start $prefix-@RT@-s" "$tmp/bin/prep-start-@RT@ $b" "$tmp/bin/clean-s"
+  hf "${p}delete" "$N_CSD" "@R@ delete $prefix-@RT@-d" "$tmp/bin/prep-delete-@RT@ $b"
+}
+bundle_benches "$tmp/true" ""
+bundle_benches "$tmp/real" "real-"
+# The same without linux.seccomp: create's difference is what the profile costs each runtime.
+hf real-nosec-create "$N_CSD" "@R@ create --bundle $tmp/real-nosec $prefix-@RT@-c" "$tmp/bin/prep-create-@RT@" "$tmp/bin/clean-c"
 hf "seq$SEQ" "$N_SEQ" "$tmp/bin/seq-@RT@"
 hf "par${PAR}x$PARJ" "$N_PAR" "$tmp/bin/par-@RT@"
 
@@ -229,17 +252,21 @@ hf "par${PAR}x$PARJ" "$N_PAR" "$tmp/bin/par-@RT@"
 # process (it includes helpers the runtime itself waited for, such as runc's intermediate
 # `runc init` stages, not the container init, which outlives it). Then the container init, waiting
 # in the created state: VmRSS and VmHWM from /proc/PID/status and Pss from smaps_rollup.
-log "== memory: $N_RSS creates per runtime, interleaved"
-printf 'rt\tcreate_maxrss_kb\tinit_vmrss_kb\tinit_vmhwm_kb\tinit_pss_kb\n' > "$tmp/data/rss.tsv"
-for ((r = 0; r < N_RSS; r++)); do
+log "== memory: $N_RSS creates per runtime and bundle, interleaved"
+for f in rss rss-real; do
+  printf 'rt\tcreate_maxrss_kb\tinit_vmrss_kb\tinit_vmhwm_kb\tinit_pss_kb\n' > "$tmp/data/$f.tsv"
+done
+for ((r = 0; r < 2 * N_RSS; r++)); do
+  b=true f=rss
+  if (( r % 2 )); then b=real f=rss-real; fi
   for rt in $(order "$r"); do
     R="${BIN[$rt]} --root $state/$rt"; id="$prefix-$rt-m"
-    /usr/bin/time -f %M -o "$tmp/run/maxrss" $R create --bundle "$tmp/true" --pid-file "$tmp/run/pid" "$id"
+    /usr/bin/time -f %M -o "$tmp/run/maxrss" $R create --bundle "$tmp/$b" --pid-file "$tmp/run/pid" "$id"
     pid=$(cat "$tmp/run/pid")
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
     hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
     pss=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup")
-    printf '%s\t%s\t%s\t%s\t%s\n' "$rt" "$(tail -1 "$tmp/run/maxrss")" "$rss" "$hwm" "$pss" >> "$tmp/data/rss.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$rt" "$(tail -1 "$tmp/run/maxrss")" "$rss" "$hwm" "$pss" >> "$tmp/data/$f.tsv"
     $R delete -f "$id"
   done
 done
