@@ -20,6 +20,10 @@ internal static unsafe partial class Libc
     [SuppressGCTransition]
     private static partial long SyscallFast(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
+    /// <summary>glibc's malloc_trim: return free heap memory to the kernel.</summary>
+    [LibraryImport(C, EntryPoint = "malloc_trim")]
+    public static partial int MallocTrim(nuint pad);
+
     [LibraryImport(C, EntryPoint = "__errno_location")]
     [SuppressGCTransition]
     private static partial int* ErrnoLocation();
