@@ -17,15 +17,15 @@ internal static class BlockIoWriter
         string weightFile = cfq ? "blkio.weight" : "blkio.bfq.weight";
         string deviceFile = cfq ? "blkio.weight_device" : "blkio.bfq.weight_device";
 
-        if ((b.Weight ?? 0) != 0) WriteOrSkip(d, weightFile, CgroupFiles.Num(b.Weight!.Value), Field + ".weight");
-        if ((b.LeafWeight ?? 0) != 0) WriteOrSkip(d, "blkio.leaf_weight", CgroupFiles.Num(b.LeafWeight!.Value), Field + ".leafWeight");
+        if ((b.Weight ?? 0) != 0) WriteOrFail(d, weightFile, CgroupFiles.Num(b.Weight!.Value), Field + ".weight");
+        if ((b.LeafWeight ?? 0) != 0) WriteOrFail(d, "blkio.leaf_weight", CgroupFiles.Num(b.LeafWeight!.Value), Field + ".leafWeight");
         var devices = b.WeightDevice ?? new List<WeightDevice>();
         for (int i = 0; i < devices.Count; i++)
         {
             var wd = devices[i];
             string field = $"{Field}.weightDevice[{i}]";
-            if ((wd.Weight ?? 0) != 0) WriteOrSkip(d, deviceFile, Device(wd.Major, wd.Minor) + " " + CgroupFiles.Num(wd.Weight!.Value), field);
-            if ((wd.LeafWeight ?? 0) != 0) WriteOrSkip(d, "blkio.leaf_weight_device", Device(wd.Major, wd.Minor) + " " + CgroupFiles.Num(wd.LeafWeight!.Value), field);
+            if ((wd.Weight ?? 0) != 0) WriteOrFail(d, deviceFile, Device(wd.Major, wd.Minor) + " " + CgroupFiles.Num(wd.Weight!.Value), field);
+            if ((wd.LeafWeight ?? 0) != 0) WriteOrFail(d, "blkio.leaf_weight_device", Device(wd.Major, wd.Minor) + " " + CgroupFiles.Num(wd.LeafWeight!.Value), field);
         }
         Throttle(d, b.ThrottleReadBpsDevice, "blkio.throttle.read_bps_device", null, "throttleReadBpsDevice");
         Throttle(d, b.ThrottleWriteBpsDevice, "blkio.throttle.write_bps_device", null, "throttleWriteBpsDevice");
@@ -82,16 +82,14 @@ internal static class BlockIoWriter
     }
 
     /// <summary>
-    /// Documented skip: proportional weights need CFQ or BFQ; with neither (the kernel's
-    /// default is mq-deadline or none) the files do not exist and the weight cannot apply.
+    /// Proportional weights need CFQ or BFQ; with neither (the kernel's default is mq-deadline
+    /// or none) the files do not exist and the weight cannot apply: an error, as in runc and crun
+    /// (a warning would let the caller believe the weight took).
     /// </summary>
-    static void WriteOrSkip(string dir, string file, string value, string field)
+    static void WriteOrFail(string dir, string file, string value, string field)
     {
         if (!CgroupFiles.Exists(dir, file))
-        {
-            Log.Warn($"{field}: ignored: {CgroupFiles.PathOf(dir, file)} does not exist (no CFQ or BFQ weight support)");
-            return;
-        }
+            throw new RuntimeError($"{field}: cannot apply: {CgroupFiles.PathOf(dir, file)} does not exist (no CFQ or BFQ I/O scheduler for weights)");
         CgroupFiles.Write(dir, file, value, field);
     }
 

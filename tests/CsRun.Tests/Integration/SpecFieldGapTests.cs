@@ -110,6 +110,21 @@ public class SpecFieldGapTests
         }
     }
 
+    /// <summary>No CFQ or BFQ here (schedulers none, mq-deadline, kyber): the v1 blkio hierarchy
+    /// has no weight files, and a weight is an error naming the field, as in runc 1.1.5
+    /// ("openat2 …/blkio.bfq.weight: no such file or directory"); csrun once warned and ran.</summary>
+    [WithoutBlkioWeightsFact]
+    public void Blkio_weights_without_cfq_or_bfq_are_errors_naming_the_field()
+    {
+        var (major, minor) = SomeBlockDevice();
+        Refused(new Resources { BlockIo = new BlockIo { Weight = 500 } }, "linux.resources.blockIO.weight: cannot apply: ");
+        Refused(new Resources { BlockIo = new BlockIo { LeafWeight = 500 } }, "linux.resources.blockIO.leafWeight: cannot apply: ");
+        Refused(new Resources { BlockIo = new BlockIo { WeightDevice = new() { new WeightDevice { Major = major, Minor = minor, Weight = 300 } } } },
+            "linux.resources.blockIO.weightDevice[0]: cannot apply: ");
+        Refused(new Resources { BlockIo = new BlockIo { WeightDevice = new() { new WeightDevice { Major = major, Minor = minor, LeafWeight = 300 } } } },
+            "linux.resources.blockIO.weightDevice[0]: cannot apply: ");
+    }
+
     static (long Major, long Minor) SomeBlockDevice()
     {
         string dev = Directory.GetDirectories("/sys/block").Select(d => Path.Combine(d, "dev")).First(File.Exists);
@@ -126,5 +141,17 @@ public sealed class WithoutControllerFactAttribute : FactAttribute
         bool present = Directory.Exists("/sys/fs/cgroup") && Directory.GetDirectories("/sys/fs/cgroup")
             .Any(d => Path.GetFileName(d).Split(',').Contains(controller));
         if (present) Skip = $"this host mounts the {controller} controller: the limit applies instead of failing";
+    }
+}
+
+/// <summary>Skipped where the v1 blkio hierarchy has weight files (CFQ or BFQ in use).</summary>
+public sealed class WithoutBlkioWeightsFactAttribute : FactAttribute
+{
+    public WithoutBlkioWeightsFactAttribute()
+    {
+        const string root = "/sys/fs/cgroup/blkio";
+        if (!Directory.Exists(root)) Skip = "no v1 blkio hierarchy on this host";
+        else if (File.Exists(Path.Combine(root, "blkio.weight")) || File.Exists(Path.Combine(root, "blkio.bfq.weight")))
+            Skip = "this host has blkio weight files (CFQ or BFQ)";
     }
 }

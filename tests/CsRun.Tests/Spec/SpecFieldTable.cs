@@ -142,6 +142,12 @@ internal static class SpecFieldTable
             ["linux.resources.memory.reservation"] = Consumed(MemoryTest),
             ["linux.resources.memory.swap"] = Consumed(MemoryTest),
             ["linux.resources.memory.swappiness"] = Consumed(MemoryTest),
+            ["linux.resources.blockIO.weight"] = Refused(GapTests + "Blkio_weights_without_cfq_or_bfq_are_errors_naming_the_field"),
+            ["linux.resources.blockIO.leafWeight"] = Refused(GapTests + "Blkio_weights_without_cfq_or_bfq_are_errors_naming_the_field"),
+            ["linux.resources.blockIO.weightDevice[].major"] = Refused(GapTests + "Blkio_weights_without_cfq_or_bfq_are_errors_naming_the_field"),
+            ["linux.resources.blockIO.weightDevice[].minor"] = Refused(GapTests + "Blkio_weights_without_cfq_or_bfq_are_errors_naming_the_field"),
+            ["linux.resources.blockIO.weightDevice[].weight"] = Refused(GapTests + "Blkio_weights_without_cfq_or_bfq_are_errors_naming_the_field"),
+            ["linux.resources.blockIO.weightDevice[].leafWeight"] = Refused(GapTests + "Blkio_weights_without_cfq_or_bfq_are_errors_naming_the_field"),
             ["linux.resources.memory.useHierarchy"] = Consumed(GapTests + "Use_hierarchy_true_is_written_and_false_is_an_error_naming_the_field"),
             ["linux.resources.memory.kernelTCP"] = Consumed("CgroupDropInTests.KernelTcp_is_set_on_cgroup_v1_and_updated"),
             ["linux.resources.memory.disableOOMKiller"] = Consumed(GapTests + "Cpu_burst_realtime_oom_killer_and_every_throttle_reach_the_containers_cgroups"),
@@ -195,12 +201,5 @@ internal static class SpecFieldTable
             "accepted with a warning and not applied, as runc (\"Kernel memory settings are ignored and will be removed\"): config-linux.md marks it NOT RECOMMENDED; kmem limits are gone from the kernel (6.x).",
         ["linux.resources.memory.checkBeforeUpdate"] =
             "UNTESTED HERE: it matters on cgroup v2 only (MemoryWriter.CheckUsage); on v1 the kernel itself refuses a limit below usage (V1ResourcesTests.A_memory_limit_below_usage_reports_the_usage). This host's memory controller is on v1.",
-        ["linux.resources.blockIO.weight"] =
-            "UNTESTED HERE: this host's block devices have no CFQ/BFQ weight files, so csrun warns and skips it (V1ResourcesTests.Blkio_throttles_are_written_and_a_weight_without_scheduler_support_is_skipped writes it only where the file exists).",
-        ["linux.resources.blockIO.leafWeight"] = "UNTESTED HERE: no CFQ weight files on this host (warned and skipped); v2 has no leaf weights (warned).",
-        ["linux.resources.blockIO.weightDevice[].major"] = "UNTESTED HERE: no CFQ/BFQ weight files on this host (warned and skipped).",
-        ["linux.resources.blockIO.weightDevice[].minor"] = "UNTESTED HERE: no CFQ/BFQ weight files on this host (warned and skipped).",
-        ["linux.resources.blockIO.weightDevice[].weight"] = "UNTESTED HERE: no CFQ/BFQ weight files on this host (warned and skipped).",
-        ["linux.resources.blockIO.weightDevice[].leafWeight"] = "UNTESTED HERE: no CFQ weight files on this host (warned and skipped).",
     };
 }
