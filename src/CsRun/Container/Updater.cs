@@ -18,6 +18,7 @@ internal static class Updater
         var linux = s.Config.Linux ??= new Spec.Linux();
         // pids.limit 0 means what the container's ociVersion says it means (PidsWriter).
         var old = PidsWriter.ForVersion(linux.Resources, s.Config.OciVersion);
+        RefuseChanges(old, update);
         var merged = Merge(old, update, PidsWriter.ZeroIsLimit(s.Config.OciVersion));
         var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
         try
@@ -45,7 +46,7 @@ internal static class Updater
     /// runc's update rules: a value given replaces the saved one, a value left out (null, or 0
     /// where the spec treats 0 as unset: pids.limit before spec 1.3) keeps it; block I/O devices are updated by major:minor
     /// or appended; unified keys are upserted. Devices, hugepages, network and RDMA limits are
-    /// not updatable and stay as they were.
+    /// not updatable: they stay as they were (a changed value was refused by RefuseChanges).
     /// </summary>
     public static Resources Merge(Resources? old, Resources u, bool zeroPidsIsLimit = false)
     {
@@ -117,6 +118,36 @@ internal static class Updater
             else found.Rate = td.Rate;
         }
         return devices;
+    }
+
+    /// <summary>
+    /// Devices, hugepages, network and RDMA limits are set at create only (runc's update drops
+    /// them silently). Engines resend them unchanged with every update (containerd's CRI sends
+    /// the whole linux.resources), which is fine; a different value is an error, so the caller
+    /// never believes a change took that did not.
+    /// </summary>
+    static void RefuseChanges(Resources? old, Resources u)
+    {
+        Same(u.Devices != null, r => r.Devices = u.Devices, r => r.Devices = old?.Devices, "devices");
+        Same(u.HugepageLimits != null, r => r.HugepageLimits = u.HugepageLimits, r => r.HugepageLimits = old?.HugepageLimits, "hugepageLimits");
+        Same(u.Network != null, r => r.Network = u.Network, r => r.Network = old?.Network, "network");
+        Same(u.Rdma != null, r => r.Rdma = u.Rdma, r => r.Rdma = old?.Rdma, "rdma");
+    }
+
+    static void Same(bool given, Action<Resources> setGiven, Action<Resources> setSaved, string name)
+    {
+        if (!given || Json(setGiven) == Json(setSaved)) return;
+        throw new RuntimeError($"linux.resources.{name}: cannot be changed by update (set at create only)");
+    }
+
+    /// <summary>The resources' JSON with one field set: a deep comparison through the writer
+    /// that saves the state.</summary>
+    static string Json(Action<Resources> fill)
+    {
+        var r = new Resources();
+        fill(r);
+        var c = new Config { Linux = new Spec.Linux { Resources = r } };
+        return System.Text.Encoding.UTF8.GetString(ConfigWriter.Compact(c));
     }
 
     /// <summary>A deep copy, so that the saved resources stay as they were until the update applied.</summary>

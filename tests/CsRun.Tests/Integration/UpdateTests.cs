@@ -21,6 +21,49 @@ public class UpdateTests
     static string MemoryLimit(string id) => Read(id, "memory", "memory.limit_in_bytes", "memory.max");
     static string PidsMax(string id) => Read(id, "pids", "pids.max", "pids.max");
 
+    /// <summary>Device rules are set at create only: resent unchanged (containerd's CRI sends the
+    /// whole linux.resources with every update) they are fine, changed they are an error, not a
+    /// silent no-op as in runc; /dev/null stays writable throughout (no deny-all moment).</summary>
+    [Fact]
+    public void Unchanged_devices_pass_and_changed_devices_are_an_error()
+    {
+        var rules = new List<DeviceRule>
+        {
+            new() { Allow = false, Access = "rwm" },
+            new() { Allow = true, Type = "c", Major = 1, Minor = 3, Access = "rwm" },
+        };
+        using var b = new Bundle("sh", "-c", "while :; do echo > /dev/null || echo lost >> /tmp/lost; done");
+        b.Config.Root!.Readonly = false;
+        b.Config.Linux!.Resources = new Resources { Devices = rules, Pids = new PidsResources { Limit = 100 } };
+        var id = b.NewId();
+        b.Csrun("run", "-d", "-b", b.Dir, id).ExitCode.Should().Be(0);
+        int pid = JsonDocument.Parse(b.Csrun("state", id).Stdout).RootElement.GetProperty("pid").GetInt32();
+        try
+        {
+            string file = Path.Combine(b.Dir, "resources.json");
+            const string same = """{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}],"pids":{"limit":50}}""";
+            File.WriteAllText(file, same);
+            for (int i = 0; i < 5; i++)
+            {
+                var ok = b.Csrun("update", "-r", file, id);
+                ok.ExitCode.Should().Be(0, ok.ToString());
+            }
+            PidsMax(id).Should().Be("50");
+
+            File.WriteAllText(file, """{"devices":[{"allow":true,"access":"rwm"}],"pids":{"limit":60}}""");
+            var changed = b.Csrun("update", "-r", file, id);
+            changed.ExitCode.Should().Be(1);
+            changed.Stderr.Should().Contain("linux.resources.devices: cannot be changed by update (set at create only)");
+            PidsMax(id).Should().Be("50", "a refused update changes nothing");
+            File.Exists(Path.Combine(b.Rootfs, "tmp", "lost")).Should().BeFalse("the container never lost /dev/null");
+        }
+        finally
+        {
+            b.Csrun("delete", "-f", id);
+            TestHost.Reap(pid);
+        }
+    }
+
     [Fact]
     public void Update_changes_the_limits_of_a_running_container_from_flags_a_file_or_stdin()
     {
