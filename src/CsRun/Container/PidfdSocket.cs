@@ -1,6 +1,5 @@
 using System.Text;
 using CsRun.Cli;
-using CsRun.Launch;
 using CsRun.Linux;
 
 namespace CsRun.Container;
@@ -12,7 +11,7 @@ namespace CsRun.Container;
 /// setupPidfd). The socket is connected before anything starts, so a bad path fails first;
 /// the pidfd is sent once the process is set up and its pid final.
 /// </summary>
-internal static unsafe class PidfdSocket
+internal static class PidfdSocket
 {
     public static int Connect(string? path) => path == null ? -1 : UnixSockets.Connect(path, "--pidfd-socket");
 
@@ -23,9 +22,7 @@ internal static unsafe class PidfdSocket
         if (pidfd < 0) throw new RuntimeError($"--pidfd-socket: pidfd_open {pid}: {Errno.Message((int)-pidfd)}");
         try
         {
-            byte[] data = Encoding.ASCII.GetBytes(kind);
-            long r;
-            fixed (byte* d = data) r = ChildConsole.SendWithFd(socket, d, data.Length, (int)pidfd);
+            int r = UnixSockets.SendFds(socket, Encoding.ASCII.GetBytes(kind), [(int)pidfd]);
             if (r < 0) throw new RuntimeError($"--pidfd-socket: send the pidfd: {Errno.Message((int)-r)}");
         }
         finally { Libc.Sys(Nr.Close, pidfd); }

@@ -215,9 +215,7 @@ internal static unsafe class Files
             // A write meant for /proc goes only to a file on procfs (CVE-2019-16884 class).
             if (path.StartsWith("/proc/"))
             {
-                byte* st = stackalloc byte[120];
-                long s = Libc.Sys(Nr.Fstatfs, fd, (long)st);
-                if (s < 0 || *(long*)st != Magic.Proc) throw new RuntimeError($"{what}: refusing to write {path}: not on procfs");
+                if (FsType(fd) != Magic.Proc) throw new RuntimeError($"{what}: refusing to write {path}: not on procfs");
             }
             var bytes = Encoding.UTF8.GetBytes(content);
             long r;
