@@ -45,11 +45,20 @@ internal static class MountRules
             if (m.GidMappings == null || m.GidMappings.Count == 0) throw Check.Fail($"{at}.gidMappings", "must be set along with uidMappings");
             NamespaceRules.Mappings(m.UidMappings, $"{at}.uidMappings");
             NamespaceRules.Mappings(m.GidMappings, $"{at}.gidMappings");
+            FitsOneWrite(m.UidMappings, $"{at}.uidMappings");
+            FitsOneWrite(m.GidMappings, $"{at}.gidMappings");
         }
         else if (!ctx.Has("user"))
         {
             // idmap without maps borrows the container's user namespace maps (config.md).
             throw Check.Fail($"{at}.options", "idmap needs uidMappings and gidMappings or a user namespace");
         }
+    }
+
+    /// <summary>The helper's uid_map/gid_map take the maps in one write of less than a page.</summary>
+    static void FitsOneWrite(List<IdMapping> maps, string path)
+    {
+        int bytes = maps.Sum(x => $"{x.ContainerId} {x.HostId} {x.Size}\n".Length);
+        if (bytes >= 4096) throw Check.Fail(path, $"takes {bytes} bytes as a uid_map/gid_map text; the kernel takes less than 4096");
     }
 }
