@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json;
 using CsRun.Spec;
-using Process = System.Diagnostics.Process;
 using FluentAssertions;
 using Xunit;
+using static CsRun.Tests.Integration.UsernsBundles;
 
 namespace CsRun.Tests.Integration;
 
@@ -18,47 +17,9 @@ public class IdmappedMountTests
 {
     const int HostId = 100000;
 
-    /// <summary>/tmp/csrun-idm-*/ with dir/ (root 0755) holding file ("hi", root 0644) and, when
-    /// asked, a tmpfs (root's) on dir/sub holding f. Dispose unmounts and removes it.</summary>
-    sealed class HostDir : IDisposable
-    {
-        public string Top { get; } = Path.Combine("/tmp", "csrun-idm-" + Guid.NewGuid().ToString("N")[..10]);
-        public string Dir => Path.Combine(Top, "dir");
-        public string Sub => Path.Combine(Dir, "sub");
-        readonly List<string> _mounts = new();
-
-        public HostDir(bool submount = false, bool readOnlySubmount = false)
-        {
-            Directory.CreateDirectory(Sub);
-            File.WriteAllText(Path.Combine(Dir, "file"), "hi");
-            if (!submount) return;
-            Sh($"mount -t tmpfs -o size=64k{(readOnlySubmount ? "" : ",mode=755")} csrun-idm {Sub} && echo insub > {Sub}/f"
-                + (readOnlySubmount ? $" && mount -o remount,ro {Sub}" : "")).Should().Be(0);
-            _mounts.Add(Sub);
-        }
-
-        public void Mount(string script, string at)
-        {
-            Sh(script).Should().Be(0, script);
-            _mounts.Add(at);
-        }
-
-        public void Dispose()
-        {
-            foreach (var m in Enumerable.Reverse(_mounts)) Sh($"umount {m}");
-            Directory.Delete(Top, recursive: true);
-        }
-    }
-
-    static int Sh(string script)
-    {
-        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        using var p = Process.Start(psi)!;
-        p.WaitForExit();
-        return p.ExitCode;
-    }
+    /// <summary>/tmp/csrun-idm-*/dir/ (root's) holding file and sub, with a tmpfs on sub when asked.</summary>
+    static HostTree NewHostDir(bool submount = false, bool readOnlySubmount = false) =>
+        new("csrun-idm-", submount: submount, readOnlySubmount: readOnlySubmount);
 
     static List<IdMapping> Map(uint container, uint host, uint size) => new() { new() { ContainerId = container, HostId = host, Size = size } };
 
@@ -66,32 +27,9 @@ public class IdmappedMountTests
     /// binds <paramref name="source"/> on /mnt with <paramref name="options"/>.</summary>
     static Bundle NewBundle(bool userns, string source, params string[] options)
     {
-        var b = new Bundle();
-        if (userns)
-        {
-            b.Config.Linux!.Namespaces!.Add(new() { Type = "user" });
-            b.Config.Linux.UidMappings = Map(0, HostId, 65536);
-            b.Config.Linux.GidMappings = Map(0, HostId, 65536);
-            // cgroup v1 mounts need the real root in a user namespace; these tests are about binds.
-            b.Config.Mounts!.RemoveAll(m => m.Type == "cgroup" || m.Destination == "/sys");
-            b.Config.Linux.Namespaces.RemoveAll(n => n.Type == "cgroup");
-            Sh($"chown -R {HostId}:{HostId} {b.Rootfs}").Should().Be(0);
-        }
+        var b = userns ? new Bundle().InUserNamespace(HostId) : new Bundle();
         b.Config.Mounts!.Add(new() { Destination = "/mnt", Type = "bind", Source = source, Options = options.ToList() });
         return b;
-    }
-
-    static void GrantSysAdmin(Bundle b)
-    {
-        var caps = b.Config.Process!.Capabilities!;
-        foreach (var set in new[] { caps.Bounding!, caps.Effective!, caps.Permitted! }) set.Add("CAP_SYS_ADMIN");
-    }
-
-    static CliResult RunSh(Bundle b, string script, out string id)
-    {
-        b.Config.Process!.Args = new() { "sh", "-c", script };
-        id = b.NewId("idm");
-        return b.Csrun("run", "-b", b.Dir, id);
     }
 
     static string[] Lines(string s) => s.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -99,7 +37,7 @@ public class IdmappedMountTests
     [IdmapFact]
     public void A_user_namespace_container_owns_a_root_owned_host_directory_and_the_host_sees_its_files_as_root()
     {
-        using var host = new HostDir();
+        using var host = NewHostDir();
         using var b = NewBundle(true, host.Dir, "bind", "idmap");
         // The control: a plain bind of the same directory in the same user namespace.
         b.Config.Mounts!.Add(new() { Destination = "/plain", Type = "bind", Source = host.Dir, Options = new() { "bind" } });
@@ -122,7 +60,7 @@ public class IdmappedMountTests
     [IdmapFact]
     public void A_mount_with_its_own_maps_shows_the_mapped_owners_without_a_user_namespace()
     {
-        using var host = new HostDir();
+        using var host = NewHostDir();
         Sh($"chown 3:4 {host.Dir} {host.Dir}/file").Should().Be(0);
         // Disk uid 0..9 show as 1000..1009, gid 0..9 as 2000..2009.
         using var b = NewBundle(false, host.Dir, "bind", "idmap");
@@ -141,7 +79,7 @@ public class IdmappedMountTests
     public void Mount_maps_win_over_the_user_namespace_and_maps_alone_mean_idmap()
     {
         // runc 1.2: uidMappings/gidMappings without idmap or ridmap map the top mount.
-        using var host = new HostDir();
+        using var host = NewHostDir();
         Sh($"chown 7:8 {host.Dir}/file").Should().Be(0);
         using var b = NewBundle(true, host.Dir, "bind");
         var mount = b.Config.Mounts!.Last();
@@ -156,7 +94,7 @@ public class IdmappedMountTests
     [IdmapFact]
     public void Ridmap_maps_the_submounts_of_an_rbind_and_idmap_only_its_top()
     {
-        using var host = new HostDir(submount: true);
+        using var host = NewHostDir(submount: true);
         using var b = NewBundle(true, host.Dir, "rbind", "idmap");
         b.Config.Mounts!.Add(new() { Destination = "/r", Type = "bind", Source = host.Dir, Options = new() { "rbind", "ridmap" } });
         var r = RunSh(b, "stat -c '%n %u' /mnt/file /mnt/sub/f /r/file /r/sub/f; awk '$5 ~ /^\\/(mnt|r)/ {print $5, $6}' /proc/self/mountinfo", out var id);
@@ -172,7 +110,7 @@ public class IdmappedMountTests
     [InlineData("ridmap")]
     public void An_idmapped_rbind_keeps_its_read_only_submount_locked_against_cap_sys_admin(string option)
     {
-        using var host = new HostDir(submount: true, readOnlySubmount: true);
+        using var host = NewHostDir(submount: true, readOnlySubmount: true);
         using var b = NewBundle(true, host.Dir, "rbind", option);
         GrantSysAdmin(b);
         var r = RunSh(b, "mount -o remount,bind,rw /mnt/sub 2>&1; umount /mnt/sub 2>&1; umount -l /mnt/sub 2>&1; touch /mnt/sub/x 2>&1; cat /mnt/sub/f", out var id);
@@ -192,7 +130,7 @@ public class IdmappedMountTests
     [IdmapFact]
     public void An_idmapped_bind_of_a_read_only_host_mount_cannot_be_made_writable()
     {
-        using var host = new HostDir();
+        using var host = NewHostDir();
         host.Mount($"mount --bind {host.Dir} {host.Dir} && mount -o remount,bind,ro {host.Dir}", host.Dir);
         using var b = NewBundle(true, host.Dir, "rbind", "idmap");
         GrantSysAdmin(b);
@@ -205,7 +143,7 @@ public class IdmappedMountTests
     [IdmapFact]
     public void A_symlink_source_is_idmapped_at_what_it_names_on_the_host()
     {
-        using var host = new HostDir();
+        using var host = NewHostDir();
         string link = Path.Combine(host.Top, "link");
         File.CreateSymbolicLink(link, "dir");
         using var b = NewBundle(true, link, "bind", "idmap");
@@ -240,7 +178,7 @@ public class IdmappedMountTests
     [IdmapFact]
     public void A_recursive_idmap_over_a_submount_that_cannot_be_idmapped_names_the_tree()
     {
-        using var host = new HostDir();
+        using var host = NewHostDir();
         host.Mount($"mount -t proc csrun-idm-proc {host.Sub}", host.Sub);
         using var b = NewBundle(true, host.Dir, "rbind", "ridmap");
         var r = RunSh(b, "true", out var id);
@@ -253,7 +191,7 @@ public class IdmappedMountTests
     [IdmapFact]
     public void Helpers_are_reaped_and_no_fd_reaches_the_created_init()
     {
-        using var host = new HostDir(submount: true);
+        using var host = NewHostDir(submount: true);
         using var b = NewBundle(true, host.Dir, "rbind", "ridmap");
         // Two mounts with one mapping of their own (one helper) and one with the container's.
         var own = Map(0, HostId + 4242, 7);
