@@ -92,6 +92,36 @@ public class IdmappedMountTests
     }
 
     [IdmapFact]
+    public void Idmap_without_maps_in_a_joined_user_namespace_maps_through_that_namespace()
+    {
+        using var host = NewHostDir();
+        using var owner = NewBundle(true, host.Dir, "bind");
+        owner.Config.Process!.Args = new() { "sleep", "60" };
+        var ownerId = owner.NewId("idm");
+        var created = owner.Csrun("create", "-b", owner.Dir, ownerId);
+        created.ExitCode.Should().Be(0, created.ToString());
+        int pid = JsonDocument.Parse(owner.Csrun("state", ownerId).Stdout).RootElement.GetProperty("pid").GetInt32();
+        try
+        {
+            // The joined namespace maps 0 to 100000 (the owner's config); this bundle names no maps.
+            using var b = NewBundle(true, host.Dir, "bind", "idmap");
+            b.Config.Linux!.UidMappings = null;
+            b.Config.Linux.GidMappings = null;
+            b.Config.Linux.Namespaces!.First(n => n.Type == "user").Path = $"/proc/{pid}/ns/user";
+            var r = RunSh(b, "stat -c '%u:%g' /mnt/file; touch /mnt/new && echo wrote", out var id);
+            r.ExitCode.Should().Be(0, r.ToString());
+            Lines(r.Stdout).Should().Equal("0:0", "wrote");
+            UsernsBundles.Sh($"test \"$(stat -c '%u:%g' {host.Dir}/new)\" = 0:0").Should().Be(0);
+            Leftovers.AssertNone(b, id);
+        }
+        finally
+        {
+            owner.Csrun("delete", "-f", ownerId).ExitCode.Should().Be(0);
+            TestHost.Reap(pid);
+        }
+    }
+
+    [IdmapFact]
     public void Ridmap_maps_the_submounts_of_an_rbind_and_idmap_only_its_top()
     {
         using var host = NewHostDir(submount: true);
