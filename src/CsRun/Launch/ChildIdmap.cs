@@ -15,17 +15,29 @@ internal static unsafe class ChildIdmap
 {
     const long OpenTreeClone = 1, AtRecursive = 0x8000;
 
-    public static long Bind(ChildContext* ctx, int* slot, long path, long bindFlags, int index)
+    /// <summary>The tree of the slot's fd, of <paramref name="path"/> in the rootfs (<paramref name="inRootfs"/>),
+    /// or of the host path; attached on the target once the parent mapped it.</summary>
+    public static long Bind(ChildContext* ctx, int* slot, long path, long bindFlags, int index, bool inRootfs)
     {
         long flags = OpenTreeClone | O.CloExec | ((bindFlags & (long)Ms.Rec) != 0 ? AtRecursive : 0);
         long tree;
+        int fd = -1;
         if (slot != null)
         {
-            int fd = *slot;
+            fd = *slot;
+            *slot = -1;
             if (fd < 0) return -Errno.EBADF;
+        }
+        else if (inRootfs)
+        {
+            long r0 = ChildFs.OpenInRoot(ctx->RootFd, path, O.Path);
+            if (r0 < 0) return r0;
+            fd = (int)r0;
+        }
+        if (fd >= 0)
+        {
             tree = Libc.Raw(Nr.OpenTree, fd, (long)"\0"u8.AsPointerUnsafe(), flags | O.AtEmptyPath);
             Libc.Raw(Nr.Close, fd);
-            *slot = -1;
         }
         else tree = Libc.Raw(Nr.OpenTree, O.AtFdCwd, path, flags);
         if (tree < 0) return tree;

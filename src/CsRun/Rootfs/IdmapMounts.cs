@@ -9,7 +9,11 @@ namespace CsRun.Rootfs;
 /// maps, or null for the container's user namespace (idmap/ridmap without maps: config.md's
 /// "MAY use the container's user namespace mapping", runc 1.2 alike).
 /// </summary>
-internal sealed record IdmapMount(string Field, string Source, bool RecursiveIdmap, List<IdMapping>? Uid, List<IdMapping>? Gid);
+/// <see cref="InRootfs"/>: the source's path below the rootfs when it is named inside it.
+internal sealed record IdmapMount(string Field, string Source, bool RecursiveIdmap, List<IdMapping>? Uid, List<IdMapping>? Gid)
+{
+    public string? InRootfs { get; init; }
+}
 
 /// <summary>
 /// Id-mapped bind mounts (runc 1.2's mountFd): the child clones the source's tree
@@ -21,27 +25,45 @@ internal sealed record IdmapMount(string Field, string Source, bool RecursiveIdm
 internal static class IdmapMounts
 {
     /// <summary>The mount's idmapping, or null when it has none.</summary>
-    public static IdmapMount? Of(Spec.Mount m, MountOptions o, string field, string source)
+    public static IdmapMount? Of(Spec.Mount m, MountOptions o, string field, string source, string rootfs)
     {
         bool maps = m.UidMappings != null || m.GidMappings != null;
         if (o.IdmapRecursive == null && !maps) return null;
         // runc 1.2: maps without idmap or ridmap map the bind's top mount only.
-        return new IdmapMount(field, source, o.IdmapRecursive == true, maps ? m.UidMappings : null, maps ? m.GidMappings : null);
+        return new IdmapMount(field, source, o.IdmapRecursive == true, maps ? m.UidMappings : null, maps ? m.GidMappings : null)
+        {
+            InRootfs = BelowRootfs(source, rootfs),
+        };
+    }
+
+    /// <summary>
+    /// A source named inside the rootfs is resolved inside it (openat2 RESOLVE_IN_ROOT from the
+    /// rootfs fd), so a symlink of the image cannot lead the mapping out to the host: an id-mapped
+    /// bind of the host's / would be the container root's to write. Other binds keep runc's
+    /// host-side resolution.
+    /// </summary>
+    static string? BelowRootfs(string source, string rootfs)
+    {
+        string full = Path.GetFullPath(source), root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootfs));
+        if (full == root) return ".";
+        return full.StartsWith(root + "/", StringComparison.Ordinal) ? full[(root.Length + 1)..] : null;
     }
 
     /// <summary>
     /// The step that binds it: from the fd the host opened (<paramref name="hostSources"/>, a
-    /// container with a user namespace) or by path (the child has the host's credentials).
+    /// container with a user namespace), by path (the child has the host's credentials), or by
+    /// its path in the rootfs (<see cref="IdmapMount.InRootfs"/>).
     /// </summary>
     public static void Compile(SetupProgram p, Step? hostSources, IdmapMount im, string dest, ulong recursiveBind)
     {
-        long slot = hostSources != null ? HostBindSources.Reserve(p, hostSources, im.Field, im.Source) : 0;
-        long path = hostSources == null ? p.Arena.Str(im.Source) : 0;
+        bool fromHost = hostSources != null && im.InRootfs == null;
+        long slot = fromHost ? HostBindSources.Reserve(p, hostSources!, im.Field, im.Source) : 0;
+        long path = fromHost ? 0 : p.Arena.Str(im.InRootfs ?? im.Source);
         int index = p.IdmapMounts.Count;
         p.IdmapMounts.Add(im);
         string how = (im.RecursiveIdmap ? "ridmap" : "idmap") + (im.Uid != null ? " with the mount's maps" : " with the container's user namespace");
-        p.Add(StepKind.IdmapBind, im.Field,
-            $"bind {im.Source}{(hostSources != null ? " (opened on the host)" : "")} on {dest}{(recursiveBind != 0 ? " recursively" : "")}, {how}",
-            slot, path, (long)recursiveBind, index);
+        string from = fromHost ? " (opened on the host)" : im.InRootfs != null ? " (resolved in the rootfs)" : "";
+        p.Add(StepKind.IdmapBind, im.Field, $"bind {im.Source}{from} on {dest}{(recursiveBind != 0 ? " recursively" : "")}, {how}",
+            slot, path, (long)recursiveBind, index, im.InRootfs != null ? 1 : 0);
     }
 }

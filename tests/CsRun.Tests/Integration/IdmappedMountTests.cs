@@ -186,6 +186,34 @@ public class IdmappedMountTests
     [IdmapTheory]
     [InlineData(true)]
     [InlineData(false)]
+    public void A_source_in_the_rootfs_is_resolved_in_it_so_an_image_symlink_cannot_map_a_host_directory(bool userns)
+    {
+        // The image's /link names the host directory by its absolute path; the image has a
+        // directory at that path too. A plain bind follows the link on the host (runc alike);
+        // an id-mapped one would make the host's files the container root's, so it stays inside.
+        using var host = NewHostDir();
+        using var b = NewBundle(userns, "/unused", "rbind", "idmap");
+        string inImage = Path.Combine(b.Rootfs, host.Dir.TrimStart('/'));
+        Directory.CreateDirectory(inImage);
+        File.WriteAllText(Path.Combine(inImage, "file"), "image");
+        File.CreateSymbolicLink(Path.Combine(b.Rootfs, "link"), host.Dir);
+        if (userns) UsernsBundles.Sh($"chown -R {HostId}:{HostId} {b.Rootfs}").Should().Be(0);
+        var mount = b.Config.Mounts!.Last();
+        mount.Source = Path.Combine(b.Rootfs, "link");
+        if (!userns)
+        {
+            mount.UidMappings = Map(0, HostId, 65536);
+            mount.GidMappings = Map(0, HostId, 65536);
+        }
+        var r = RunSh(b, "cat /mnt/file", out var id);
+        r.ExitCode.Should().Be(0, r.ToString());
+        r.Stdout.Should().Be("image");
+        Leftovers.AssertNone(b, id);
+    }
+
+    [IdmapTheory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void A_filesystem_that_cannot_be_idmapped_fails_naming_the_mount_the_filesystem_and_the_errno(bool userns)
     {
         // A namespace file: nsfs has no FS_ALLOW_IDMAP. With a user namespace it is opened through
