@@ -41,8 +41,8 @@ internal static unsafe class ChildIdmap
         }
         else tree = Libc.Raw(Nr.OpenTree, O.AtFdCwd, path, flags);
         if (tree < 0) return tree;
-        // Step: which mount, so the parent knows the mapping (Value -1: the fd rides into it). The parent answers IdmapDone, or
-        // reports the failure itself and kills us where we wait.
+        // Step: which mount, so the parent knows the mapping (Value -1: the fd rides into it). The
+        // parent answers IdmapDone, or reports the failure itself and kills us where we wait.
         SyncMessage msg = new() { Type = (int)SyncType.IdmapTree, Step = index, Value = -1 };
         long r = ChildConsole.SendWithFd(ctx->SyncFd, (byte*)&msg, sizeof(SyncMessage), (int)tree);
         if (r == 0) r = Interpreter.Wait(ctx, (int)SyncType.IdmapDone);

@@ -1,5 +1,4 @@
 using CsRun.Launch;
-using CsRun.Linux;
 using CsRun.Spec;
 
 namespace CsRun.Rootfs;
@@ -7,9 +6,9 @@ namespace CsRun.Rootfs;
 /// <summary>
 /// An id-mapped bind mount as compiled. <see cref="Uid"/>/<see cref="Gid"/> are the mount's own
 /// maps, or null for the container's user namespace (idmap/ridmap without maps: config.md's
-/// "MAY use the container's user namespace mapping", runc 1.2 alike).
+/// "MAY use the container's user namespace mapping", runc 1.2 alike). <see cref="InRootfs"/>:
+/// the source's path below the rootfs when it is named inside it.
 /// </summary>
-/// <see cref="InRootfs"/>: the source's path below the rootfs when it is named inside it.
 internal sealed record IdmapMount(string Field, string Source, bool RecursiveIdmap, List<IdMapping>? Uid, List<IdMapping>? Gid)
 {
     public string? InRootfs { get; init; }
