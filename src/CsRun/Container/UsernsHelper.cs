@@ -42,6 +42,7 @@ internal sealed class UsernsHelper : IDisposable
             Files.WriteExisting($"/proc/{pid}/gid_map", gidText, $"{field}.gidMappings");
             int ns = Files.TryOpen($"/proc/{pid}/ns/user", O.RdOnly | O.CloExec);
             if (ns < 0) throw new Cli.RuntimeError($"{field}: open the id-mapping's user namespace /proc/{pid}/ns/user: {Errno.Message(-ns)}");
+            Cli.Log.Debug($"{field}: user namespace for the mount's maps from helper {pid} (uid_map \"{uidText.TrimEnd()}\")");
             return ns;
         }
         finally
