@@ -55,7 +55,8 @@ internal sealed class FeaturesCommand : ICommand
             // Moved in by the parent with RTM_NEWLINK (Container/NetDevices).
             Enabled(w, "netDevices", true);
             w.WriteStartObject("mountExtensions");
-            Enabled(w, "idmap", false);
+            // open_tree + mount_setattr(MOUNT_ATTR_IDMAP) on bind mounts (Rootfs/IdmapMounts).
+            Enabled(w, "idmap", true);
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteStartObject("annotations");
