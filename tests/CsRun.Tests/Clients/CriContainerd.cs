@@ -11,7 +11,8 @@ namespace CsRun.Tests.Clients;
 /// and config in a private dir, the native snapshotter, the default handler runc and a handler
 /// "csrun" (the runc v2 shim with BinaryName = csrun and a private Root), which a RuntimeClass names. kubelet's calls
 /// come through <see cref="Runtime"/> and <see cref="Images"/>, gRPC on the daemon's unix socket.
-/// Pods use the node's network, so no CNI plugin is needed; the pause and busybox images are
+/// Pods use the node's network, or a pod network through CNI: a bridge of our own, with no address
+/// on the host (no route, no iptables rule) and a private subnet. The pause and busybox images are
 /// imported into the CRI's namespace beforehand (no registry is reachable).
 /// </summary>
 internal sealed class CriContainerd : IDisposable
@@ -22,6 +23,9 @@ internal sealed class CriContainerd : IDisposable
 
     readonly string _dir;
     readonly HashSet<string> _sharedDirsBefore;
+    /// <summary>libcni's cache, in /var/lib/cni whatever the config says: one result per pod network attachment.</summary>
+    static readonly string[] CniCacheDirs = { "/var/lib/cni", "/var/lib/cni/results" };
+    readonly HashSet<string> _cniDirsBefore;
     Process? _daemon;
     GrpcChannel? _channel;
 
@@ -40,11 +44,18 @@ internal sealed class CriContainerd : IDisposable
     public RuntimeService.RuntimeServiceClient Runtime { get; private set; } = null!;
     public ImageService.ImageServiceClient Images { get; private set; } = null!;
 
+    /// <summary>The pod network's subnet: its bridge has no address on the host, so nothing outside the pods reaches it.</summary>
+    public const string PodSubnet = "10.213.47.0/24";
+    /// <summary>The host bridge of the pod network (at most 15 characters), removed on Dispose.</summary>
+    public string Bridge { get; }
+
     CriContainerd(string dir, string cgroupParent)
     {
         _dir = dir;
         CgroupParent = cgroupParent;
+        Bridge = "csrcri-" + Guid.NewGuid().ToString("N")[..8];
         _sharedDirsBefore = Containerd.SharedDirs.Where(Directory.Exists).ToHashSet();
+        _cniDirsBefore = CniCacheDirs.Where(Directory.Exists).ToHashSet();
     }
 
     public static CriContainerd Start(string dir, string cgroupParent, params string[] imageArchives)
@@ -71,6 +82,16 @@ internal sealed class CriContainerd : IDisposable
     void StartDaemon()
     {
         string cniConf = Directory.CreateDirectory(Path.Combine(_dir, "cni-conf")).FullName;
+        File.WriteAllText(Path.Combine(cniConf, "10-csrun-test.conflist"), $$"""
+            {
+              "cniVersion": "0.4.0",
+              "name": "csrun-test",
+              "plugins": [{
+                "type": "bridge", "bridge": "{{Bridge}}", "isGateway": false, "ipMasq": false,
+                "ipam": { "type": "host-local", "ranges": [[{ "subnet": "{{PodSubnet}}" }]], "dataDir": "{{Path.Combine(_dir, "cni-ipam")}}" }
+              }]
+            }
+            """);
         string config = Path.Combine(_dir, "config.toml");
         File.WriteAllText(config, Containerd.DaemonConfig(_dir, Socket, cri: true) + $"""
             [plugins."io.containerd.grpc.v1.cri"]
@@ -78,6 +99,7 @@ internal sealed class CriContainerd : IDisposable
               stream_server_address = "127.0.0.1"
               stream_server_port = "0"
               enable_selinux = false
+              netns_mounts_under_state_dir = true
               disable_apparmor = true
               restrict_oom_score_adj = {(CanLowerOomScoreAdj() ? "false" : "true")}
               [plugins."io.containerd.grpc.v1.cri".containerd]
@@ -190,6 +212,8 @@ internal sealed class CriContainerd : IDisposable
         found.AddRange(HostCleanup.MountsUnder(Path.Combine(_dir, "state")).Select(m => "mount " + m));
         found.AddRange(HostCleanup.MountsUnder(Path.Combine(_dir, "root")).Select(m => "mount " + m));
         found.AddRange(HostCleanup.CgroupsBelow(CgroupParent).Select(c => "cgroup " + c));
+        if (Directory.Exists($"/sys/class/net/{Bridge}/brif"))
+            found.AddRange(Directory.GetFileSystemEntries($"/sys/class/net/{Bridge}/brif").Select(v => "veth " + Path.GetFileName(v)));
         return found;
     }
 
@@ -207,6 +231,23 @@ internal sealed class CriContainerd : IDisposable
         {
             _channel?.Dispose();
             Containerd.Stop(_daemon, _dir, _sharedDirsBefore);
+            if (Directory.Exists("/sys/class/net/" + Bridge)) CsrunCli.RunProgram("ip", new[] { "link", "delete", Bridge });
+            RemoveCniCache();
         }
+    }
+
+    /// <summary>The cached results of our attachments (they name our netns path) that a failed removal left, then the dirs if we made them.</summary>
+    void RemoveCniCache()
+    {
+        string results = CniCacheDirs[1];
+        if (Directory.Exists(results))
+        {
+            foreach (var f in Directory.GetFiles(results, "csrun-test-*"))
+            {
+                try { if (File.ReadAllText(f).Contains(_dir)) File.Delete(f); }
+                catch (IOException) { }
+            }
+        }
+        HostCleanup.RemoveEmptyDirsCreatedSince(CniCacheDirs, _cniDirsBefore);
     }
 }

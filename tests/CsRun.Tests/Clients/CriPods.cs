@@ -5,10 +5,14 @@ namespace CsRun.Tests.Clients;
 /// <summary>The pod and container configs kubelet would send for a small busybox pod on the node's network.</summary>
 internal static class CriPods
 {
-    /// <summary>kubelet's defaults for a pod with hostNetwork: the node's network, a pod IPC namespace, a PID namespace per container.</summary>
-    static NamespaceOption Namespaces() => new() { Network = NamespaceMode.Node, Ipc = NamespaceMode.Pod, Pid = NamespaceMode.Container };
+    /// <summary>
+    /// kubelet's defaults: a pod IPC namespace, a PID namespace per container, and the node's network
+    /// (hostNetwork) or the pod's own, which the CRI sets up through CNI.
+    /// </summary>
+    static NamespaceOption Namespaces(bool podNetwork) =>
+        new() { Network = podNetwork ? NamespaceMode.Pod : NamespaceMode.Node, Ipc = NamespaceMode.Pod, Pid = NamespaceMode.Container };
 
-    public static PodSandboxConfig Pod(CriContainerd cri, string name)
+    public static PodSandboxConfig Pod(CriContainerd cri, string name, bool podNetwork = false)
     {
         string uid = Guid.NewGuid().ToString();
         string logs = Path.Combine(cri.LogDir, $"default_{name}_{uid}");
@@ -16,18 +20,21 @@ internal static class CriPods
         return new PodSandboxConfig
         {
             Metadata = new PodSandboxMetadata { Name = name, Uid = uid, Namespace = "default" },
+            Hostname = podNetwork ? name : "",
             LogDirectory = logs,
             Labels = { ["csrun-test"] = name },
             Linux = new LinuxPodSandboxConfig
             {
                 CgroupParent = cri.CgroupParent,
-                SecurityContext = new LinuxSandboxSecurityContext { NamespaceOptions = Namespaces() },
+                SecurityContext = new LinuxSandboxSecurityContext { NamespaceOptions = Namespaces(podNetwork) },
             },
         };
     }
 
     /// <summary>A busybox container running <paramref name="command"/>, logging to &lt;name&gt;/0.log in the pod's log directory.</summary>
-    public static ContainerConfig Container(string name, params string[] command)
+    public static ContainerConfig Container(string name, params string[] command) => Container(name, false, command);
+
+    public static ContainerConfig Container(string name, bool podNetwork, params string[] command)
     {
         var c = new ContainerConfig
         {
@@ -37,7 +44,7 @@ internal static class CriPods
             Linux = new LinuxContainerConfig
             {
                 Resources = new LinuxContainerResources(),
-                SecurityContext = new LinuxContainerSecurityContext { NamespaceOptions = Namespaces() },
+                SecurityContext = new LinuxContainerSecurityContext { NamespaceOptions = Namespaces(podNetwork) },
             },
         };
         c.Command.AddRange(command);

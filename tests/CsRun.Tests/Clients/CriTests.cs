@@ -28,9 +28,9 @@ public sealed class CriTests : IDisposable
 
     static string NewName(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    (string Id, PodSandboxConfig Config) RunPod(string name)
+    (string Id, PodSandboxConfig Config) RunPod(string name, bool podNetwork = false)
     {
-        var config = CriPods.Pod(Cri, name);
+        var config = CriPods.Pod(Cri, name, podNetwork);
         var id = Rt.RunPodSandbox(new RunPodSandboxRequest { Config = config, RuntimeHandler = CriContainerd.Handler }).PodSandboxId;
         return (id, config);
     }
@@ -132,6 +132,95 @@ public sealed class CriTests : IDisposable
         var unknown = () => Rt.RunPodSandbox(new RunPodSandboxRequest { Config = CriPods.Pod(Cri, NewName("unknown")), RuntimeHandler = "no-such-handler" });
         unknown.Should().Throw<RpcException>().Which.Status.Detail.Should().Contain("no-such-handler");
         RemovePod(id);
+    }
+
+    [CriFact]
+    public async Task Streaming_exec_with_a_tty_takes_input_and_resizes()
+    {
+        var pod = RunPod(NewName("tty"));
+        string id = StartContainer(pod, CriPods.Container("main", "sleep", "1000"));
+        var req = new ExecRequest { ContainerId = id, Tty = true, Stdin = true, Stdout = true };
+        req.Cmd.Add("sh");
+        string url = Rt.Exec(req).Url;
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var stream = await CriStream.Connect(url, cts.Token);
+        await stream.SendResize(100, 30, cts.Token);
+        // The resize reaches the pty asynchronously (shim -> console): the shell waits to see it.
+        await stream.SendStdin("while [ \"$(stty size)\" != '30 100' ]; do sleep 0.1; done; stty size; tty; exit 5\n", cts.Token);
+        var (stdout, stderr, status) = await stream.ReadToEnd(cts.Token);
+
+        var lines = stdout.Split("\r\n");
+        lines.Should().Contain("30 100", stdout);
+        lines.Should().Contain(l => l.StartsWith("/dev/pts/"), "the exec has its own pty: " + stdout);
+        stderr.Should().BeEmpty("a tty merges stderr into stdout");
+        status.Should().Contain("NonZeroExitCode").And.Contain("\"message\":\"5\"");
+        RemovePod(pod.Id);
+    }
+
+    [CriFact]
+    public void A_shared_process_namespace_shows_the_pause_process_as_pid_1()
+    {
+        var pod = RunPod(NewName("sharedpid"));
+        var config = CriPods.Container("main", "sleep", "1000");
+        config.Linux.SecurityContext.NamespaceOptions.Pid = NamespaceMode.Pod;
+        string id = StartContainer(pod, config);
+        // shareProcessNamespace: csrun joins the sandbox's PID namespace by path.
+        Exec(id, "cat", "/proc/1/cmdline").Stdout.ToStringUtf8().Should().Be("/pause\0");
+        Exec(id, "sh", "-c", "ps -o pid,user,args").Stdout.ToStringUtf8().Should().Contain("sleep 1000");
+        RemovePod(pod.Id);
+    }
+
+    [CriFact]
+    public void Security_context_and_host_path_volumes()
+    {
+        var pod = RunPod(NewName("secctx"));
+        string data = Directory.CreateDirectory(Path.Combine(_fixture.Dir, NewName("data"))).FullName;
+        string conf = Directory.CreateDirectory(Path.Combine(_fixture.Dir, NewName("conf"))).FullName;
+        File.WriteAllText(Path.Combine(conf, "setting"), "42\n");
+        // A volume the pod's user 1000 can write, as an fsGroup or an init container would arrange.
+        File.SetUnixFileMode(data, (UnixFileMode)0x1ff);
+
+        var config = CriPods.Container("main", "sleep", "1000");
+        var sc = config.Linux.SecurityContext;
+        sc.RunAsUser = new Int64Value { Value = 1000 };
+        sc.ReadonlyRootfs = true;
+        sc.Capabilities = new Capability { DropCapabilities = { "ALL" } };
+        config.Mounts.Add(new Mount { ContainerPath = "/data", HostPath = data });
+        config.Mounts.Add(new Mount { ContainerPath = "/config", HostPath = conf, Readonly = true });
+        string id = StartContainer(pod, config);
+
+        Exec(id, "id", "-u").Stdout.ToStringUtf8().Should().Be("1000\n");
+        Exec(id, "grep", "^CapEff", "/proc/self/status").Stdout.ToStringUtf8().Should().Contain("0000000000000000");
+        Exec(id, "touch", "/rootfs-is-read-only").ExitCode.Should().NotBe(0);
+        Exec(id, "cat", "/config/setting").Stdout.ToStringUtf8().Should().Be("42\n");
+        Exec(id, "touch", "/config/x").ExitCode.Should().NotBe(0, "the volume is read-only");
+        var w = Exec(id, "sh", "-c", "echo written > /data/out");
+        w.ExitCode.Should().Be(0, w.Stderr.ToStringUtf8());
+        File.ReadAllText(Path.Combine(data, "out")).Should().Be("written\n");
+        RemovePod(pod.Id);
+    }
+
+    [CriFact]
+    public void Containers_of_a_pod_share_its_cni_network_and_loopback()
+    {
+        var pod = RunPod(NewName("net"), podNetwork: true);
+        string ip = Rt.PodSandboxStatus(new PodSandboxIdRequest { PodSandboxId = pod.Id }).Status.Network.Ip;
+        ip.Should().StartWith(CriContainerd.PodSubnet[..^5], "the bridge plugin's host-local range");
+
+        // csrun joins the sandbox's network namespace by path for each container.
+        string server = StartContainer(pod, CriPods.Container("server", true, "sh", "-c", "while :; do echo pong | nc -l -p 8080; done"));
+        string client = StartContainer(pod, CriPods.Container("client", true, "sleep", "1000"));
+        Exec(client, "ip", "-o", "-4", "addr", "show", "eth0").Stdout.ToStringUtf8().Should().Contain($" {ip}/24 ");
+        Exec(client, "ip", "-o", "link", "show", "lo").Stdout.ToStringUtf8().Should().Contain(",UP");
+        Exec(client, "cat", "/proc/sys/kernel/hostname").Stdout.ToStringUtf8().Should().Be(pod.Config.Hostname + "\n");
+
+        // Over the pod's loopback only: the server container listens, the other one connects.
+        string reply = "";
+        LifecycleTests.WaitFor(() => (reply = Exec(client, "sh", "-c", "echo ping | nc -w 2 127.0.0.1 8080").Stdout.ToStringUtf8()) == "pong\n");
+        reply.Should().Be("pong\n");
+        Exec(server, "hostname").Stdout.ToStringUtf8().Should().Be(pod.Config.Hostname + "\n");
+        RemovePod(pod.Id);
     }
 
     [CriFact]
