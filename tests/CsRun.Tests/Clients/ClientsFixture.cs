@@ -31,6 +31,8 @@ public sealed class ClientsFixture : IDisposable
     readonly Lazy<Containerd> _containerd;
     readonly Lazy<Docker> _docker;
     readonly Lazy<CriContainerd> _cri;
+    /// <summary>The shims' shared dirs as they were before any daemon of this run: the last one out removes what they added.</summary>
+    readonly HashSet<string> _sharedDirsBefore = Containerd.SharedDirs.Where(Directory.Exists).ToHashSet();
 
     public ClientsFixture()
     {
@@ -74,6 +76,7 @@ public sealed class ClientsFixture : IDisposable
         Try(() => HostCleanup.RemoveCgroupTree(DockerCgroupParent));
         Try(() => HostCleanup.RemoveCgroupTree(CriCgroupParent));
         Try(HostCleanup.ReapAdoptedZombies);
+        Try(() => HostCleanup.RemoveEmptyDirsCreatedSince(Containerd.SharedDirs, _sharedDirsBefore));
         Try(() => HostCleanup.UnmountUnder(Dir));
         Try(() => Directory.Delete(Dir, recursive: true));
         if (errors.Count > 0) throw new AggregateException("cleaning up after the container manager tests", errors);

@@ -224,6 +224,47 @@ public sealed class CriTests : IDisposable
     }
 
     [CriFact]
+    public void A_privileged_container_with_a_Bidirectional_volume_shares_mounts_both_ways()
+    {
+        // Bidirectional needs a shared mount on the host (the CRI checks): the volume is one of its own.
+        string vol = Directory.CreateDirectory(Path.Combine(_fixture.Dir, NewName("vol"))).FullName;
+        Mount("--bind", vol, vol).ExitCode.Should().Be(0);
+        try
+        {
+            Mount("--make-shared", vol).ExitCode.Should().Be(0);
+            var podConfig = CriPods.Pod(Cri, NewName("bidir"));
+            podConfig.Linux.SecurityContext.Privileged = true;
+            string podId = Rt.RunPodSandbox(new RunPodSandboxRequest { Config = podConfig, RuntimeHandler = CriContainerd.Handler }).PodSandboxId;
+
+            var config = CriPods.Container("csi", "sleep", "1000");
+            config.Linux.SecurityContext.Privileged = true;
+            config.Mounts.Add(new Mount { ContainerPath = "/vol", HostPath = vol, Propagation = MountPropagation.PropagationBidirectional });
+            string id = StartContainer((podId, podConfig), config);
+            Exec(id, "grep", "^CapEff", "/proc/self/status").Stdout.ToStringUtf8().Split(':')[1].Trim()
+                .Should().Be(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("CapBnd")).Split(':')[1].Trim());
+
+            // What a CSI node plugin does: mount inside the volume, and the node sees it.
+            var r = Exec(id, "sh", "-c", "mkdir /vol/from-pod && mount -t tmpfs -o size=1m csrun-bidir /vol/from-pod");
+            r.ExitCode.Should().Be(0, r.Stderr.ToStringUtf8());
+            HostCleanup.MountsUnder(vol).Should().Contain(Path.Combine(vol, "from-pod"), "Bidirectional: rshared reaches the host");
+            // And the node's mounts in the volume reach the container.
+            Directory.CreateDirectory(Path.Combine(vol, "from-node"));
+            Mount("-t", "tmpfs", "-o", "size=1m", "csrun-node", Path.Combine(vol, "from-node")).ExitCode.Should().Be(0);
+            Exec(id, "grep", " /vol/from-node ", "/proc/self/mountinfo").ExitCode.Should().Be(0);
+
+            Exec(id, "umount", "/vol/from-pod").ExitCode.Should().Be(0);
+            HostCleanup.MountsUnder(Path.Combine(vol, "from-pod")).Should().BeEmpty();
+            RemovePod(podId);
+        }
+        finally
+        {
+            HostCleanup.UnmountUnder(vol);
+        }
+    }
+
+    static CliResult Mount(params string[] args) => CsrunCli.RunProgram("mount", args);
+
+    [CriFact]
     public void Memory_and_cpu_limits_are_in_the_container_cgroup_and_updates_reach_it()
     {
         var pod = RunPod(NewName("limits"));
