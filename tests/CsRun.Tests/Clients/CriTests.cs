@@ -265,6 +265,47 @@ public sealed class CriTests : IDisposable
     static CliResult Mount(params string[] args) => CsrunCli.RunProgram("mount", args);
 
     [CriFact]
+    public void A_container_over_its_memory_limit_is_OOMKilled()
+    {
+        var pod = RunPod(NewName("oom"));
+        var config = CriPods.Container("hog", "sh", "-c", "echo start; tail /dev/zero");
+        config.Linux.Resources.MemoryLimitInBytes = 16 << 20;
+        string id = StartContainer(pod, config);
+        // The shim watches the cgroup csrun made (memory.oom_control on v1) and reports the OOM kill.
+        LifecycleTests.WaitFor(() => Status(id).State == ContainerState.ContainerExited);
+        var s = Status(id);
+        s.Reason.Should().Be("OOMKilled", s.ToString());
+        s.ExitCode.Should().Be(137);
+        Rt.RemoveContainer(new ContainerIdRequest { ContainerId = id });
+        RemovePod(pod.Id);
+    }
+
+    [CriFact]
+    public void Pod_sysctls_supplemental_groups_and_a_tty_container()
+    {
+        var podConfig = CriPods.Pod(Cri, NewName("sysctl"), podNetwork: true);
+        // Two of kubelet's safe sysctls: one namespaced by IPC, one by the pod's network.
+        podConfig.Linux.Sysctls["kernel.shm_rmid_forced"] = "1";
+        podConfig.Linux.Sysctls["net.ipv4.ip_unprivileged_port_start"] = "80";
+        string podId = Rt.RunPodSandbox(new RunPodSandboxRequest { Config = podConfig, RuntimeHandler = CriContainerd.Handler }).PodSandboxId;
+
+        var config = CriPods.Container("term", true, "sh", "-c", "tty; while :; do sleep 1; done");
+        config.Tty = true;
+        config.Stdin = true;
+        config.Linux.SecurityContext.RunAsUser = new Int64Value { Value = 1000 };
+        config.Linux.SecurityContext.SupplementalGroups.Add(3000);
+        string id = StartContainer((podId, podConfig), config);
+
+        Exec(id, "cat", "/proc/sys/kernel/shm_rmid_forced").Stdout.ToStringUtf8().Should().Be("1\n");
+        Exec(id, "cat", "/proc/sys/net/ipv4/ip_unprivileged_port_start").Stdout.ToStringUtf8().Should().Be("80\n");
+        Exec(id, "id", "-G").Stdout.ToStringUtf8().Split(' ', StringSplitOptions.TrimEntries).Should().Contain("3000");
+        // A tty container: csrun hands the pty to the shim through the console socket; its output is logged.
+        string log = Path.Combine(podConfig.LogDirectory, "term", "0.log");
+        LifecycleTests.WaitFor(() => File.Exists(log) && File.ReadAllText(log).Contains(" stdout F /dev/pts/0"));
+        RemovePod(podId);
+    }
+
+    [CriFact]
     public void Memory_and_cpu_limits_are_in_the_container_cgroup_and_updates_reach_it()
     {
         var pod = RunPod(NewName("limits"));
