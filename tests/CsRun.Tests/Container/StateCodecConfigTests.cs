@@ -16,7 +16,7 @@ public class StateCodecConfigTests
     public void A_config_from_the_model_is_embedded_compact_and_reads_back_the_same()
     {
         var config = FullConfig.Create();
-        var s = new ContainerState { Id = "c", Config = config };
+        var s = new ContainerState { Id = "c", InitPid = 42, Config = config };
         string state = Encoding.UTF8.GetString(StateCodec.Write(s));
         state.Should().Contain("\"config\":" + Json(config) + "}");
         Json(StateCodec.Read(Encoding.UTF8.GetBytes(state)).Config).Should().Be(Json(config));
