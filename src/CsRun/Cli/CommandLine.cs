@@ -54,7 +54,11 @@ internal static class CommandLine
         {
             return Fail(e.Message, e.ExitStatus);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(SystemErrorText.Of(e));
+        }
+        catch (System.Text.Json.JsonException e)
         {
             return Fail(e.Message);
         }
