@@ -43,7 +43,11 @@ internal static class RootlessMode
     }
 
     /// <summary>The initial user namespace maps every id: its uid_map is "0 0 4294967295".</summary>
-    public static bool RunningInUserNamespace()
+    public static bool RunningInUserNamespace() => InUserNamespace.Value;
+
+    static readonly Lazy<bool> InUserNamespace = new(ReadUidMap);
+
+    static bool ReadUidMap()
     {
         string map;
         try { map = File.ReadAllText("/proc/self/uid_map"); }

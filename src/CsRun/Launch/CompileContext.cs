@@ -31,4 +31,6 @@ internal sealed record CompileContext
     /// <summary>The container runs in a user namespace, new or joined by path: no mknod, and bind
     /// sources the host must open for it.</summary>
     public bool InUserNamespace => Config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
+    /// <summary>csrun itself runs in a user namespace (rootless podman's): no mknod there either.</summary>
+    public bool CsrunInUserNamespace => Cli.RootlessMode.RunningInUserNamespace();
 }
