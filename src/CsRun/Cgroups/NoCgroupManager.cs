@@ -27,9 +27,16 @@ internal sealed class NoCgroupManager : ICgroupManager
     public void PrepareCloneDir() { }
     public void AnnounceParents(Action<string> announce) { }
 
-    public void Apply(Resources? resources)
+    /// <summary>Writes nothing where nothing is asked; a limit fails naming why (`update` of a
+    /// saved cgroup-less container has no would-be manager: one that has none anywhere).</summary>
+    public void Apply(Resources? resources) => (_wouldBe ?? Nowhere()).Apply(resources);
+
+    static V1Manager Nowhere()
     {
-        _wouldBe?.Apply(resources);
+        var lost = new LostCgroups();
+        foreach (var key in new[] { "cpuset", "memory", "cpu", "pids", "blkio", "hugetlb", "net_cls", "rdma" })
+            lost.Add(key, "/nonexistent/cgroup", "the container was created without one", "");
+        return new V1Manager(new Dictionary<string, string>()) { Lost = lost, Rootless = true };
     }
 
     public IReadOnlyList<int> Pids() => Array.Empty<int>();

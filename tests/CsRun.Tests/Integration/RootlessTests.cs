@@ -178,7 +178,8 @@ public class RootlessTests
     }
 
     /// <summary>Without any cgroup: exec, ps and kill --all go by the init's process tree (runc's
-    /// fail there), events prints empty stats, pause is runc's error, delete and list work.</summary>
+    /// fail there), events prints empty stats, pause is runc's error, update of a limit an error
+    /// naming why, delete and list work.</summary>
     [RootlessFact]
     public void Exec_ps_kill_events_delete_and_list_work_without_a_cgroup()
     {
@@ -195,6 +196,9 @@ public class RootlessTests
         var stats = u.Csrun("events", "--stats", id);
         stats.ExitCode.Should().Be(0, stats.ToString());
         JsonDocument.Parse(stats.Stdout).RootElement.GetProperty("type").GetString().Should().Be("stats");
+        r = u.Csrun("update", "--memory", "100M", id);
+        r.ExitCode.Should().Be(1, "a limit with no cgroup to hold it is an error, never accepted and ignored");
+        r.Stderr.Should().Contain("linux.resources.memory.limit: cannot set memory limit: rootless container could not join or create cgroup");
         r = u.Csrun("pause", id);
         r.ExitCode.Should().Be(1);
         r.Stderr.Should().Contain("cannot toggle freezer: cgroups not configured for container");
