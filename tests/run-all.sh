@@ -14,6 +14,11 @@ passed=$(sed -nE 's/.*Passed: *([0-9]+).*/\1/p' <<<"$summary")
 failed=$(sed -nE 's/.*Failed: *([0-9]+),.*/\1/p' <<<"$summary")
 skipped=$(sed -nE 's/.*Skipped: *([0-9]+).*/\1/p' <<<"$summary")
 
+# Formatting (.editorconfig): the same check every contributor runs before a commit.
+fmt=0
+dotnet format whitespace CsRun.sln --verify-no-changes || fmt=$?
+if [ "$fmt" = 0 ]; then passed=$(( ${passed:-0} + 1 )); else echo "formatting: run 'dotnet format whitespace CsRun.sln'" >&2; failed=$(( ${failed:-0} + 1 )); fi
+
 # cgroup v2 and the systemd driver cannot run on this host: prove them in the Debian VM.
 # A VM that timed out or died (124, 125) is the emulator, not csrun: boot it once more.
 vm=0
@@ -32,4 +37,4 @@ fi
 
 echo
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
-if [ "$status" -ne 0 ] || [ -z "$summary" ] || [ "$vm" != 0 ] || [ "$bench" != 0 ]; then exit 1; fi
+if [ "$status" -ne 0 ] || [ -z "$summary" ] || [ "$vm" != 0 ] || [ "$bench" != 0 ] || [ "$fmt" != 0 ]; then exit 1; fi

@@ -5,6 +5,8 @@ namespace CsRun.Cgroups;
 /// <summary>The text formats of cgroup statistics files.</summary>
 internal static class StatParsers
 {
+    static readonly char[] SpaceOrColon = { ' ', ':' };
+
     static readonly char[] Blanks = { ' ', '\t', '\n' };
 
     /// <summary>"key value" lines (memory.stat, cpu.stat); other lines are skipped.</summary>
@@ -52,7 +54,7 @@ internal static class StatParsers
         var list = new List<BlkioEntry>();
         foreach (string line in Lines(text))
         {
-            string[] f = line.Split(new[] { ' ', ':' }, StringSplitOptions.RemoveEmptyEntries);
+            string[] f = line.Split(SpaceOrColon, StringSplitOptions.RemoveEmptyEntries);
             if (f.Length < 3 || !TryNumber(f[0], out ulong major) || !TryNumber(f[1], out ulong minor)) continue;
             string? op = f.Length >= 4 ? f[2] : null;
             if (TryNumber(f[^1], out ulong value)) list.Add(new BlkioEntry { Major = major, Minor = minor, Op = op, Value = value });

@@ -77,7 +77,7 @@ internal sealed class V1Manager : FsManager
         foreach (var (key, dir) in V1Dirs()) Join(key, dir, pid);
     }
 
-    void Join(string key, string dir, int pid)
+    static void Join(string key, string dir, int pid)
     {
         try
         {

@@ -8,6 +8,9 @@ namespace CsRun.Cli;
 /// <summary>`csrun features`: what this runtime supports, in runc's features.json shape (runtime-spec features.md).</summary>
 internal sealed class FeaturesCommand : ICommand
 {
+    static readonly string[] HookNames = { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" };
+    static readonly string[] NamespaceNames = { "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts" };
+
     public string Name => "features";
     public string Usage => "show the enabled features";
     public string ArgsUsage => "";
@@ -21,10 +24,10 @@ internal sealed class FeaturesCommand : ICommand
             w.WriteStartObject();
             w.WriteString("ociVersionMin", "1.0.0");
             w.WriteString("ociVersionMax", CommandLine.SpecVersion);
-            Strings(w, "hooks", new[] { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" });
+            Strings(w, "hooks", HookNames);
             Strings(w, "mountOptions", Rootfs.MountOptions.Known);
             w.WriteStartObject("linux");
-            Strings(w, "namespaces", new[] { "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts" });
+            Strings(w, "namespaces", NamespaceNames);
             Strings(w, "capabilities", CapabilityNames.All);
             w.WriteStartObject("cgroup");
             w.WriteBoolean("v1", true);
@@ -52,7 +55,8 @@ internal sealed class FeaturesCommand : ICommand
             // Moved in by the parent with RTM_NEWLINK (Container/NetDevices).
             Enabled(w, "netDevices", true);
             w.WriteStartObject("mountExtensions");
-            Enabled(w, "idmap", false);
+            // open_tree + mount_setattr(MOUNT_ATTR_IDMAP) on bind mounts (Rootfs/IdmapMounts).
+            Enabled(w, "idmap", true);
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteStartObject("annotations");

@@ -5,6 +5,8 @@ namespace CsRun.Cli;
 
 internal sealed class ListCommand : ICommand
 {
+    static readonly string[] Header = { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" };
+
     public string Name => "list";
     public string Usage => "lists containers started by csrun with the given root";
     public string ArgsUsage => "";
@@ -42,7 +44,7 @@ internal sealed class ListCommand : ICommand
             return 0;
         }
         if (format != "table") throw new RuntimeError($"invalid format option");
-        var rows = new List<string[]> { new[] { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" } };
+        var rows = new List<string[]> { Header };
         rows.AddRange(states.Select(s => new[] { s.Id, s.Pid.ToString(), s.Status, s.Bundle, s.Created, s.Owner }));
         Output.Out(Table(rows));
         return 0;

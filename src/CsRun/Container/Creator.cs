@@ -28,6 +28,7 @@ internal static class Creator
 
         var undo = new Undo();
         var fds = new List<int>();
+        using var usernsHelper = new UsernsHelper();
         CreateJournal? journal = null;
         try
         {
@@ -107,7 +108,7 @@ internal static class Creator
             // When the child is the init (no fork into a joined pid namespace), its state is
             // written while it sets itself up; a failure still removes the whole state dir.
             var state = program.ForksInit ? null : SaveState();
-            Drive(syncFd, program, init, config, req, bundle, rootfs, journal);
+            Drive(syncFd, program, init, config, req, bundle, rootfs, journal, usernsHelper);
             FaultInjection.At("ready");
             state ??= SaveState() ?? throw new RuntimeError("container init exited before it was ready");
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
@@ -170,7 +171,8 @@ internal static class Creator
         return config with { Process = config.Process with { Env = env } };
     }
 
-    static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle, string rootfs, CreateJournal journal)
+    static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle, string rootfs,
+        CreateJournal journal, UsernsHelper usernsHelper)
     {
         while (true)
         {
@@ -207,6 +209,11 @@ internal static class Creator
                     break;
                 case SyncType.BindSources:
                     HostBindSources.Send(syncFd, m.Value, program);
+                    break;
+                case SyncType.IdmapTree:
+                    if (m.Step < 0 || m.Step >= program.IdmapMounts.Count) { Files.Close(m.Value); throw new RuntimeError("container init sent an unknown id-mapped mount"); }
+                    IdmapSetattr.Apply(m.Value, program.IdmapMounts[m.Step], init.Pid, usernsHelper);
+                    SyncChannel.Send(syncFd, SyncType.IdmapDone);
                     break;
                 case SyncType.NetDevices:
                     NetDevices.Move(init.Pid, config.Linux!.NetDevices!);

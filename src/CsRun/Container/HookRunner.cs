@@ -107,7 +107,7 @@ internal static class HookRunner
             if (code == 0) return "";
             // A step of ours that failed before the execve names itself (chdir, setns, find).
             if (SyncChannel.Receive(errParent) is { Type: (int)SyncType.Error } m && m.Step >= 0 && m.Step < p.Steps.Count)
-                return $"{p.Steps[m.Step].Text}: {ChildErrors.Describe(m.Errno)}";
+                return $"{p.Steps[m.Step].Text}: {ReportedErrorText.Describe(m.Errno)}";
             return $"exit status {code}";
         }
         finally

@@ -24,7 +24,7 @@ internal readonly record struct ProcessInfo(char State, ulong StartTime, uint Fl
         {
             int end = rest.IndexOf(' ');
             var token = end < 0 ? rest : rest[..end];
-            if (field == 9) ulong.TryParse(token, out flags);
+            if (field == 9 && !ulong.TryParse(token, out flags)) return null;
             if (field == 22) return ulong.TryParse(token, out start) ? new ProcessInfo(state, start, (uint)flags) : null;
             if (end < 0) return null;
             rest = rest[(end + 1)..];

@@ -68,6 +68,9 @@ internal static class StateCodec
                 default: r.Skip(); break;
             }
         }
+        // Another runtime's state.json (runc's has init_process_pid) must not read as a
+        // stopped csrun container with pid 0.
+        if (s.InitPid <= 0) throw new JsonException("no initPid: not a state file written by csrun");
         return s;
     }
 

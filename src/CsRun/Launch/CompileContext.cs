@@ -32,5 +32,5 @@ internal sealed record CompileContext
     /// sources the host must open for it.</summary>
     public bool InUserNamespace => Config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
     /// <summary>csrun itself runs in a user namespace (rootless podman's): no mknod there either.</summary>
-    public bool CsrunInUserNamespace => Cli.RootlessMode.RunningInUserNamespace();
+    public static bool CsrunInUserNamespace => Cli.RootlessMode.RunningInUserNamespace();
 }

@@ -111,6 +111,7 @@ internal static unsafe partial class Interpreter
             case StepKind.SetScheduler: return ChildSchedule.SetScheduler(s->A);
             case StepKind.SetIoPriority: return ChildSchedule.SetIoPriority(s->A);
             case StepKind.SetMemoryPolicy: return ChildSchedule.SetMemoryPolicy(s->A, s->B, s->C);
+            case StepKind.IdmapBind: return ChildIdmap.Bind(ctx, (int*)s->A, s->B, s->C, (int)s->D, s->E != 0);
             default: return -Errno.EINVAL;
         }
     }
@@ -124,7 +125,7 @@ internal static unsafe partial class Interpreter
         return r < 0 ? r : 0;
     }
 
-    static long Wait(ChildContext* ctx, int expected)
+    internal static long Wait(ChildContext* ctx, int expected)
     {
         SyncMessage msg;
         long r;

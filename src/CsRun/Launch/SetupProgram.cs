@@ -54,6 +54,8 @@ internal sealed unsafe class SetupProgram
     public bool CgroupAfterClone { get; set; }
     /// <summary>Bind mount sources the parent opens for the child, in order (<see cref="Rootfs.HostBindSources"/>).</summary>
     public List<(string Field, string Path)> BindSources { get; } = new();
+    /// <summary>Id-mapped binds, by the index their IdmapBind step sends (<see cref="Rootfs.IdmapMounts"/>).</summary>
+    public List<Rootfs.IdmapMount> IdmapMounts { get; } = new();
 
     /// <summary>What of the cgroup join the child did itself, for <see cref="ICgroupManager.AddProcess"/>.</summary>
     public CgroupJoined Joined(bool bornInCgroup) =>

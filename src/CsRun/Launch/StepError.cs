@@ -7,15 +7,15 @@ internal static class StepError
 {
     public static string Describe(SetupProgram p, int step, int errno)
     {
-        if (step < 0 || step >= p.Steps.Count) return $"container init failed: {ChildErrors.Describe(errno)}";
+        if (step < 0 || step >= p.Steps.Count) return $"container init failed: {ReportedErrorText.Describe(errno)}";
         var s = p.Steps[step];
         if (s.Kind == StepKind.FindExecutable && s.Subject != null)
         {
             return errno == Errno.ENOENT && !s.Subject.Contains('/')
                 ? $"exec: \"{s.Subject}\": executable file not found in $PATH"
-                : $"exec: \"{s.Subject}\": stat {s.Subject}: {ChildErrors.Describe(errno)}";
+                : $"exec: \"{s.Subject}\": stat {s.Subject}: {ReportedErrorText.Describe(errno)}";
         }
-        string what = ChildErrors.Describe(errno);
+        string what = ReportedErrorText.Describe(errno);
         if (errno < 1000) what += $" ({Errno.Name(errno)})";
         return s.Field.Length > 0 ? $"{s.Field}: {s.Text}: {what}" : $"{s.Text}: {what}";
     }

@@ -150,4 +150,8 @@ internal enum StepKind
     /// <summary>A: the rootfs path, B: MS_PRIVATE or MS_SLAVE. Applied to the mount that holds the
     /// rootfs, found by walking up (<see cref="ChildRootfsMount"/>).</summary>
     IsolateRootfsMount,
+    /// <summary>A: the slot ReceiveBindSources filled, or 0; B: the source path when A is 0 (in the
+    /// rootfs when E is 1, else on the host); C: MS_REC (rbind); D: index in the program's id-mapped mounts. Clone the source's tree, hand it to the
+    /// parent to set MOUNT_ATTR_IDMAP, and attach it on the prepared target (<see cref="ChildIdmap"/>).</summary>
+    IdmapBind,
 }

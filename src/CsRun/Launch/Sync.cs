@@ -32,6 +32,10 @@ internal enum SyncType
     /// <summary>Child → parent: in all its namespaces; move linux.netDevices into its network namespace.</summary>
     NetDevices = 13,
     NetDevicesDone = 14,
+    /// <summary>Child → parent: a cloned, detached tree rides along (SCM_RIGHTS); Step is its index in
+    /// the id-mapped mounts: set MOUNT_ATTR_IDMAP on it (<see cref="Rootfs.IdmapSetattr"/>).</summary>
+    IdmapTree = 15,
+    IdmapDone = 16,
 }
 
 [StructLayout(LayoutKind.Sequential)]

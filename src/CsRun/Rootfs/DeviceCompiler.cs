@@ -54,7 +54,7 @@ internal static class DeviceCompiler
             "p" => S.IfIfo,
             _ => throw new RuntimeError($"{field}.type: unknown device type \"{d.Type}\""),
         };
-        if (ctx.InUserNamespace || ctx.CsrunInUserNamespace)
+        if (ctx.InUserNamespace || CompileContext.CsrunInUserNamespace)
         {
             // mknod is not allowed in a user namespace, new, joined or csrun's own: bind the host's node instead, as runc does.
             if (type == S.IfIfo) throw new RuntimeError($"{field}: cannot create a fifo device in a user namespace");

@@ -27,10 +27,17 @@ internal static unsafe class HostBindSources
     /// <summary>Bind the next source, opened by the parent, on the prepared target.</summary>
     public static void Bind(SetupProgram p, Step receive, string field, string source, string dest, ulong recursive)
     {
-        long slot = receive.A + sizeof(int) * p.BindSources.Count;
-        p.BindSources.Add((field, source));
+        long slot = Reserve(p, receive, field, source);
         p.Add(StepKind.BindFromSource, field, $"bind {source} (opened on the host) on {dest}{(recursive != 0 ? " recursively" : "")}",
             slot, (long)recursive);
+    }
+
+    /// <summary>The slot the parent's fd for the next source goes into.</summary>
+    public static long Reserve(SetupProgram p, Step receive, string field, string source)
+    {
+        long slot = receive.A + sizeof(int) * p.BindSources.Count;
+        p.BindSources.Add((field, source));
+        return slot;
     }
 
     /// <summary>Set the count, or drop the step when no mount is a bind.</summary>

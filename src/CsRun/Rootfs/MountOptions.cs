@@ -13,13 +13,13 @@ internal sealed record MountOptions
     public string Data { get; init; } = "";
     /// <summary>tmpcopyup: fill the new tmpfs with what the directory held.</summary>
     public bool CopyUp { get; init; }
+    /// <summary>idmap (false) or ridmap (true); null when neither is given.</summary>
+    public bool? IdmapRecursive { get; init; }
     public bool Bind => (Flags & Ms.Bind) != 0;
     public bool Recursive => (Flags & Ms.Rec) != 0;
 
-    /// <summary>Every option name csrun applies (for `csrun features`): idmap and ridmap are
-    /// known to validation but refused (MountRules), so they are not advertised.</summary>
-    public static IEnumerable<string> Known =>
-        Spec.MountOptions.Names.Where(n => Spec.MountOptions.TryGet(n, out var m) && m.Kind != Spec.MountOptionKind.IdMap);
+    /// <summary>Every option name csrun applies (for `csrun features`).</summary>
+    public static IEnumerable<string> Known => Spec.MountOptions.Names;
 
     const ulong AtimeAttrs = 0x70; // MOUNT_ATTR__ATIME: relatime, noatime, strictatime are one field
 
@@ -28,6 +28,7 @@ internal sealed record MountOptions
     {
         ulong flags = 0, propagation = 0, set = 0, clear = 0;
         bool copyUp = false;
+        bool? idmapRecursive = null;
         var data = new List<string>();
         foreach (var o in options ?? Enumerable.Empty<string>())
         {
@@ -45,13 +46,13 @@ internal sealed record MountOptions
                 case Spec.MountOptionKind.SetRecursiveAttr: set |= m.Value; clear &= ~m.Value; if (atime) clear |= AtimeAttrs; break;
                 case Spec.MountOptionKind.ClearRecursiveAttr: clear |= m.Value; set &= ~m.Value; if (atime) clear |= AtimeAttrs; break;
                 case Spec.MountOptionKind.CopyUp: copyUp = true; break;
-                default: break; // idmap: refused by validation
+                case Spec.MountOptionKind.IdMap: idmapRecursive = (idmapRecursive ?? false) | m.Value != 0; break;
             }
         }
         return new MountOptions
         {
             Flags = flags, Propagation = propagation, RecursiveSet = set, RecursiveClear = clear,
-            Data = string.Join(",", data), CopyUp = copyUp,
+            Data = string.Join(",", data), CopyUp = copyUp, IdmapRecursive = idmapRecursive,
         };
     }
 

@@ -61,7 +61,8 @@ internal static class RootfsCompiler
             string source = BindSource(ctx, m, field);
             bool dir = Directory.Exists(source);
             p.Add(StepKind.PrepareTarget, field + ".destination", $"{(dir ? "mkdir" : "touch")} {dest}", a.Str(rel), dir ? 1 : 0);
-            if (hostSources != null) HostBindSources.Bind(p, hostSources, field, source, dest, o.Flags & Ms.Rec);
+            if (IdmapMounts.Of(m, o, field, source, ctx.Rootfs) is { } idmap) IdmapMounts.Compile(p, hostSources, idmap, dest, o.Flags & Ms.Rec);
+            else if (hostSources != null) HostBindSources.Bind(p, hostSources, field, source, dest, o.Flags & Ms.Rec);
             else p.Add(StepKind.BindTarget, field, $"bind {source} on {dest}{((o.Flags & Ms.Rec) != 0 ? " recursively" : "")}",
                 a.Str(source), (long)(o.Flags & Ms.Rec));
             ulong rest = o.Flags & ~(Ms.Bind | Ms.Rec | Ms.Remount);

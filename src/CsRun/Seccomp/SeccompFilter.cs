@@ -62,6 +62,6 @@ internal sealed unsafe class SeccompFilter : IDisposable
         // libseccomp's rule tree for a real profile (podman's: ~1.3 MB) is freed into the heap,
         // which glibc keeps; the container's init is cloned from this process and would carry
         // it, resident, until its exec. Hand it back to the kernel first (tens of µs).
-        Libc.MallocTrim(0);
+        _ = Libc.MallocTrim(0);
     }
 }

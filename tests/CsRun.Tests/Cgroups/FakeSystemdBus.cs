@@ -113,39 +113,39 @@ internal sealed class FakeSystemdBus : IDisposable
                 });
                 break;
             case "StartTransientUnit":
-            {
-                var r = m.Body();
-                string unit = r.String();
-                if (UnitExistsOnce)
                 {
-                    UnitExistsOnce = false;
-                    Error(m, SystemdClient.UnitExists, $"Unit {unit} was already loaded or has a fragment file.");
+                    var r = m.Body();
+                    string unit = r.String();
+                    if (UnitExistsOnce)
+                    {
+                        UnitExistsOnce = false;
+                        Error(m, SystemdClient.UnitExists, $"Unit {unit} was already loaded or has a fragment file.");
+                        break;
+                    }
+                    r.String();
+                    var pids = PidsOf(r);
+                    if (CgroupDirOf != null && StartResult == "done")
+                    {
+                        string dir = CgroupDirOf(unit);
+                        Directory.CreateDirectory(dir);
+                        foreach (uint pid in pids) File.WriteAllText(Path.Combine(dir, "cgroup.procs"), pid.ToString());
+                    }
+                    Units.Add(unit);
+                    Job(m, unit, StartResult);
                     break;
                 }
-                r.String();
-                var pids = PidsOf(r);
-                if (CgroupDirOf != null && StartResult == "done")
-                {
-                    string dir = CgroupDirOf(unit);
-                    Directory.CreateDirectory(dir);
-                    foreach (uint pid in pids) File.WriteAllText(Path.Combine(dir, "cgroup.procs"), pid.ToString());
-                }
-                Units.Add(unit);
-                Job(m, unit, StartResult);
-                break;
-            }
             case "StopUnit":
-            {
-                string unit = m.Body().String();
-                if (!Units.Remove(unit))
                 {
-                    Error(m, SystemdClient.NoSuchUnit, $"Unit {unit} not loaded.");
+                    string unit = m.Body().String();
+                    if (!Units.Remove(unit))
+                    {
+                        Error(m, SystemdClient.NoSuchUnit, $"Unit {unit} not loaded.");
+                        break;
+                    }
+                    if (CgroupDirOf != null) CsRun.Cgroups.CgroupDirs.Remove(CgroupDirOf(unit));
+                    Job(m, unit, "done");
                     break;
                 }
-                if (CgroupDirOf != null) CsRun.Cgroups.CgroupDirs.Remove(CgroupDirOf(unit));
-                Job(m, unit, "done");
-                break;
-            }
             default:
                 Reply(m, "", null);
                 break;

@@ -52,29 +52,8 @@ internal sealed class Containerd : IDisposable
     void StartDaemon()
     {
         string config = Path.Combine(_dir, "config.toml");
-        File.WriteAllText(config, $"""
-            version = 2
-            root = "{Path.Combine(_dir, "root")}"
-            state = "{Path.Combine(_dir, "state")}"
-            disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-              "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
-            [grpc]
-              address = "{Socket}"
-            [ttrpc]
-              address = "{Socket}.ttrpc"
-            [debug]
-              address = ""
-            [metrics]
-              address = ""
-            [plugins."io.containerd.internal.v1.opt"]
-              path = "{Path.Combine(_dir, "opt")}"
-            """);
-        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add("exec containerd --config \"$0\" >\"$1\" 2>&1 </dev/null");
-        psi.ArgumentList.Add(config);
-        psi.ArgumentList.Add(Path.Combine(_dir, "containerd.log"));
-        _daemon = Process.Start(psi)!;
+        File.WriteAllText(config, DaemonConfig(_dir, Socket, cri: false));
+        _daemon = Launch(config, Path.Combine(_dir, "containerd.log"));
         var until = DateTime.UtcNow.AddSeconds(20);
         while (Ctr("version").ExitCode != 0)
         {
@@ -118,16 +97,70 @@ internal sealed class Containerd : IDisposable
         return found;
     }
 
-    /// <summary>Shim processes of our daemon (they name its socket on their command line).</summary>
-    List<int> Shims() =>
-        HostCleanup.LiveProcessesMentioning(Socket).Where(p => _daemon == null || p != _daemon.Id).ToList();
+    List<int> Shims() => ShimsOf(Socket, _daemon);
 
     /// <summary>Waits for the shims of deleted tasks to exit (they shut down just after the delete returns).</summary>
-    public void WaitForShimsToExit(int timeoutMs = 5000)
+    public void WaitForShimsToExit(int timeoutMs = 5000) => WaitForShimsToExit(Socket, _daemon, timeoutMs);
+
+    /// <summary>
+    /// The daemon part of a private containerd's config: root, state, sockets and opt in <paramref name="dir"/>,
+    /// no debug or metrics listener, the snapshotters that need a special filesystem off, and the CRI plugin off unless <paramref name="cri"/>.
+    /// </summary>
+    internal static string DaemonConfig(string dir, string socket, bool cri) => $"""
+        version = 2
+        root = "{Path.Combine(dir, "root")}"
+        state = "{Path.Combine(dir, "state")}"
+        disabled_plugins = [{(cri ? "" : "\"io.containerd.grpc.v1.cri\", ")}"io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
+          "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
+        [grpc]
+          address = "{socket}"
+        [ttrpc]
+          address = "{socket}.ttrpc"
+        [debug]
+          address = ""
+        [metrics]
+          address = ""
+        [plugins."io.containerd.internal.v1.opt"]
+          path = "{Path.Combine(dir, "opt")}"
+
+        """;
+
+    /// <summary>Starts `containerd --config <paramref name="config"/>`, its output to <paramref name="log"/>.</summary>
+    internal static Process Launch(string config, string log)
+    {
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec containerd --config \"$0\" >\"$1\" 2>&1 </dev/null");
+        psi.ArgumentList.Add(config);
+        psi.ArgumentList.Add(log);
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>Shim processes of the daemon on <paramref name="socket"/> (they name it on their command line).</summary>
+    internal static List<int> ShimsOf(string socket, Process? daemon) =>
+        HostCleanup.LiveProcessesMentioning(socket).Where(p => daemon == null || p != daemon.Id).ToList();
+
+    internal static void WaitForShimsToExit(string socket, Process? daemon, int timeoutMs)
     {
         var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (Shims().Count > 0 && DateTime.UtcNow < until) Thread.Sleep(20);
+        while (ShimsOf(socket, daemon).Count > 0 && DateTime.UtcNow < until) Thread.Sleep(20);
         HostCleanup.ReapAdoptedZombies();
+    }
+
+    /// <summary>Kills the daemon, then whatever still names <paramref name="dir"/> (shims) or runs from it (containers), and unmounts it.</summary>
+    internal static void Stop(Process? daemon, string dir, ISet<string> sharedDirsBefore)
+    {
+        if (daemon is { HasExited: false })
+        {
+            daemon.Kill();
+            daemon.WaitForExit(10_000);
+        }
+        daemon?.Dispose();
+        HostCleanup.Kill(HostCleanup.LiveProcessesMentioning(dir));
+        HostCleanup.Kill(HostCleanup.ContainerProcessesUnder(dir));
+        HostCleanup.ReapAdoptedZombies();
+        HostCleanup.UnmountUnder(dir);
+        HostCleanup.RemoveEmptyDirsCreatedSince(SharedDirs, sharedDirsBefore);
     }
 
     /// <summary>Kills and deletes every task and container (a failed test must not leave the next one a mess).</summary>
@@ -150,15 +183,7 @@ internal sealed class Containerd : IDisposable
         }
         finally
         {
-            if (_daemon is { HasExited: false })
-            {
-                _daemon.Kill();
-                _daemon.WaitForExit(10_000);
-            }
-            _daemon?.Dispose();
-            HostCleanup.Kill(HostCleanup.LiveProcessesMentioning(_dir));
-            HostCleanup.ReapAdoptedZombies();
-            HostCleanup.RemoveEmptyDirsCreatedSince(SharedDirs, _sharedDirsBefore);
+            Stop(_daemon, _dir, _sharedDirsBefore);
         }
     }
 }

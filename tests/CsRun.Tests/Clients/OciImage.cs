@@ -15,10 +15,20 @@ internal static class OciImage
     public const string Name = "localhost/csrun-busybox:test";
 
     /// <summary>Builds the image under <paramref name="dir"/> and returns the archive's path.</summary>
-    public static string Build(string dir)
+    public static string Build(string dir) => Build(dir, Name, MakeRootfs, new JsonObject
+    {
+        ["Env"] = new JsonArray("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+        ["Cmd"] = new JsonArray("sh"),
+    });
+
+    /// <summary>
+    /// Builds an image named <paramref name="name"/> from the tree <paramref name="makeRootfs"/> fills,
+    /// with <paramref name="runConfig"/> as its config's "config" (Env, Cmd, Entrypoint...).
+    /// </summary>
+    public static string Build(string dir, string name, Action<string> makeRootfs, JsonObject runConfig)
     {
         string rootfs = Path.Combine(dir, "rootfs");
-        MakeRootfs(rootfs);
+        makeRootfs(rootfs);
         string layout = Path.Combine(dir, "layout");
         string blobs = Path.Combine(layout, "blobs", "sha256");
         Directory.CreateDirectory(blobs);
@@ -33,11 +43,7 @@ internal static class OciImage
         {
             ["architecture"] = "amd64",
             ["os"] = "linux",
-            ["config"] = new JsonObject
-            {
-                ["Env"] = new JsonArray("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-                ["Cmd"] = new JsonArray("sh"),
-            },
+            ["config"] = runConfig,
             ["rootfs"] = new JsonObject { ["type"] = "layers", ["diff_ids"] = new JsonArray(layer.Digest) },
         }));
         var manifest = AddBlob(blobs, Json(new JsonObject
@@ -51,8 +57,8 @@ internal static class OciImage
         // containerd names the image from its own annotation, podman from the OCI ref name.
         index["annotations"] = new JsonObject
         {
-            ["io.containerd.image.name"] = Name,
-            ["org.opencontainers.image.ref.name"] = Name,
+            ["io.containerd.image.name"] = name,
+            ["org.opencontainers.image.ref.name"] = name,
         };
         File.WriteAllBytes(Path.Combine(layout, "index.json"), Json(new JsonObject { ["schemaVersion"] = 2, ["manifests"] = new JsonArray(index) }));
         File.WriteAllText(Path.Combine(layout, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");

@@ -55,4 +55,13 @@ public class StateCodecTests
         using var doc = JsonDocument.Parse(bytes);
         doc.RootElement.GetProperty("config").GetProperty("process").GetProperty("args")[0].GetString().Should().Be("sh");
     }
+
+    [Fact]
+    public void Another_runtimes_state_file_is_not_read_as_a_stopped_container()
+    {
+        // The shape runc 1.1.5 writes under its --root (a shared --root used to list it as stopped, pid 0).
+        var runc = "{\"id\":\"t1\",\"init_process_pid\":956,\"init_process_start\":1234,\"created\":\"2026-12-05T20:46:34Z\",\"config\":{\"rootfs\":\"/tmp/sb/rootfs\"},\"rootless\":false}"u8.ToArray();
+        var read = () => StateCodec.Read(runc);
+        read.Should().Throw<JsonException>().WithMessage("*not a state file written by csrun*");
+    }
 }

@@ -88,7 +88,8 @@ public class ProcessAttributeTests
         var process = b.Config.Process! with { Args = new() { "probe" } };
         string own = ProcessJson(b, process with
         {
-            Scheduler = new Scheduler { Policy = "SCHED_OTHER", Nice = 2 }, IoPriority = new IoPriority { Class = "IOPRIO_CLASS_BE", Priority = 1 },
+            Scheduler = new Scheduler { Policy = "SCHED_OTHER", Nice = 2 },
+            IoPriority = new IoPriority { Class = "IOPRIO_CLASS_BE", Priority = 1 },
         });
         string plain = ProcessJson(b, process with { Scheduler = null, IoPriority = null });
         r = b.Csrun("exec", "-p", own, id);
@@ -185,7 +186,8 @@ public class ProcessAttributeTests
         {
             string file = ProcessJson(b, b.Config.Process! with
             {
-                Args = new() { "grep", "Cpus_allowed_list", "/proc/self/status" }, ExecCpuAffinity = affinity,
+                Args = new() { "grep", "Cpus_allowed_list", "/proc/self/status" },
+                ExecCpuAffinity = affinity,
             });
             // Run pinned to another CPU than the one expected: the exec must not inherit it.
             var r = CsrunCli.RunProgram("taskset", new[] { "-c", expected == "0" ? "1" : "0", TestHost.Csrun, "--root", b.StateRoot, "exec", "-p", file, id });

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using FluentAssertions;
 using Xunit;
+using static CsRun.Tests.Integration.UsernsBundles;
 
 namespace CsRun.Tests.Integration;
 
@@ -15,75 +15,23 @@ public class UsernsBindSourceTests
 {
     const int HostId = 200000;
 
-    /// <summary>/tmp/csrun-ubs-*/ (0700, root) holding secret-dir/file ("hi") and, when asked, a
-    /// tmpfs on secret-dir/sub holding f ("insub"). Dispose unmounts and removes it.</summary>
-    sealed class HostSecret : IDisposable
-    {
-        public string Top { get; } = Path.Combine("/tmp", "csrun-ubs-" + Guid.NewGuid().ToString("N")[..10]);
-        public string Dir => Path.Combine(Top, "secret-dir");
-        public string Sub => Path.Combine(Dir, "sub");
-        bool _mounted;
-
-        public HostSecret(bool submount = false)
-        {
-            Directory.CreateDirectory(Path.Combine(Dir, "sub"));
-            File.SetUnixFileMode(Top, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.WriteAllText(Path.Combine(Dir, "file"), "hi");
-            if (!submount) return;
-            Sh($"mount -t tmpfs -o size=64k csrun-ubs {Sub} && echo insub > {Sub}/f").Should().Be(0);
-            _mounted = true;
-        }
-
-        public void Dispose()
-        {
-            if (_mounted) Sh($"umount {Sub}");
-            Directory.Delete(Top, recursive: true);
-        }
-    }
-
-    static int Sh(string script)
-    {
-        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        using var p = Process.Start(psi)!;
-        p.WaitForExit();
-        return p.ExitCode;
-    }
-
     /// <summary>A busybox bundle in a user namespace (0 → 200000, 65536 ids) that binds
     /// <paramref name="source"/> on /mnt with <paramref name="options"/>.</summary>
+    /// <summary>/tmp/csrun-ubs-*/ (0700, root) holding secret-dir/file ("hi") and, when asked, a
+    /// tmpfs on secret-dir/sub holding f ("insub").</summary>
+    static HostTree NewSecret(bool submount = false) => new("csrun-ubs-", "secret-dir", privateTop: true, submount: submount);
+
     static Bundle UsernsBundle(string source, params string[] options)
     {
-        var b = new Bundle();
-        b.Config.Linux!.Namespaces!.Add(new() { Type = "user" });
-        b.Config.Linux.UidMappings = new() { new() { ContainerId = 0, HostId = HostId, Size = 65536 } };
-        b.Config.Linux.GidMappings = new() { new() { ContainerId = 0, HostId = HostId, Size = 65536 } };
-        // cgroup v1 mounts need the real root in a user namespace; these tests are about binds.
-        b.Config.Mounts!.RemoveAll(m => m.Type == "cgroup" || m.Destination == "/sys");
-        b.Config.Linux.Namespaces.RemoveAll(n => n.Type == "cgroup");
-        b.Config.Mounts.Add(new() { Destination = "/mnt", Type = "bind", Source = source, Options = options.ToList() });
-        Sh($"chown -R {HostId}:{HostId} {b.Rootfs}").Should().Be(0);
+        var b = new Bundle().InUserNamespace(HostId);
+        b.Config.Mounts!.Add(new() { Destination = "/mnt", Type = "bind", Source = source, Options = options.ToList() });
         return b;
-    }
-
-    static void GrantSysAdmin(Bundle b)
-    {
-        var caps = b.Config.Process!.Capabilities!;
-        foreach (var set in new[] { caps.Bounding!, caps.Effective!, caps.Permitted! }) set.Add("CAP_SYS_ADMIN");
-    }
-
-    static CliResult RunSh(Bundle b, string script, out string id)
-    {
-        b.Config.Process!.Args = new() { "sh", "-c", script };
-        id = b.NewId();
-        return b.Csrun("run", "-b", b.Dir, id);
     }
 
     [Fact]
     public void A_source_below_a_0700_host_directory_is_bound()
     {
-        using var secret = new HostSecret();
+        using var secret = NewSecret();
         using var b = UsernsBundle(secret.Dir, "rbind");
         var r = RunSh(b, "cat /mnt/file; stat -c '%u' /mnt/file", out var id);
         r.ExitCode.Should().Be(0, r.ToString());
@@ -94,7 +42,7 @@ public class UsernsBindSourceTests
     [Fact]
     public void A_symlink_source_is_resolved_as_on_the_host()
     {
-        using var secret = new HostSecret();
+        using var secret = NewSecret();
         string link = Path.Combine(secret.Top, "link");
         File.CreateSymbolicLink(link, secret.Dir);
         File.CreateSymbolicLink(Path.Combine(secret.Top, "rel"), "secret-dir/file");
@@ -120,7 +68,7 @@ public class UsernsBindSourceTests
     [Fact]
     public void Read_only_is_enforced_and_rro_reaches_submounts()
     {
-        using var secret = new HostSecret(submount: true);
+        using var secret = NewSecret(submount: true);
         using var b = UsernsBundle(secret.Dir, "rbind", "ro", "nosuid");
         b.Config.Mounts!.Add(new() { Destination = "/rro", Type = "bind", Source = secret.Dir, Options = new() { "rbind", "rro" } });
         var r = RunSh(b, "touch /mnt/x /mnt/sub/y /rro/sub/z 2>&1; awk '$5 ~ /^\\/(mnt|rro)/ {print $5, $6}' /proc/self/mountinfo", out var id);
@@ -139,7 +87,7 @@ public class UsernsBindSourceTests
     [Fact]
     public void A_recursive_bind_brings_submounts_and_the_user_namespace_cannot_unmount_them()
     {
-        using var secret = new HostSecret(submount: true);
+        using var secret = NewSecret(submount: true);
         using var b = UsernsBundle(secret.Dir, "rbind");
         GrantSysAdmin(b);
         var r = RunSh(b, "cat /mnt/sub/f; umount /mnt/sub 2>&1; cat /mnt/sub/f", out var id);
@@ -152,7 +100,7 @@ public class UsernsBindSourceTests
     [Fact]
     public void A_plain_bind_of_a_directory_with_submounts_fails_as_in_runc()
     {
-        using var secret = new HostSecret(submount: true);
+        using var secret = NewSecret(submount: true);
         using var b = UsernsBundle(secret.Dir, "bind");
         var r = RunSh(b, "true", out var id);
         // The kernel refuses to bind a tree without its locked submounts (runc 1.1.5: the same EINVAL).
@@ -164,7 +112,7 @@ public class UsernsBindSourceTests
     [Fact]
     public void A_read_only_host_mount_stays_read_only_for_the_user_namespace()
     {
-        using var secret = new HostSecret();
+        using var secret = NewSecret();
         Sh($"mount --bind {secret.Sub} {secret.Sub} && mount -o remount,bind,ro {secret.Sub}").Should().Be(0);
         try
         {
@@ -181,7 +129,7 @@ public class UsernsBindSourceTests
     [Fact]
     public void No_source_fd_reaches_the_container()
     {
-        using var secret = new HostSecret(submount: true);
+        using var secret = NewSecret(submount: true);
         using var b = UsernsBundle(secret.Dir, "rbind");
         b.Config.Mounts!.Add(new() { Destination = "/f", Type = "bind", Source = Path.Combine(secret.Dir, "file"), Options = new() { "bind", "ro" } });
         b.Config.Root!.Readonly = false;
@@ -209,7 +157,7 @@ public class UsernsBindSourceTests
     [Fact]
     public void Seventy_sources_come_in_two_messages_and_all_are_bound_with_no_fd_left()
     {
-        using var secret = new HostSecret();
+        using var secret = NewSecret();
         using var b = UsernsBundle(secret.Dir, "bind", "ro");
         for (int i = 0; i < 69; i++)
             b.Config.Mounts!.Add(new() { Destination = $"/m/{i}", Type = "bind", Source = Path.Combine(secret.Dir, "file"), Options = new() { "bind" } });
@@ -223,7 +171,7 @@ public class UsernsBindSourceTests
     [Fact]
     public void A_missing_source_is_named_in_the_error()
     {
-        using var secret = new HostSecret();
+        using var secret = NewSecret();
         string missing = Path.Combine(secret.Dir, "missing");
         using var b = UsernsBundle(missing, "rbind");
         var r = RunSh(b, "true", out var id);
@@ -250,7 +198,7 @@ public class UsernsBindSourceTests
     {
         // No mknod in a user namespace, joined or new: the default devices are bound from the
         // host, as runc does (csrun once only checked for a new one: mknod /dev/null EPERM).
-        using var secret = new HostSecret();
+        using var secret = NewSecret();
         using var owner = UsernsBundle(secret.Dir, "rbind");
         owner.Config.Process!.Args = new() { "sleep", "60" };
         var ownerId = owner.NewId();

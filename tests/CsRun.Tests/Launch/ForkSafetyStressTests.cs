@@ -68,7 +68,8 @@ public class ForkSafetyStressTests
                 GC.Collect();
                 Thread.SpinWait(random.Next(0, 200_000));
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         hostile.Start();
         try
         {

@@ -35,7 +35,8 @@ public class SymlinkRaceTests
         var flipper = new Thread(() =>
         {
             while (!stop.IsCancellationRequested) renameat2(-100, x, -100, y, 2 /*RENAME_EXCHANGE*/);
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         flipper.Start();
         int ok = 0, refused = 0;
         try

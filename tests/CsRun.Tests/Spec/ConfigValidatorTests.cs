@@ -79,8 +79,10 @@ public class ConfigValidatorTests
         { "NUL in mount source", c => c.Mounts![0].Source = "pr\0c", "mounts[0].source: must not contain a NUL byte" },
         { "idmap not bind", c => c.Mounts!.Add(new Mount { Destination = "/data", Type = "tmpfs", Source = "tmpfs", Options = new() { "idmap" } }), "mounts[7]: an id-mapped mount must be a bind mount" },
         { "idmap without maps or userns", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" } }), "mounts[7].options: idmap needs uidMappings and gidMappings or a user namespace" },
-        { "idmap from the user namespace (not supported yet)", c => { AddUserNs(c); c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "ridmap" } }); }, "mounts[7]: id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) are not supported by csrun" },
-        { "mount maps (not supported yet)", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7]: id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) are not supported by csrun" },
+        { "mount maps on a tmpfs", c => c.Mounts!.Add(new Mount { Destination = "/data", Type = "tmpfs", Source = "tmpfs", UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7]: an id-mapped mount must be a bind mount" },
+        { "mount maps overlapping", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" }, UidMappings = new() { new IdMapping { Size = 10 }, new IdMapping { ContainerId = 5, HostId = 100, Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].uidMappings[1]: container ids overlap mounts[7].uidMappings[0]" },
+        { "mount map too long for one write", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" }, UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = Enumerable.Range(0, 200).Select(i => new IdMapping { ContainerId = (uint)(1000000000 + i), HostId = (uint)(1000000000 + i), Size = 1 }).ToList() }), "mounts[7].gidMappings: takes 4800 bytes as a uid_map/gid_map text; the kernel takes less than 4096" },
+        { "mount with an empty uid map", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new(), GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].uidMappings: must be set along with gidMappings" },
         { "mount uid map alone", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].gidMappings: must be set along with uidMappings" },
         { "relative hook", c => c.Hooks = new Hooks { Poststop = new() { new Hook { Path = "cleanup.sh" } } }, "hooks.poststop[0].path: must be absolute (got \"cleanup.sh\")" },
         { "hook without path", c => c.Hooks = new Hooks { CreateRuntime = new() { new Hook() } }, "hooks.createRuntime[0].path: must be set" },
@@ -182,6 +184,9 @@ public class ConfigValidatorTests
         { "joined user namespace without maps", c => AddNs(c, "user", "/proc/1/ns/user") },
         { "user namespace with maps", AddUserNs },
         { "relative rootfs", c => c.Root!.Path = "../rootfs" },
+        { "ridmap borrowing the user namespace's maps", c => { AddUserNs(c); c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "ridmap" } }); } },
+        { "idmap borrowing a joined user namespace", c => { AddNs(c, "user", "/proc/1/ns/user"); c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" } }); } },
+        { "mount maps alone (runc 1.2: idmap)", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }) },
         { "bind mount with filesystem data (runc passes it on; the kernel ignores it)", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "mode=700" } }) },
         { "empty seccomp means none", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp() },
         { "personality without flags", c => c.Linux!.Personality = new Personality { Domain = "LINUX32", Flags = new() } },
@@ -219,6 +224,12 @@ public class ConfigValidatorTests
         var rootless = DefaultSpec.Create(rootless: true, 1000, 1000);
         act = () => Validate(rootless, Pure with { Rootless = true });
         act.Should().NotThrow();
+
+        int last = rootless.Mounts!.Count;
+        rootless.Mounts.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "idmap" } });
+        act = () => Validate(rootless, Pure with { Rootless = true });
+        act.Should().Throw<RuntimeError>().WithMessage($"mounts[{last}]: id-mapped mounts are not supported for rootless containers");
+        rootless.Mounts.RemoveAt(last);
 
         rootless.Mounts![2].Options!.Add("gid=5");
         act = () => Validate(rootless, Pure with { Rootless = true });

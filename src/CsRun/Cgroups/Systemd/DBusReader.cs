@@ -138,28 +138,28 @@ internal sealed class DBusReader
             case 'g': Signature(); break;
             case 'v': Skip(Signature()); break;
             case 'a':
-            {
-                int elementStart = i;
-                SkipType(sig, ref i);
-                string element = sig[elementStart..i];
-                int end = BeginArray(Alignment(element[0]));
-                while (Position < end)
                 {
-                    int j = 0;
-                    SkipOne(element, ref j);
+                    int elementStart = i;
+                    SkipType(sig, ref i);
+                    string element = sig[elementStart..i];
+                    int end = BeginArray(Alignment(element[0]));
+                    while (Position < end)
+                    {
+                        int j = 0;
+                        SkipOne(element, ref j);
+                    }
+                    if (Position != end) throw new DBusFormatException("array element overran the array");
+                    break;
                 }
-                if (Position != end) throw new DBusFormatException("array element overran the array");
-                break;
-            }
             case '(' or '{':
-            {
-                Align(8);
-                char close = c == '(' ? ')' : '}';
-                while (i < sig.Length && sig[i] != close) SkipOne(sig, ref i);
-                if (i >= sig.Length) throw new DBusFormatException($"unterminated signature {sig}");
-                i++;
-                break;
-            }
+                {
+                    Align(8);
+                    char close = c == '(' ? ')' : '}';
+                    while (i < sig.Length && sig[i] != close) SkipOne(sig, ref i);
+                    if (i >= sig.Length) throw new DBusFormatException($"unterminated signature {sig}");
+                    i++;
+                    break;
+                }
             default: throw new DBusFormatException($"unknown type code '{c}'");
         }
     }

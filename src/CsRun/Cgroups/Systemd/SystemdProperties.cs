@@ -176,14 +176,14 @@ internal static class SystemdProperties
                     props.Add(UnitProperty.UInt64("CPUWeight", Number(v, field)));
                     break;
                 case "cpu.max":
-                {
-                    string[] f = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                    if (f.Length is < 1 or > 2) throw new RuntimeError($"{field}: invalid value \"{raw}\"");
-                    long quota = f[0] == "max" ? 0 : (long)Number(f[0], field);
-                    ulong period = f.Length == 2 ? Number(f[1], field) : DefaultPeriod;
-                    CpuQuota(props, ref quota, period, systemdVersion);
-                    break;
-                }
+                    {
+                        string[] f = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                        if (f.Length is < 1 or > 2) throw new RuntimeError($"{field}: invalid value \"{raw}\"");
+                        long quota = f[0] == "max" ? 0 : (long)Number(f[0], field);
+                        ulong period = f.Length == 2 ? Number(f[1], field) : DefaultPeriod;
+                        CpuQuota(props, ref quota, period, systemdVersion);
+                        break;
+                    }
                 case "cpuset.cpus" when systemdVersion >= 244:
                     props.Add(UnitProperty.Bytes("AllowedCPUs", CpuMask(v, field)));
                     break;
@@ -191,25 +191,25 @@ internal static class SystemdProperties
                     props.Add(UnitProperty.Bytes("AllowedMemoryNodes", CpuMask(v, field)));
                     break;
                 case "memory.high" or "memory.low" or "memory.min" or "memory.max" or "memory.swap.max":
-                {
-                    string name = key switch
                     {
-                        "memory.high" => "MemoryHigh",
-                        "memory.low" => "MemoryLow",
-                        "memory.min" => "MemoryMin",
-                        "memory.max" => "MemoryMax",
-                        _ => "MemorySwapMax",
-                    };
-                    props.Add(UnitProperty.UInt64(name, v == "max" ? ulong.MaxValue : Number(v, field)));
-                    break;
-                }
+                        string name = key switch
+                        {
+                            "memory.high" => "MemoryHigh",
+                            "memory.low" => "MemoryLow",
+                            "memory.min" => "MemoryMin",
+                            "memory.max" => "MemoryMax",
+                            _ => "MemorySwapMax",
+                        };
+                        props.Add(UnitProperty.UInt64(name, v == "max" ? ulong.MaxValue : Number(v, field)));
+                        break;
+                    }
                 case "pids.max":
-                {
-                    ulong n = v == "max" ? ulong.MaxValue : Number(v, field);
-                    props.Add(UnitProperty.UInt64("TasksMax", n == 0 ? 1 : n));
-                    break;
-                }
-                // Anything else is only written to the cgroup file.
+                    {
+                        ulong n = v == "max" ? ulong.MaxValue : Number(v, field);
+                        props.Add(UnitProperty.UInt64("TasksMax", n == 0 ? 1 : n));
+                        break;
+                    }
+                    // Anything else is only written to the cgroup file.
             }
         }
     }

@@ -28,38 +28,38 @@ internal sealed record UnitProperty(string Name, string Signature, object Value)
             case bool b: w.Bool(b); break;
             case ulong t: w.UInt64(t); break;
             case uint[] au:
-            {
-                var a = w.BeginArray(4);
-                foreach (uint u in au) w.UInt32(u);
-                w.EndArray(a);
-                break;
-            }
-            case byte[] ay:
-            {
-                var a = w.BeginArray(1);
-                foreach (byte y in ay) w.Byte(y);
-                w.EndArray(a);
-                break;
-            }
-            case string[] @as:
-            {
-                var a = w.BeginArray(4);
-                foreach (string s in @as) w.String(s);
-                w.EndArray(a);
-                break;
-            }
-            case (string, string)[] pairs:
-            {
-                var a = w.BeginArray(8);
-                foreach (var (x, y) in pairs)
                 {
-                    w.BeginStruct();
-                    w.String(x);
-                    w.String(y);
+                    var a = w.BeginArray(4);
+                    foreach (uint u in au) w.UInt32(u);
+                    w.EndArray(a);
+                    break;
                 }
-                w.EndArray(a);
-                break;
-            }
+            case byte[] ay:
+                {
+                    var a = w.BeginArray(1);
+                    foreach (byte y in ay) w.Byte(y);
+                    w.EndArray(a);
+                    break;
+                }
+            case string[] @as:
+                {
+                    var a = w.BeginArray(4);
+                    foreach (string s in @as) w.String(s);
+                    w.EndArray(a);
+                    break;
+                }
+            case (string, string)[] pairs:
+                {
+                    var a = w.BeginArray(8);
+                    foreach (var (x, y) in pairs)
+                    {
+                        w.BeginStruct();
+                        w.String(x);
+                        w.String(y);
+                    }
+                    w.EndArray(a);
+                    break;
+                }
             default: throw new InvalidOperationException($"unit property {Name}: unsupported value type");
         }
     }

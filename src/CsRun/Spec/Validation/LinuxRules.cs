@@ -6,6 +6,8 @@ namespace CsRun.Spec.Validation;
 /// devices, Intel RDT, memory policy.</summary>
 internal static class LinuxRules
 {
+    static readonly System.Buffers.SearchValues<char> NotInIfName = System.Buffers.SearchValues.Create("/: ");
+
     // IFNAMSIZ less the NUL, as the kernel's dev_valid_name counts it; runc allows 16.
     const int MaxIfName = 16;
     // Type bits a tool may leave in fileMode (runc drops them) and the permission bits.
@@ -90,7 +92,7 @@ internal static class LinuxRules
     /// <summary>The kernel's dev_valid_name.</summary>
     static void IfName(string name, string at)
     {
-        if (name.Length == 0 || name.Length > MaxIfName || name is "." or ".." || name.IndexOfAny(new[] { '/', ':', ' ' }) >= 0)
+        if (name.Length == 0 || name.Length > MaxIfName || name is "." or ".." || name.AsSpan().IndexOfAny(NotInIfName) >= 0)
             throw Check.Fail(at, $"must be a network interface name: 1 to {MaxIfName} characters, not . or .., without '/', ':' or ' ' (got \"{name}\")");
     }
 

@@ -1,7 +1,8 @@
 namespace CsRun.Spec.Validation;
 
-/// <summary>mounts[]: config.md's rules and runc's (id-mapped mounts are bind mounts with both
-/// maps). Filesystem data on a bind mount is accepted, as runc does: the kernel ignores it.</summary>
+/// <summary>mounts[]: config.md's rules and runc 1.2's (id-mapped mounts are bind mounts, with both
+/// maps or a user namespace to borrow them from). Filesystem data on a bind mount is accepted, as
+/// runc does: the kernel ignores it.</summary>
 internal static class MountRules
 {
     public static void Validate(Context ctx)
@@ -22,27 +23,18 @@ internal static class MountRules
             Check.NoNul(m.Type, $"{at}.type");
 
             bool bind = MountOptions.IsBind(m.Options);
-            bool idmapOption = false;
-            if (m.Options != null)
-                foreach (var o in m.Options)
-                {
-                    bool known = MountOptions.TryGet(o, out var meaning);
-                    idmapOption |= known && meaning.Kind == MountOptionKind.IdMap;
-                }
 
             if (m.Options != null && m.Options.Contains("tmpcopyup") && (bind || m.Type != "tmpfs"))
                 throw Check.Fail($"{at}.options", "tmpcopyup applies only to a tmpfs mount (type \"tmpfs\", not a bind)");
 
-            bool hasMaps = m.UidMappings != null || m.GidMappings != null;
-            if (hasMaps || idmapOption)
-            {
-                IdMapped(ctx, m, at, bind, hasMaps);
-                // csrun does not make id-mapped mounts yet: mounting without the mapping would
-                // show every file as its unmapped owner (65534 in a user namespace).
-                throw Check.Fail(at, "id-mapped mounts (idmap, ridmap, uidMappings, gidMappings) are not supported by csrun");
-            }
+            if (IsIdMapped(m)) IdMapped(ctx, m, at, bind, m.UidMappings != null || m.GidMappings != null);
         }
     }
+
+    /// <summary>idmap, ridmap, or maps of its own (runc 1.2: maps alone mean idmap).</summary>
+    public static bool IsIdMapped(Mount m) =>
+        m.UidMappings != null || m.GidMappings != null
+        || (m.Options != null && m.Options.Any(o => MountOptions.TryGet(o, out var meaning) && meaning.Kind == MountOptionKind.IdMap));
 
     static void IdMapped(Context ctx, Mount m, string at, bool bind, bool hasMaps)
     {
@@ -53,11 +45,20 @@ internal static class MountRules
             if (m.GidMappings == null || m.GidMappings.Count == 0) throw Check.Fail($"{at}.gidMappings", "must be set along with uidMappings");
             NamespaceRules.Mappings(m.UidMappings, $"{at}.uidMappings");
             NamespaceRules.Mappings(m.GidMappings, $"{at}.gidMappings");
+            FitsOneWrite(m.UidMappings, $"{at}.uidMappings");
+            FitsOneWrite(m.GidMappings, $"{at}.gidMappings");
         }
         else if (!ctx.Has("user"))
         {
             // idmap without maps borrows the container's user namespace maps (config.md).
             throw Check.Fail($"{at}.options", "idmap needs uidMappings and gidMappings or a user namespace");
         }
+    }
+
+    /// <summary>The helper's uid_map/gid_map take the maps in one write of less than a page.</summary>
+    static void FitsOneWrite(List<IdMapping> maps, string path)
+    {
+        int bytes = maps.Sum(x => $"{x.ContainerId} {x.HostId} {x.Size}\n".Length);
+        if (bytes >= 4096) throw Check.Fail(path, $"takes {bytes} bytes as a uid_map/gid_map text; the kernel takes less than 4096");
     }
 }

@@ -22,7 +22,7 @@ internal static class RootlessRules
         bool checkIds = ctx.JoinPath("user") == null;
         for (int i = 0; i < mounts.Count; i++)
         {
-            if (mounts[i].UidMappings != null || mounts[i].GidMappings != null)
+            if (MountRules.IsIdMapped(mounts[i]))
                 throw Check.Fail($"mounts[{i}]", "id-mapped mounts are not supported for rootless containers");
             if (!checkIds) continue;
             foreach (var o in mounts[i].Options ?? new List<string>())

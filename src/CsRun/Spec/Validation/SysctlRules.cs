@@ -7,6 +7,8 @@ namespace CsRun.Spec.Validation;
 /// </summary>
 internal static class SysctlRules
 {
+    static readonly System.Buffers.SearchValues<char> Separators = System.Buffers.SearchValues.Create("./");
+
     /// <summary>Keys owned by the ipc namespace, besides fs.mqueue.*.</summary>
     static readonly string[] IpcKeys =
     {
@@ -55,7 +57,7 @@ internal static class SysctlRules
     /// then a '.' is part of a name. Turn such a key into the dotted form.</summary>
     internal static string Dotted(string key)
     {
-        int first = key.IndexOfAny(new[] { '.', '/' });
+        int first = key.AsSpan().IndexOfAny(Separators);
         if (first < 0 || key[first] == '.') return key;
         return string.Create(key.Length, key, (span, k) =>
         {
