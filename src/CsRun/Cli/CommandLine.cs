@@ -60,7 +60,8 @@ internal static class CommandLine
         }
         catch (System.Text.Json.JsonException e)
         {
-            return Fail(e.Message);
+            // Its message is a resource key in the AOT binary: say where, as the readers do.
+            return Fail(e.LineNumber is long line ? $"invalid JSON at line {line + 1}, column {e.BytePositionInLine + 1}" : "invalid JSON");
         }
     }
 
