@@ -24,5 +24,4 @@ public class SystemErrorTextTests
         SystemErrorText.Of(new DirectoryNotFoundException("IO_PathNotFound_Path, /a/b")).Should().Be("/a/b: no such file or directory");
         SystemErrorText.Of(new RuntimeError("kept as is")).Should().Be("kept as is");
     }
-
 }
