@@ -11,7 +11,7 @@ deps() {
   # compared with and run under (containernetworking-plugins: the CRI tests' pod network), and the
   # tools the tests call; the VM test (tests/vm): QEMU, mmdebstrap, mke2fs and cpio. The .NET SDK
   # is not a Debian package: README, "Set-up".
-  local pkgs=(clang zlib1g-dev libseccomp-dev busybox-static runc crun podman containerd containernetworking-plugins docker.io skopeo umoci hyperfine strace jq iproute2 util-linux time binutils python3 libseccomp2
+  local pkgs=(clang zlib1g-dev libseccomp-dev busybox-static runc crun podman uidmap containerd containernetworking-plugins docker.io skopeo umoci hyperfine strace jq iproute2 util-linux time binutils python3 libseccomp2
     qemu-system-x86 mmdebstrap e2fsprogs cpio)
   local missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

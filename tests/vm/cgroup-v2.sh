@@ -4,7 +4,7 @@
 # --systemd-cgroup: the container starts; its limits read back from its cgroup files (and the
 # scope's unit properties); the eBPF device program lets /dev/null through and refuses
 # /dev/kmsg; freezing shows as "paused"; update and pause/resume when csrun has them; delete
-# removes the cgroup (and the scope). Prints PASS/FAIL/SKIP lines and a summary line; exits 1
+# removes the cgroup (and the scope); a rootless container in a delegated subtree. Prints PASS/FAIL/SKIP lines and a summary line; exits 1
 # if anything failed.
 set -u
 CSRUN=${CSRUN:-/host/out/csrun}
@@ -158,8 +158,48 @@ driver_test() {
   [ "$drv" = systemd ] && check "$drv: run left no unit" "" "$(systemctl list-units --all --no-legend "csrun-$rid.scope")"
 }
 
+# rootless_test: csrun run by a non-root user (spec --rootless) in a delegated subtree, as
+# systemd's Delegate=yes hands one out: the user owns the directory, its cgroup.procs and
+# cgroup.subtree_control; csrun starts in a leaf below it and makes the container's cgroup beside.
+rootless_test() {
+  echo "== rootless (cgroupfs driver, a delegated subtree)"
+  local user=csrunvmrl id=vm-rootless b="$W/rootless" xdg="$W/rootless-run" D=/sys/fs/cgroup/csrun-vm-rl
+  if ! useradd -M -d /nonexistent -s /bin/sh "$user"; then skip "rootless: useradd failed"; return; fi
+  local uid gid; uid=$(id -u "$user"); gid=$(id -g "$user")
+  mkdir -p "$b" "$xdg" "$D/csrun"; chmod 755 "$W"; chown "$uid:$gid" "$b" "$xdg"; chmod 700 "$xdg"
+  chown "$uid:$gid" "$D" "$D/cgroup.procs" "$D/cgroup.subtree_control" "$D/csrun" "$D/csrun/cgroup.procs"
+  as() { setpriv --reuid="$uid" --regid="$gid" --init-groups env XDG_RUNTIME_DIR="$xdg" HOME=/ USER="$user" "$@"; }
+  (cd "$b" && as "$CSRUN" spec --rootless) || fail "rootless: spec --rootless"
+  jq --arg rootfs "$W/rootfs" '.process.terminal=false | .process.args=["sleep","600"] | .root.path=$rootfs
+    | .linux.resources.memory.limit=67108864 | .linux.resources.pids.limit=64' "$b/config.json" > "$b/c.json" && mv "$b/c.json" "$b/config.json"
+  if sh -c 'echo $$ > "$0/csrun/cgroup.procs" && exec "$@"' "$D" setpriv --reuid="$uid" --regid="$gid" --init-groups \
+      env XDG_RUNTIME_DIR="$xdg" HOME=/ USER="$user" "$CSRUN" run -d --bundle "$b" "$id" > "$b/out.log" 2>&1 </dev/null; then
+    pass "rootless: run -d as $user"
+    local pid; pid=$(as "$CSRUN" state "$id" | jq -r .pid)
+    check "rootless: init's cgroup (beside csrun's, in the delegated subtree)" "/csrun-vm-rl/$id" "$(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
+    check "rootless: memory.max" 67108864 "$(cat "$D/$id/memory.max")"
+    check "rootless: pids.max" 64 "$(cat "$D/$id/pids.max")"
+    check "rootless: state under \$XDG_RUNTIME_DIR/csrun" yes "$([ -f "$xdg/csrun/$id/state.json" ] && echo yes)"
+    as "$CSRUN" pause "$id" || fail "rootless: pause"
+    check "rootless: status after pause" paused "$(as "$CSRUN" state "$id" | jq -r .status)"
+    as "$CSRUN" resume "$id" || fail "rootless: resume"
+    as "$CSRUN" kill "$id" KILL || fail "rootless: kill"
+    wait_for 10 sh -c "[ \"\$(setpriv --reuid=$uid --regid=$gid --init-groups env XDG_RUNTIME_DIR=$xdg $CSRUN state $id | jq -r .status)\" = stopped ]" \
+      || fail "rootless: not stopped after SIGKILL"
+    as "$CSRUN" delete "$id" || fail "rootless: delete"
+    [ -d "$D/$id" ] && fail "rootless: cgroup left behind" || pass "rootless: cgroup removed"
+    check "rootless: no state left" "" "$(ls "$xdg/csrun" 2>/dev/null)"
+  else
+    fail "rootless: run -d: $(cat "$b/out.log")"
+  fi
+  as "$CSRUN" delete --force "$id" 2>/dev/null
+  rmdir "$D/$id" "$D/csrun" "$D" 2>/dev/null
+  userdel "$user"
+}
+
 driver_test cgroupfs
 driver_test systemd
+rootless_test
 
 rmdir /sys/fs/cgroup/csrun-vm 2>/dev/null
 left=$(ls "$ROOT" 2>/dev/null)

@@ -11,14 +11,35 @@ internal static class CgroupManager
     /// The manager for a new container. cgroupsPath is linux.cgroupsPath: a path for the
     /// cgroupfs driver (see <see cref="CgroupPath"/>), "slice:prefix:name" for systemd.
     /// </summary>
-    public static ICgroupManager ForContainer(string id, string? cgroupsPath, bool systemd)
+    /// <param name="rootless">runc's rootless cgroup manager: hierarchies the caller cannot use
+    /// are left out when no cgroupsPath was given (<see cref="RootlessCgroups"/>), device rules
+    /// are not written (only real root may).</param>
+    public static ICgroupManager ForContainer(string id, string? cgroupsPath, bool systemd, bool rootless = false)
     {
+        if (systemd && rootless)
+            throw new RuntimeError("the systemd cgroup driver of csrun talks to the system instance of systemd: run a rootless container without --systemd-cgroup");
         if (systemd) return Systemd(id, cgroupsPath);
         var layout = CgroupLayout.Detect();
         var paths = CgroupPath.Resolve(layout, id, cgroupsPath);
-        return layout.Mode == CgroupMode.V2
-            ? new V2Manager(paths[CgroupLayout.Unified], layout.Mounts[CgroupLayout.Unified].MountPoint)
-            : new V1Manager(paths);
+        var lost = rootless ? RootlessCgroups.Filter(paths, !string.IsNullOrEmpty(cgroupsPath), CgroupPath.OwnDirs(layout)) : new LostCgroups();
+        if (layout.Mode != CgroupMode.V2) return paths.Count == 0 ? new NoCgroupManager(new V1Manager(paths) { Lost = lost, Rootless = true }) : new V1Manager(paths) { Lost = lost, Rootless = rootless };
+        string mount = layout.Mounts[CgroupLayout.Unified].MountPoint;
+        return paths.TryGetValue(CgroupLayout.Unified, out string? dir)
+            ? new V2Manager(dir, mount) { Rootless = rootless }
+            : new NoCgroupManager(new V2Manager(lost.Dir(CgroupLayout.Unified), mount) { Lost = lost, Rootless = true });
+    }
+
+    /// <summary>
+    /// What the container's cgroup mount shows of each hierarchy: its cgroup, or for one a
+    /// rootless container was left out of, the caller's own, where it stays (runc alike).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ViewPaths(ICgroupManager cgroup)
+    {
+        var lost = cgroup switch { FsManager f => f.Lost, NoCgroupManager n => n.Lost, _ => null };
+        if (lost == null || lost.Count == 0) return cgroup.Paths;
+        var view = new Dictionary<string, string>(cgroup.Paths);
+        foreach (var (key, dir) in lost.Stays) view[key] = dir;
+        return view;
     }
 
     /// <summary>
@@ -27,7 +48,8 @@ internal static class CgroupManager
     /// </summary>
     public static ICgroupManager FromPaths(IReadOnlyDictionary<string, string> paths, bool systemd = false)
     {
-        if (paths.Count == 0) throw new RuntimeError("container has no cgroup paths");
+        // A rootless container the caller owned no cgroup for.
+        if (paths.Count == 0) return new NoCgroupManager();
         if (paths.Count > 1 || !paths.TryGetValue(CgroupLayout.Unified, out string? dir)) return new V1Manager(paths);
         // Only Create needs the mount point; take it from the host, and fall back to the
         // canonical one if the layout cannot be read (Destroy must still work).

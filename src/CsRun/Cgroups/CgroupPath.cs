@@ -83,6 +83,10 @@ internal static class CgroupPath
         return string.Join('/', parts);
     }
 
+    /// <summary>csrun's own cgroup directory in each hierarchy (/proc/self/cgroup under the mount points).</summary>
+    public static Dictionary<string, string> OwnDirs(CgroupLayout layout) =>
+        layout.Mounts.ToDictionary(m => m.Key, m => Join(m.Value.MountPoint, Below(m.Value, Own(layout, m.Key)), ""));
+
     static string Own(CgroupLayout layout, string key) =>
         layout.Own.TryGetValue(key, out string? own) ? own : "/";
 

@@ -15,6 +15,9 @@ internal abstract class FsManager : ICgroupManager
     static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
 
     public abstract IReadOnlyDictionary<string, string> Paths { get; }
+
+    /// <summary>A rootless container's hierarchies left out for want of permission (v2: the one).</summary>
+    public LostCgroups Lost { get; init; } = new();
     public abstract void Create(Resources? resources);
     public abstract void AddProcess(int pid, CgroupJoined already = CgroupJoined.None);
     public virtual string? CloneIntoDir => null;

@@ -17,6 +17,11 @@ internal sealed class V1Manager : FsManager
 
     protected override bool CanFreeze => _paths.ContainsKey("freezer");
 
+    /// <summary>Device rules are not written: devices.allow and deny need real root (runc's
+    /// rootless manager ignores their errors; csrun does not try).</summary>
+    public bool Rootless { get; init; }
+
+
     string? Dir(string key) => _paths.TryGetValue(key, out string? dir) ? dir : null;
 
     /// <summary>
@@ -89,16 +94,18 @@ internal sealed class V1Manager : FsManager
     {
         if (r == null) return;
         UnifiedWriter.V1(r.Unified);
-        CpusetWriter.V1(Dir("cpuset"), r.Cpu);
-        DevicesWriter.V1(Dir("devices"), r.Devices);
-        MemoryWriter.V1(Dir("memory"), r.Memory);
-        CpuWriter.V1(Dir("cpu"), r.Cpu);
-        PidsWriter.Apply(Dir("pids"), r.Pids);
-        BlockIoWriter.V1(Dir("blkio"), r.BlockIo);
-        HugetlbWriter.V1(Dir("hugetlb"), r.HugepageLimits);
-        NetworkWriter.V1(Dir("net_cls"), Dir("net_prio"), r.Network);
-        RdmaWriter.Apply(Dir("rdma"), r.Rdma);
+        Write("cpuset", d => CpusetWriter.V1(d, r.Cpu));
+        if (!Rootless) DevicesWriter.V1(Dir("devices"), r.Devices);
+        Write("memory", d => MemoryWriter.V1(d, r.Memory));
+        Write("cpu", d => CpuWriter.V1(d, r.Cpu));
+        Write("pids", d => PidsWriter.Apply(d, r.Pids));
+        Write("blkio", d => BlockIoWriter.V1(d, r.BlockIo));
+        Write("hugetlb", d => HugetlbWriter.V1(d, r.HugepageLimits));
+        Write("net_cls", d => NetworkWriter.V1(d, Dir("net_prio"), r.Network));
+        Write("rdma", d => RdmaWriter.Apply(d, r.Rdma));
     }
+
+    void Write(string key, Action<string?> writer) => Lost.Write(key, Dir(key), writer);
 
     /// <summary>Every hierarchy holds the same processes; pids or memory are nearly always mounted.</summary>
     public override IReadOnlyList<int> Pids()

@@ -22,6 +22,9 @@ internal sealed class V2Manager : FsManager
 
     protected override bool CanFreeze => true;
 
+    /// <summary>Device rules are not attached: a BPF program needs real root (runc's rootless manager skips them).</summary>
+    public bool Rootless { get; init; }
+
     /// <summary>
     /// Creates each level below the mount point and enables, in every level above the
     /// container's, all the controllers that level has (runc enables all, so that a later
@@ -98,12 +101,16 @@ internal sealed class V2Manager : FsManager
     /// <summary>In runc's order, raw unified values last so that they win.</summary>
     public override void Apply(Resources? r)
     {
-        if (r == null) return;
+        if (r != null) Lost.Write(CgroupLayout.Unified, _dir, _ => ApplyAll(r));
+    }
+
+    void ApplyAll(Resources r)
+    {
         PidsWriter.Apply(_dir, r.Pids);
         MemoryWriter.V2(_dir, r.Memory);
         BlockIoWriter.V2(_dir, r.BlockIo);
         CpuWriter.V2(_dir, r.Cpu);
-        DevicesWriter.V2(_dir, r.Devices);
+        if (!Rootless) DevicesWriter.V2(_dir, r.Devices);
         CpusetWriter.V2(_dir, r.Cpu);
         HugetlbWriter.V2(_dir, r.HugepageLimits);
         RdmaWriter.Apply(_dir, r.Rdma);

@@ -26,7 +26,7 @@ internal static class CommandLine
             // No command at all is a request for help, as in runc (exit 0).
             if (global.Positional.Count == 0) { Output.Out(MainHelp()); return 0; }
             Log.Open();
-            CheckRootless(global.Get("rootless"));
+            bool rootlessCgroups = RootlessMode.RootlessCgroups(global.Get("rootless"));
             // runc 1.2 and 1.3 ignore --criu with a warning (1.4 removed it); 1.1.5's callers pass it.
             if (global.Get("criu") != null) Log.Warn("--criu is ignored: csrun has no checkpoint or restore");
             string name = global.Positional[0];
@@ -43,8 +43,9 @@ internal static class CommandLine
             if (args.Bool("help")) { Output.Out(CommandHelp(command)); return 0; }
             var options = new GlobalOptions
             {
-                Root = global.Get("root") ?? "/run/csrun",
+                Root = global.Get("root") ?? RootlessMode.DefaultRoot(),
                 SystemdCgroup = global.Bool("systemd-cgroup"),
+                RootlessCgroups = rootlessCgroups,
                 Debug = global.Bool("debug"),
             };
             return command.Run(options, args);
@@ -53,9 +54,14 @@ internal static class CommandLine
         {
             return Fail(e.Message, e.ExitStatus);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Fail(e.Message);
+            return Fail(SystemErrorText.Of(e));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            // Its message is a resource key in the AOT binary: say where, as the readers do.
+            return Fail(e.LineNumber is long line ? $"invalid JSON at line {line + 1}, column {e.BytePositionInLine + 1}" : "invalid JSON");
         }
     }
 
@@ -63,24 +69,6 @@ internal static class CommandLine
     {
         Log.Fatal(message);
         return status;
-    }
-
-    /// <summary>
-    /// --rootless, read as runc's parseBoolOrAuto reads it. csrun runs as real root, where runc's
-    /// "auto" and "false" change nothing; "true" (ignore cgroup permission errors) is refused:
-    /// csrun never ignores them.
-    /// </summary>
-    static void CheckRootless(string? value)
-    {
-        if (string.IsNullOrEmpty(value) || value.Equals("auto", StringComparison.OrdinalIgnoreCase)) return;
-        switch (value)
-        {
-            case "0" or "f" or "F" or "false" or "FALSE" or "False": return;
-            case "1" or "t" or "T" or "true" or "TRUE" or "True":
-                throw new RuntimeError("--rootless true: csrun does not ignore cgroup permission errors (it runs as root)");
-            default:
-                throw new RuntimeError($"strconv.ParseBool: parsing \"{value}\": invalid syntax");
-        }
     }
 
     static ICommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);

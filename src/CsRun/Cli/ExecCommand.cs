@@ -44,7 +44,7 @@ internal sealed class ExecCommand : ICommand
         }
         catch (Exception e) when (e is RuntimeError or IOException or UnauthorizedAccessException)
         {
-            throw new RuntimeError("exec failed: " + e.Message, e) { ExitStatus = 255 };
+            throw new RuntimeError("exec failed: " + SystemErrorText.Of(e), e) { ExitStatus = 255 };
         }
     }
 

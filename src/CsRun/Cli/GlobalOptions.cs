@@ -7,13 +7,20 @@ internal sealed record GlobalOptions
     public bool SystemdCgroup { get; init; }
     public bool Debug { get; init; }
 
+    /// <summary>--rootless as runc resolves it: cgroup permission errors are ignored where no
+    /// resource needs the cgroup, and device rules are skipped (<see cref="RootlessMode"/>).</summary>
+    public bool RootlessCgroups { get; init; }
+
+    /// <summary>Not root on the host (runc's RootlessEUID): the config must bring its own user namespace.</summary>
+    public static bool RootlessEuid => Linux.Identity.EffectiveUid != 0;
+
     /// <summary>In runc's order, so that --help lists them as runc does.</summary>
     public static readonly FlagSpec[] Flags =
     {
         new("debug", null, false, "enable debug logging"),
         new("log", null, true, "set the log file to write csrun logs to (default is '/dev/stderr')"),
         new("log-format", null, true, "set the log format ('text' (default), or 'json') (default: \"text\")"),
-        new("root", null, true, "root directory for storage of container state (this should be located in tmpfs) (default: \"/run/csrun\")"),
+        new("root", null, true, "root directory for storage of container state (this should be located in tmpfs) (default: \"" + RootlessMode.DefaultRoot() + "\")"),
         new("criu", null, true, "ignored, with a warning (runc 1.2 alike): csrun has no checkpoint or restore"),
         new("systemd-cgroup", null, false, "enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:csrun:434234\""),
         new("rootless", null, true, "ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")"),

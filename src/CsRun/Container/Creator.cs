@@ -20,7 +20,7 @@ internal static class Creator
         ContainerId.Validate(req.Id);
         string bundle = Path.GetFullPath(req.Bundle);
         var config = ConfigLoader.Load(Path.Combine(bundle, "config.json"), out byte[] configBytes);
-        ConfigValidator.Validate(config, bundle, new ValidationOptions { SystemdCgroup = global.SystemdCgroup });
+        ConfigValidator.Validate(config, bundle, new ValidationOptions { SystemdCgroup = global.SystemdCgroup, Rootless = GlobalOptions.RootlessEuid });
         if (config.Process == null) throw new RuntimeError("process: must be set to create a container");
         if (config.Root == null || string.IsNullOrEmpty(config.Root.Path)) throw new RuntimeError("root.path: must be set");
         string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root.Path));
@@ -42,7 +42,7 @@ internal static class Creator
             fds.Add(fifoFd);
             FaultInjection.At("fifo");
 
-            var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup);
+            var cgroup = CgroupManager.ForContainer(req.Id, config.Linux?.CgroupsPath, global.SystemdCgroup, global.RootlessCgroups);
             CgroupPrecheck.Check(cgroup);
             journal.Cgroups(cgroup.Paths, global.SystemdCgroup);
             cgroup.AnnounceParents(journal.ParentCgroup);
@@ -67,8 +67,8 @@ internal static class Creator
                 ConsoleFd = consoleFd,
                 Config = WithListenEnv(config, req.ListenFds), BundleDir = bundle, Rootfs = rootfs, NoPivot = req.NoPivot,
                 NoNewKeyring = req.NoNewKeyring, PreserveFds = req.PreserveFds, FifoFd = fifoFd,
-                HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = cgroup.Paths, CgroupSelfJoin = cgroup.SelfJoinFiles,
-                CpuMask = CpuHandoff.CurrentMask(),
+                HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = CgroupManager.ViewPaths(cgroup), CgroupSelfJoin = cgroup.SelfJoinFiles,
+                CpuMask = CpuHandoff.CurrentMask(), SetgroupsDenied = IdMaps.SetgroupsDenied(config),
             };
             var program = Compiler.Compile(ctx);
             // Destroy never throws for a cgroup that is not (yet) there.

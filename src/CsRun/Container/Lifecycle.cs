@@ -48,7 +48,7 @@ internal static class Lifecycle
     static void StopAfterFailedHook(ContainerState s)
     {
         if (ProcessInfo.IsAlive(s.InitPid, s.InitStartTime)) Libc.Sys(Nr.Kill, s.InitPid, Sig.Kill);
-        if (s.CgroupPaths.Count > 0) CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup).SignalAll(Sig.Kill);
+        Processes.SignalAll(s, CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup), Sig.Kill);
         WaitForExit(s.InitPid, s.InitStartTime);
     }
 
@@ -96,7 +96,7 @@ internal static class Lifecycle
         if (all)
         {
             // Frozen while signalled, so that no process forks away; nothing left is no error (runc).
-            cgroup.SignalAll(signal);
+            Processes.SignalAll(s, cgroup, signal);
             return;
         }
         if (status == ContainerStatus.Stopped) throw new RuntimeError("container not running");
@@ -104,8 +104,11 @@ internal static class Lifecycle
         {
             // Without a pid namespace of its own, the init's death takes no other process with
             // it: SIGKILL goes to every process of the container, as runc 1.2+ sends it.
+            // A rootless container without a cgroup: its process tree, taken while the init lives.
+            var tree = s.CgroupPaths.Count == 0 ? Processes.Of(s) : null;
             Signal(s, signal);
-            cgroup.SignalAll(signal);
+            if (tree == null) cgroup.SignalAll(signal);
+            else foreach (int pid in tree) Libc.Sys(Nr.Kill, pid, signal);
             return;
         }
         Signal(s, signal);
@@ -166,7 +169,9 @@ internal static class Lifecycle
             if (status != ContainerStatus.Stopped)
             {
                 // Kill, then thaw: the pending SIGKILL ends each process as it wakes, so none
-                // of a paused container's code runs again.
+                // of a paused container's code runs again. Without a cgroup (rootless) the
+                // init's process tree goes too: it has no pid namespace to take it along.
+                if (s.CgroupPaths.Count == 0) Processes.SignalAll(s, cgroup, Sig.Kill);
                 Libc.Sys(Nr.Kill, s.InitPid, Sig.Kill);
                 if (status == ContainerStatus.Paused) cgroup.Freeze(false);
                 WaitForExit(s.InitPid, s.InitStartTime);

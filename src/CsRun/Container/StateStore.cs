@@ -35,6 +35,10 @@ internal sealed class StateStore
         {
             throw new RuntimeError($"container does not exist");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeError(SystemErrorText.Of(e, "open", file));
+        }
         try
         {
             return StateCodec.Read(bytes);
@@ -73,7 +77,7 @@ internal sealed class StateStore
     /// </summary>
     public CreateJournal CreateDir(string id)
     {
-        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        MakeRoot(Root);
         string dir = Dir(id);
         for (bool cleared = false; ; cleared = true)
         {
@@ -82,6 +86,19 @@ internal sealed class StateStore
             if (r != -Errno.EEXIST) throw new RuntimeError($"mkdir {dir}: {Errno.Message((int)-r)}");
             if (cleared || !ClearDeadCreate(id)) throw Taken(id);
         }
+    }
+
+    /// <summary>mkdir -p of --root, 0700 (runc's MkdirAll), failing as runc says it: "mkdir /run/x: permission denied".</summary>
+    static void MakeRoot(string dir)
+    {
+        int r = KernelFile.Mkdir(dir, 0x1c0 /*0700*/);
+        string parent = Path.GetDirectoryName(dir) ?? "/";
+        if (r == -Errno.ENOENT && parent != dir)
+        {
+            MakeRoot(parent);
+            r = KernelFile.Mkdir(dir, 0x1c0);
+        }
+        if (r != 0 && r != -Errno.EEXIST) throw new RuntimeError($"mkdir {dir}: {Errno.Message(-r)}");
     }
 
     static RuntimeError Taken(string id) => new($"container with id exists: {id}");
@@ -129,12 +146,21 @@ internal sealed class StateStore
 
     public IEnumerable<string> Ids()
     {
-        if (!Directory.Exists(Root)) return Array.Empty<string>();
-        return Directory.EnumerateDirectories(Root)
-            .Select(Path.GetFileName)
-            .Where(n => n != null && File.Exists(Path.Combine(Root, n, StateFile)))
-            .Select(n => n!)
-            .OrderBy(n => n, StringComparer.Ordinal);
+        try
+        {
+            if (!Directory.Exists(Root)) return Array.Empty<string>();
+            return Directory.EnumerateDirectories(Root)
+                .Select(Path.GetFileName)
+                .Where(n => n != null && File.Exists(Path.Combine(Root, n, StateFile)))
+                .Select(n => n!)
+                .OrderBy(n => n, StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (DirectoryNotFoundException) { return Array.Empty<string>(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RuntimeError(SystemErrorText.Of(e, "open", Root));
+        }
     }
 
     /// <summary>An exclusive flock on the container's directory, held until disposed.</summary>

@@ -20,7 +20,7 @@ internal sealed class Undo
         for (int i = _actions.Count - 1; i >= 0; i--)
         {
             try { _actions[i].Action(); }
-            catch (Exception e) { Log.Warn($"cleanup: {_actions[i].What}: {e.Message}"); }
+            catch (Exception e) { Log.Warn($"cleanup: {_actions[i].What}: {SystemErrorText.Of(e)}"); }
         }
         _actions.Clear();
     }

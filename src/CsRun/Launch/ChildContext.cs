@@ -40,4 +40,7 @@ internal unsafe struct ChildContext
     public int TargetMode;
     /// <summary>1 when root could not enter process.cwd and the process's user tries after the uid change (<see cref="ChildCwd"/>).</summary>
     public int CwdDeferred;
+    /// <summary>1 when an unprivileged parent writes the id maps: /proc/PID must stay the
+    /// caller's until then, so the child turns non-dumpable only after (a step).</summary>
+    public int DumpableUntilMaps;
 }

@@ -18,6 +18,9 @@ internal sealed record CompileContext
     public int ConsoleFd { get; init; } = -1;
     /// <summary>Capabilities the host can grant (csrun's own bounding set).</summary>
     public ulong HostBounding { get; init; } = ulong.MaxValue;
+    /// <summary>The user namespace's /proc/PID/setgroups says "deny" (a rootless container mapping
+    /// its caller's gid alone): setgroups(2) fails there, so it is not called.</summary>
+    public bool SetgroupsDenied { get; init; }
     /// <summary>Compile the cgroup mount: controller → host path of the container's cgroup.</summary>
     public IReadOnlyDictionary<string, string> CgroupPaths { get; init; } = new Dictionary<string, string>();
     /// <summary>v1 `tasks` files the child writes "0" into itself (<see cref="CgroupJoinCompiler"/>).</summary>
@@ -28,4 +31,6 @@ internal sealed record CompileContext
     /// <summary>The container runs in a user namespace, new or joined by path: no mknod, and bind
     /// sources the host must open for it.</summary>
     public bool InUserNamespace => Config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
+    /// <summary>csrun itself runs in a user namespace (rootless podman's): no mknod there either.</summary>
+    public static bool CsrunInUserNamespace => Cli.RootlessMode.RunningInUserNamespace();
 }

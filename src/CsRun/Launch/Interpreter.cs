@@ -12,8 +12,9 @@ internal static unsafe partial class Interpreter
     public static void Run(ChildContext* ctx)
     {
         // Until execve, no process in the container may open our /proc/<pid>/exe, fds, root or
-        // memory, whatever the program: create, exec, hooks.
-        Libc.Raw(Nr.Prctl, Pr.SetDumpable, 0);
+        // memory, whatever the program: create, exec, hooks. A rootless parent must still open
+        // our /proc files for the id maps: then a step does it once they are written (runc alike).
+        if (ctx->DumpableUntilMaps == 0) Libc.Raw(Nr.Prctl, Pr.SetDumpable, 0);
         Libc.Raw(Nr.Close, ctx->ParentSyncFd);
         long closed = ChildFds.CloseAllBut(ctx->FirstUnkept, ctx->KeepFds, ctx->KeepCount);
         if (closed < 0) Fail(ctx, 0, (int)-closed);

@@ -24,6 +24,8 @@ internal static class NamespaceCompiler
     /// <summary>Join order: the user namespace first, so the rest are joined with its privileges.</summary>
     static readonly string[] JoinOrder = { "user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount" };
 
+    static void NotDumpable(SetupProgram p) => p.Add(StepKind.Prctl, "", "not dumpable now the id maps are written", Pr.SetDumpable, 0);
+
     /// <summary>The steps up to and including the moment the container init exists in all its namespaces.</summary>
     public static void Compile(SetupProgram p, CompileContext ctx)
     {
@@ -46,7 +48,10 @@ internal static class NamespaceCompiler
         if (childUnshares != 0)
             p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(childUnshares)} (while the parent makes the cgroup)", childUnshares);
         if (selfJoin && !p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
+        // Without root the parent can write the maps only to a dumpable child's /proc files.
+        p.DumpableUntilMaps = p.NewUserNamespace && Identity.EffectiveUid != 0;
         p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups made or joined, id maps written)", (long)SyncType.Go);
+        if (p.DumpableUntilMaps && joins.Count == 0) NotDumpable(p);
         if (p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
         // In every cgroup now: drop the affinity csrun was given (or CpuHandoff's) for the cpuset's.
         ScheduleCompiler.ResetAffinity(p);
@@ -70,6 +75,7 @@ internal static class NamespaceCompiler
                 p.Add(StepKind.Unshare, "linux.namespaces", "unshare user namespace", CloneFlags.NewUser);
                 p.Add(StepKind.SyncSend, "", "ask the parent for the id maps", (long)SyncType.NeedMaps);
                 p.Add(StepKind.SyncWait, "", "wait for the id maps", (long)SyncType.MapsDone);
+                if (p.DumpableUntilMaps) NotDumpable(p);
             }
             if (p.NewUserNamespace || joins.Any(n => n.Type == "user")) BecomeRoot(p);
             long rest = create & ~late & ~CloneFlags.NewUser;

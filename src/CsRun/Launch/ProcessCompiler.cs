@@ -126,7 +126,11 @@ internal static class ProcessCompiler
         var groups = proc.User.AdditionalGids ?? new List<uint>();
         long gidArray = a.Zeroed(Math.Max(1, groups.Count) * 4);
         unsafe { for (int i = 0; i < groups.Count; i++) ((uint*)gidArray)[i] = groups[i]; }
-        p.Add(StepKind.Setgroups, "process.user.additionalGids", $"setgroups [{string.Join(",", groups)}]", groups.Count, gidArray);
+        if (ctx.SetgroupsDenied && groups.Count > 0)
+            throw new RuntimeError("process.user.additionalGids: cannot be set: the container's user namespace denies setgroups (a rootless container mapping only the caller's gid; more gids can be mapped from /etc/subgid with newgidmap)");
+        // runc's rootless init leaves the groups alone: the user namespace's are one unmapped group.
+        if (!ctx.SetgroupsDenied)
+            p.Add(StepKind.Setgroups, "process.user.additionalGids", $"setgroups [{string.Join(",", groups)}]", groups.Count, gidArray);
         p.Add(StepKind.Setgid, "process.user.gid", $"setresgid {proc.User.Gid}", proc.User.Gid);
         p.Add(StepKind.Setuid, "process.user.uid", $"setresuid {proc.User.Uid}", proc.User.Uid);
         // runc: a cwd root was refused is entered again as the user (ChildCwd).

@@ -39,6 +39,8 @@ internal sealed unsafe class SetupProgram
     /// <summary>Index of the first step after the child reported ready: failures there go to stderr.</summary>
     public int ReadyIndex { get; set; } = int.MaxValue;
     public bool NewUserNamespace { get; set; }
+    /// <summary>The child stays dumpable until its id maps are written (<see cref="ChildContext.DumpableUntilMaps"/>).</summary>
+    public bool DumpableUntilMaps { get; set; }
     /// <summary>Fds past stdio the container's process gets (--preserve-fds, $LISTEN_FDS).</summary>
     public int PreservedFds { get; set; }
     /// <summary>Fds of the parent a step uses by number (the exec fifo), besides those in step arguments.</summary>

@@ -49,6 +49,7 @@ internal static unsafe class Spawner
         ctx->SyncFd = syncChild;
         ctx->ParentSyncFd = syncParent;
         ctx->ReadyIndex = program.ReadyIndex;
+        ctx->DumpableUntilMaps = program.DumpableUntilMaps ? 1 : 0;
         var keep = program.FdsToKeep(syncChild);
         ctx->KeepFds = (int*)program.Arena.Alloc(sizeof(int) * Math.Max(1, keep.Count));
         for (int i = 0; i < keep.Count; i++) ctx->KeepFds[i] = keep[i];

@@ -54,9 +54,9 @@ internal static class DeviceCompiler
             "p" => S.IfIfo,
             _ => throw new RuntimeError($"{field}.type: unknown device type \"{d.Type}\""),
         };
-        if (ctx.InUserNamespace)
+        if (ctx.InUserNamespace || CompileContext.CsrunInUserNamespace)
         {
-            // mknod is not allowed in a user namespace, new or joined: bind the host's node instead, as runc does.
+            // mknod is not allowed in a user namespace, new, joined or csrun's own: bind the host's node instead, as runc does.
             if (type == S.IfIfo) throw new RuntimeError($"{field}: cannot create a fifo device in a user namespace");
             p.Add(StepKind.PrepareTarget, field + ".path", $"touch {path}", a.Str(RootfsCompiler.InRoot(path)), 0);
             p.Add(StepKind.BindTarget, field, $"bind host {path} on {path}", a.Str(path), 0);
