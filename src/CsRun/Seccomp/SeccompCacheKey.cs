@@ -68,39 +68,36 @@ internal static class SeccompCacheKey
         return e.Finish();
     }
 
-    /// <summary>Little-endian fixed-width numbers and length-prefixed strings into SHA-256.</summary>
+    /// <summary>Little-endian fixed-width numbers and length-prefixed strings, hashed at the end.</summary>
     sealed class Encoder
     {
-        readonly Sha256 _sha = new();
+        byte[] _buf = new byte[16 * 1024];
+        int _len;
 
-        public void U32(uint v)
+        Span<byte> Take(int n)
         {
-            Span<byte> b = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(b, v);
-            _sha.Append(b);
+            if (_len + n > _buf.Length) Array.Resize(ref _buf, Math.Max(_buf.Length * 2, _len + n));
+            var span = _buf.AsSpan(_len, n);
+            _len += n;
+            return span;
         }
 
-        public void U64(ulong v)
-        {
-            Span<byte> b = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(b, v);
-            _sha.Append(b);
-        }
+        public void U32(uint v) => BinaryPrimitives.WriteUInt32LittleEndian(Take(4), v);
+
+        public void U64(ulong v) => BinaryPrimitives.WriteUInt64LittleEndian(Take(8), v);
 
         public void Bytes(ReadOnlySpan<byte> b)
         {
             U32((uint)b.Length);
-            _sha.Append(b);
+            b.CopyTo(Take(b.Length));
         }
 
         public void Str(string? s)
         {
             if (s == null) { U32(uint.MaxValue); return; }
-            Span<byte> buf = stackalloc byte[256];
             int n = Encoding.UTF8.GetByteCount(s);
-            var bytes = n <= buf.Length ? buf[..n] : new byte[n];
-            Encoding.UTF8.GetBytes(s, bytes);
-            Bytes(bytes);
+            U32((uint)n);
+            Encoding.UTF8.GetBytes(s, Take(n));
         }
 
         public void OptU32(uint? v)
@@ -118,6 +115,6 @@ internal static class SeccompCacheKey
             foreach (var s in list ?? []) Str(s);
         }
 
-        public byte[] Finish() => _sha.Finish();
+        public byte[] Finish() => Sha256.Hash(_buf.AsSpan(0, _len));
     }
 }

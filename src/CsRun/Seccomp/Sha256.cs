@@ -10,7 +10,7 @@ namespace CsRun.Seccomp;
 /// </summary>
 internal sealed class Sha256
 {
-    static readonly uint[] K =
+    static ReadOnlySpan<uint> K =>
     [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -26,7 +26,6 @@ internal sealed class Sha256
 
     readonly uint[] _h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
     readonly byte[] _block = new byte[64];
-    readonly uint[] _w = new uint[64];
     int _filled;
     ulong _length;
 
@@ -40,14 +39,19 @@ internal sealed class Sha256
     public void Append(ReadOnlySpan<byte> data)
     {
         _length += (ulong)data.Length;
-        while (data.Length > 0)
+        if (_filled > 0)
         {
             int n = Math.Min(64 - _filled, data.Length);
             data[..n].CopyTo(_block.AsSpan(_filled));
             _filled += n;
             data = data[n..];
-            if (_filled == 64) Compress();
+            if (_filled < 64) return;
+            Compress(_block);
+            _filled = 0;
         }
+        for (; data.Length >= 64; data = data[64..]) Compress(data);
+        data.CopyTo(_block);
+        _filled = data.Length;
     }
 
     /// <summary>The digest; the hasher is spent afterwards.</summary>
@@ -66,26 +70,27 @@ internal sealed class Sha256
         return digest;
     }
 
-    void Compress()
+    void Compress(ReadOnlySpan<byte> block)
     {
-        var w = _w;
-        for (int i = 0; i < 16; i++) w[i] = BinaryPrimitives.ReadUInt32BigEndian(_block.AsSpan(i * 4));
+        Span<uint> w = stackalloc uint[64];
+        for (int i = 0; i < 16; i++) w[i] = BinaryPrimitives.ReadUInt32BigEndian(block[(i * 4)..]);
         for (int i = 16; i < 64; i++)
         {
-            uint s0 = BitOperations.RotateRight(w[i - 15], 7) ^ BitOperations.RotateRight(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            uint s1 = BitOperations.RotateRight(w[i - 2], 17) ^ BitOperations.RotateRight(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            uint x = w[i - 15], y = w[i - 2];
+            uint s0 = BitOperations.RotateRight(x, 7) ^ BitOperations.RotateRight(x, 18) ^ (x >> 3);
+            uint s1 = BitOperations.RotateRight(y, 17) ^ BitOperations.RotateRight(y, 19) ^ (y >> 10);
             w[i] = w[i - 16] + s0 + w[i - 7] + s1;
         }
+        var k = K;
         uint a = _h[0], b = _h[1], c = _h[2], d = _h[3], e = _h[4], f = _h[5], g = _h[6], h = _h[7];
         for (int i = 0; i < 64; i++)
         {
             uint t1 = h + (BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25))
-                + ((e & f) ^ (~e & g)) + K[i] + w[i];
+                + ((e & f) ^ (~e & g)) + k[i] + w[i];
             uint t2 = (BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22))
                 + ((a & b) ^ (a & c) ^ (b & c));
             h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
         }
         _h[0] += a; _h[1] += b; _h[2] += c; _h[3] += d; _h[4] += e; _h[5] += f; _h[6] += g; _h[7] += h;
-        _filled = 0;
     }
 }
