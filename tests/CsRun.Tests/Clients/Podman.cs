@@ -149,6 +149,10 @@ internal sealed class Podman : IDisposable
         while (HostCleanup.LiveProcessesMentioning(_dir).Count > 0 && DateTime.UtcNow < until) Thread.Sleep(50);
         HostCleanup.Kill(HostCleanup.LiveProcessesMentioning(_dir));
         HostCleanup.ReapAdoptedZombies();
-        if (!_csrunRootExisted) HostCleanup.RemoveEmptyDirsCreatedSince(new[] { CsrunRoot }, new HashSet<string>());
+        if (_csrunRootExisted) return;
+        // A root we made goes, with the seccomp filters csrun cached in it (podman's default profile).
+        string cache = Path.Combine(CsrunRoot, CsRun.Seccomp.SeccompCache.DirName);
+        if (Directory.Exists(cache) && !HostCleanup.CsrunStateDirs(CsrunRoot).Any()) Directory.Delete(cache, recursive: true);
+        HostCleanup.RemoveEmptyDirsCreatedSince(new[] { CsrunRoot }, new HashSet<string>());
     }
 }
