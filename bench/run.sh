@@ -84,8 +84,9 @@ cleanup() {
         else log "cleanup: cannot remove cgroup $d"; left=1; fi ;;
     esac
   done
+  # csrun's compiled seccomp filters (~seccomp-cache) are a cache, not a container's state.
   for rt in "${RTS[@]}"; do
-    if [ -n "$(ls -A "$state/$rt" 2>/dev/null)" ]; then log "cleanup: $rt left state in its --root"; left=1; fi
+    if [ -n "$(ls -A "$state/$rt" 2>/dev/null | grep -vx '~seccomp-cache')" ]; then log "cleanup: $rt left state in its --root"; left=1; fi
   done
   mountpoint -q "$state" && umount "$state"
   [ -e "$tmp/netns" ] && umount "$tmp/netns" 2>/dev/null

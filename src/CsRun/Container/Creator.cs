@@ -68,7 +68,7 @@ internal static class Creator
                 Config = WithListenEnv(config, req.ListenFds), BundleDir = bundle, Rootfs = rootfs, NoPivot = req.NoPivot,
                 NoNewKeyring = req.NoNewKeyring, PreserveFds = req.PreserveFds, FifoFd = fifoFd,
                 HostBounding = CapabilityMasks.HostBounding(), CgroupPaths = CgroupManager.ViewPaths(cgroup), CgroupSelfJoin = cgroup.SelfJoinFiles,
-                CpuMask = CpuHandoff.CurrentMask(), SetgroupsDenied = IdMaps.SetgroupsDenied(config),
+                CpuMask = CpuHandoff.CurrentMask(), SetgroupsDenied = IdMaps.SetgroupsDenied(config), StateRoot = store.Root,
             };
             var program = Compiler.Compile(ctx);
             // Destroy never throws for a cgroup that is not (yet) there.

@@ -43,7 +43,7 @@ internal static class Executor
             var ctx = new CompileContext
             {
                 Config = config, BundleDir = s.Bundle, Rootfs = s.Rootfs, PreserveFds = req.PreserveFds, ConsoleFd = consoleFd,
-                HostBounding = CapabilityMasks.HostBounding(), CgroupSelfJoin = cgroup.SelfJoinFiles, SetgroupsDenied = IdMaps.SetgroupsDeniedIn(s.InitPid),
+                HostBounding = CapabilityMasks.HostBounding(), CgroupSelfJoin = cgroup.SelfJoinFiles, SetgroupsDenied = IdMaps.SetgroupsDeniedIn(s.InitPid), StateRoot = store.Root,
             };
             var program = ExecCompiler.Compile(ctx, joins);
             foreach (var w in ctx.Warnings) Log.Warn(w);

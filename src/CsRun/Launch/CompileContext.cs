@@ -27,6 +27,8 @@ internal sealed record CompileContext
     public IReadOnlyList<(string File, bool BestEffort)> CgroupSelfJoin { get; init; } = Array.Empty<(string, bool)>();
     /// <summary>csrun's CPU affinity, from which <see cref="CpuHandoff"/> moves the child; null: unknown.</summary>
     public byte[]? CpuMask { get; init; }
+    /// <summary>The state root (--root), under which compiled seccomp filters are cached; null: no cache.</summary>
+    public string? StateRoot { get; init; }
     public List<string> Warnings { get; } = new();
     /// <summary>The container runs in a user namespace, new or joined by path: no mknod, and bind
     /// sources the host must open for it.</summary>

@@ -5,10 +5,11 @@ using CsRun.Spec;
 namespace CsRun.Launch;
 
 /// <summary>
-/// Namespaces. With nothing to join, one clone creates every new namespace (the fast path).
-/// Joining must come first (setns into a namespace owned by another user namespace fails
-/// from inside a new one), so then the child is cloned plain, joins, unshares, and forks the
-/// init once more if a pid namespace is involved. cgroup and time namespaces are always
+/// Namespaces. With nothing to join, or only network, IPC and UTS namespaces and no user
+/// namespace, one clone creates every new namespace (the fast path) and the child joins right
+/// after. Other joins must come first (setns into a namespace owned by another user namespace
+/// fails from inside a new one; a pid namespace is entered by the next fork), so then the child
+/// is cloned plain, joins, unshares, and forks the init once more if a pid namespace is involved. cgroup and time namespaces are always
 /// unshared late: the cgroup one must be rooted at the container's cgroup, and time offsets
 /// must be written before any process enters the namespace.
 /// </summary>
@@ -36,17 +37,24 @@ internal static class NamespaceCompiler
         var joins = JoinOrder.SelectMany(t => nss.Where(n => n.Type == t && !string.IsNullOrEmpty(n.Path))).ToList();
         p.NewUserNamespace = (create & CloneFlags.NewUser) != 0;
         long late = CloneFlags.NewCgroup | CloneFlags.NewTime;
+        // Joining a network, IPC or UTS namespace works from a child already in its new pid and
+        // mount namespaces (setns needs CAP_SYS_ADMIN over the target, which a child without a
+        // new user namespace keeps): such joins (podman's network namespace) stay on the fast
+        // path, one clone with the new namespaces, the joins right after it.
+        bool joinAfterClone = joins.Count > 0 && !p.NewUserNamespace && joins.TrueForAll(n => n.Type is "network" or "ipc" or "uts");
+        bool plainClone = joins.Count > 0 && !joinAfterClone;
 
         // A child born in a new user namespace has no ids there until the parent writes its
         // maps, so the parent joins its cgroups for it.
-        bool selfJoin = ctx.CgroupSelfJoin.Count > 0 && (joins.Count > 0 || !p.NewUserNamespace);
+        bool selfJoin = ctx.CgroupSelfJoin.Count > 0 && (plainClone || !p.NewUserNamespace);
         // On the fast path a self-joining child needs nothing from the parent before go, so the
         // parent makes the cgroup after the clone while the child creates its network namespace
         // itself (0.3 ms, ten times any other namespace), and the two overlap.
-        p.CgroupAfterClone = selfJoin && joins.Count == 0;
+        p.CgroupAfterClone = selfJoin && !plainClone;
         long childUnshares = p.CgroupAfterClone ? create & CloneFlags.NewNet : 0;
         if (childUnshares != 0)
             p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(childUnshares)} (while the parent makes the cgroup)", childUnshares);
+        if (joinAfterClone) AddJoins(p, nss, joins);
         if (selfJoin && !p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
         // Without root the parent can write the maps only to a dumpable child's /proc files.
         p.DumpableUntilMaps = p.NewUserNamespace && Identity.EffectiveUid != 0;
@@ -55,7 +63,7 @@ internal static class NamespaceCompiler
         if (p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
         // In every cgroup now: drop the affinity csrun was given (or CpuHandoff's) for the cpuset's.
         ScheduleCompiler.ResetAffinity(p);
-        if (joins.Count == 0)
+        if (!plainClone)
         {
             p.CloneFlags = create & ~late & ~childUnshares;
             if (p.NewUserNamespace) BecomeRoot(p);
@@ -63,13 +71,7 @@ internal static class NamespaceCompiler
         else
         {
             p.CloneFlags = 0;
-            foreach (var ns in joins)
-            {
-                int index = p.Joins.Count;
-                p.Joins.Add((ns.Type, ns.Path!));
-                // A: the fd slot; the launcher patches in the real fd number once it has opened the file.
-                p.Add(StepKind.Setns, $"linux.namespaces[{nss.IndexOf(ns)}].path", $"join {ns.Type} namespace {ns.Path}", index, Flags[ns.Type]);
-            }
+            AddJoins(p, nss, joins);
             if (p.NewUserNamespace)
             {
                 p.Add(StepKind.Unshare, "linux.namespaces", "unshare user namespace", CloneFlags.NewUser);
@@ -99,8 +101,19 @@ internal static class NamespaceCompiler
             p.Add(StepKind.SyncWait, "linux.netDevices", "wait for the network devices", (long)SyncType.NetDevicesDone);
         }
         bool pidInvolved = nss.Any(n => n.Type == "pid");
-        if (joins.Count > 0 && pidInvolved)
+        if (plainClone && pidInvolved)
             p.Add(StepKind.ForkInit, "linux.namespaces", "fork the init into the pid namespace");
+    }
+
+    static void AddJoins(SetupProgram p, List<Namespace> nss, List<Namespace> joins)
+    {
+        foreach (var ns in joins)
+        {
+            int index = p.Joins.Count;
+            p.Joins.Add((ns.Type, ns.Path!));
+            // A: the fd slot; the launcher patches in the real fd number once it has opened the file.
+            p.Add(StepKind.Setns, $"linux.namespaces[{nss.IndexOf(ns)}].path", $"join {ns.Type} namespace {ns.Path}", index, Flags[ns.Type]);
+        }
     }
 
     /// <summary>

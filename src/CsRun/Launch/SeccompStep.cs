@@ -10,7 +10,7 @@ internal static class SeccompStep
     {
         var spec = ctx.Config.Linux?.Seccomp;
         if (!SeccompCompiler.IsEnabled(spec)) return null;
-        var compiled = SeccompCompiler.Compile(spec!);
+        var compiled = SeccompCompiler.Compile(spec!, ctx.StateRoot);
         if (compiled.UsesNotify && string.IsNullOrEmpty(spec!.ListenerPath))
             throw new RuntimeError("linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY");
         var a = p.Arena;

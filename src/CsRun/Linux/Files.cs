@@ -105,21 +105,27 @@ internal static unsafe class Files
         if (fd < 0) return -fd;
         try
         {
-            int off = 0;
-            while (off < data.Length)
-            {
-                long n;
-                fixed (byte* p = data) n = Libc.Sys(Nr.Write, fd, (long)(p + off), data.Length - off);
-                if (n == -Errno.EINTR) continue;
-                if (n < 0) return (int)-n;
-                off += (int)n;
-            }
-            return 0;
+            return WriteAll(fd, data);
         }
         finally
         {
             Libc.Sys(Nr.Close, fd);
         }
+    }
+
+    /// <summary>Writes all of <paramref name="data"/> to <paramref name="fd"/>. Returns 0 or an errno.</summary>
+    public static int WriteAll(int fd, ReadOnlySpan<byte> data)
+    {
+        int off = 0;
+        while (off < data.Length)
+        {
+            long n;
+            fixed (byte* p = data) n = Libc.Sys(Nr.Write, fd, (long)(p + off), data.Length - off);
+            if (n == -Errno.EINTR) continue;
+            if (n < 0) return (int)-n;
+            off += (int)n;
+        }
+        return 0;
     }
 
     /// <summary>stat(2), following symlinks. Returns 0 or an errno.</summary>

@@ -19,7 +19,7 @@ internal static class Nr
     public const long Sethostname = 170, Setdomainname = 171, Gettid = 186, Tkill = 200;
     public const long SchedSetaffinity = 203, SchedGetaffinity = 204, Getcpu = 309;
     public const long ExitGroup = 231, Tgkill = 234, Openat = 257, Mkdirat = 258, Mknodat = 259;
-    public const long Fchownat = 260, Newfstatat = 262, Unlinkat = 263, Symlinkat = 266, Readlinkat = 267;
+    public const long Fchownat = 260, Newfstatat = 262, Unlinkat = 263, Renameat = 264, Symlinkat = 266, Readlinkat = 267;
     public const long Fchmodat = 268, Faccessat = 269, Unshare = 272, Signalfd4 = 289, Dup3 = 292, Pipe2 = 293;
     public const long Getdents64 = 217, Prlimit64 = 302, Setns = 308, Seccomp = 317, Memfd = 319, Execveat = 322;
     public const long Statx = 332, PidfdSendSignal = 424, OpenTree = 428, MoveMount = 429;

@@ -22,6 +22,26 @@ public static class SeccompCompiler
     public static bool IsEnabled(Spec.Seccomp? s) =>
         s != null && (!string.IsNullOrEmpty(s.DefaultAction) || s.Syscalls is { Count: > 0 });
 
+    /// <summary>
+    /// <see cref="Compile(Spec.Seccomp)"/> through the cache under <paramref name="stateRoot"/>
+    /// (null: none): a profile met before is read back instead of compiled. Only a profile that
+    /// compiled is ever stored, and its key covers every input, so a hit skips no check that
+    /// could fail.
+    /// </summary>
+    public static CompiledSeccomp Compile(Spec.Seccomp s, string? stateRoot)
+    {
+        using var cache = stateRoot == null ? null : SeccompCache.Open(stateRoot);
+        byte[]? key = cache == null ? null : SeccompCacheKey.For(s);
+        if (key != null && cache!.Load(key) is { } hit)
+        {
+            Log.Debug("seccomp filter read from the cache");
+            return hit;
+        }
+        var compiled = Compile(s);
+        if (key != null) cache!.Store(key, compiled);
+        return compiled;
+    }
+
     /// <summary>Throws <see cref="RuntimeError"/> naming the offending field.</summary>
     public static CompiledSeccomp Compile(Spec.Seccomp s)
     {

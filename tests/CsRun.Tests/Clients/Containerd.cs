@@ -89,7 +89,7 @@ internal sealed class Containerd : IDisposable
         found.AddRange(Tasks().Select(t => "task " + t));
         found.AddRange(Containers().Select(c => "container " + c));
         string csrunState = Path.Combine(RuncRoot, Namespace);
-        if (Directory.Exists(csrunState)) found.AddRange(Directory.GetDirectories(csrunState).Select(d => "csrun state " + d));
+        found.AddRange(HostCleanup.CsrunStateDirs(csrunState).Select(d => "csrun state " + d));
         found.AddRange(Shims().Select(p => "shim " + p));
         found.AddRange(HostCleanup.ContainerProcessesUnder(_dir).Select(p => "container process " + p));
         found.AddRange(HostCleanup.MountsUnder(_dir).Select(m => "mount " + m));

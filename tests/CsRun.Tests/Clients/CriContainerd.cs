@@ -205,7 +205,7 @@ internal sealed class CriContainerd : IDisposable
         foreach (var root in new[] { RuntimeRoot, DefaultRuntimeRoot })
         {
             string state = Path.Combine(root, Namespace);
-            if (Directory.Exists(state)) found.AddRange(Directory.GetDirectories(state).Select(d => "runtime state " + d));
+            found.AddRange(HostCleanup.CsrunStateDirs(state).Select(d => "runtime state " + d));
         }
         found.AddRange(Shims().Select(p => "shim " + p));
         found.AddRange(HostCleanup.ContainerProcessesUnder(_dir).Select(p => "container process " + p));

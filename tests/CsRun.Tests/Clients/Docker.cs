@@ -111,7 +111,7 @@ internal sealed class Docker : IDisposable
     {
         var found = new List<string>();
         found.AddRange(AllContainers().Select(c => "container " + c));
-        if (Directory.Exists(RuntimeRoot)) found.AddRange(Directory.GetDirectories(RuntimeRoot).Select(d => "runtime state " + d));
+        found.AddRange(HostCleanup.CsrunStateDirs(RuntimeRoot).Select(d => "runtime state " + d));
         found.AddRange(Shims().Select(p => "shim " + p));
         found.AddRange(HostCleanup.ContainerProcessesUnder(_dir).Select(p => "container process " + p));
         // dockerd keeps its data root bind-mounted on itself while it runs (propagation).

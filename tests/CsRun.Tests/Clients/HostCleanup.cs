@@ -106,6 +106,13 @@ internal static partial class HostCleanup
         if (busy.Count > 0) throw new IOException("cgroups still in use: " + string.Join(", ", busy));
     }
 
+    /// <summary>The containers' state dirs under a csrun --root: every directory but csrun's
+    /// compiled-seccomp cache, which outlives containers.</summary>
+    public static IEnumerable<string> CsrunStateDirs(string root) =>
+        Directory.Exists(root)
+            ? Directory.GetDirectories(root).Where(d => Path.GetFileName(d) != CsRun.Seccomp.SeccompCache.DirName)
+            : Array.Empty<string>();
+
     /// <summary>Removes the directories in <paramref name="paths"/> (deepest first) that did not exist before and are empty now.</summary>
     public static void RemoveEmptyDirsCreatedSince(IEnumerable<string> paths, ISet<string> existedBefore)
     {

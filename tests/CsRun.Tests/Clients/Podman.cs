@@ -20,6 +20,8 @@ internal sealed class Podman : IDisposable
     /// <summary>csrun's default root: podman's containers keep their csrun state there.</summary>
     const string CsrunRoot = "/run/csrun";
     readonly bool _csrunRootExisted = Directory.Exists(CsrunRoot);
+    static string SeccompCache => Path.Combine(CsrunRoot, CsRun.Seccomp.SeccompCache.DirName);
+    readonly bool _seccompCacheExisted = Directory.Exists(SeccompCache);
 
     Podman(string dir, string cgroupParent)
     {
@@ -149,6 +151,8 @@ internal sealed class Podman : IDisposable
         while (HostCleanup.LiveProcessesMentioning(_dir).Count > 0 && DateTime.UtcNow < until) Thread.Sleep(50);
         HostCleanup.Kill(HostCleanup.LiveProcessesMentioning(_dir));
         HostCleanup.ReapAdoptedZombies();
+        // The seccomp filters csrun cached for podman's default profile, if we made the cache.
+        if (!_seccompCacheExisted && Directory.Exists(SeccompCache)) Directory.Delete(SeccompCache, recursive: true);
         if (!_csrunRootExisted) HostCleanup.RemoveEmptyDirsCreatedSince(new[] { CsrunRoot }, new HashSet<string>());
     }
 }

@@ -63,7 +63,7 @@ public class CompilerTests
     public void Joining_a_namespace_keeps_the_cgroup_made_before_the_clone()
     {
         var c = Bundle.DefaultConfig(new[] { "true" });
-        c.Linux!.Namespaces!.First(n => n.Type == "network").Path = "/proc/1/ns/net";
+        c.Linux!.Namespaces!.First(n => n.Type == "pid").Path = "/proc/1/ns/pid";
         var p = Compile(c, selfJoin: V1Tasks, cpuMask: new byte[] { 3 });
         p.CgroupAfterClone.Should().BeFalse();
         Kinds(p).Take(4).Should().Equal(StepKind.JoinCgroup, StepKind.JoinCgroup, StepKind.SyncWait, StepKind.SetAffinity);
@@ -130,12 +130,28 @@ public class CompilerTests
     public void Joining_a_namespace_clones_plain_then_setns_unshare_and_fork()
     {
         var c = Bundle.DefaultConfig(new[] { "true" });
-        c.Linux!.Namespaces!.First(n => n.Type == "network").Path = "/proc/1/ns/net";
+        c.Linux!.Namespaces!.First(n => n.Type == "mount").Path = "/proc/1/ns/mnt";
         var p = Compile(c);
         p.CloneFlags.Should().Be(0);
         var k = Kinds(p);
         k.IndexOf(StepKind.Setns).Should().BeLessThan(k.IndexOf(StepKind.Unshare));
         k.Should().Contain(StepKind.ForkInit, "a new pid namespace holds only the children of whoever unshared it");
+        p.Joins.Should().Equal(("mount", "/proc/1/ns/mnt"));
+    }
+
+    /// <summary>podman's case: its network namespace joined, the rest made by the one clone.</summary>
+    [Fact]
+    public void Joining_only_network_ipc_or_uts_clones_into_the_new_namespaces_and_joins_after()
+    {
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        c.Linux!.Namespaces!.First(n => n.Type == "network").Path = "/proc/1/ns/net";
+        var p = Compile(c, selfJoin: V1Tasks, cpuMask: new byte[] { 3 });
+        p.CloneFlags.Should().Be(CsRun.Linux.CloneFlags.NewPid | CsRun.Linux.CloneFlags.NewNs | CsRun.Linux.CloneFlags.NewUts | CsRun.Linux.CloneFlags.NewIpc);
+        p.CgroupAfterClone.Should().BeTrue("nothing is joined before the clone");
+        var k = Kinds(p);
+        k.Should().NotContain(StepKind.ForkInit);
+        p.Steps.Where(s => s.Kind == StepKind.Unshare).Should().OnlyContain(s => s.A == CsRun.Linux.CloneFlags.NewCgroup, "only the cgroup namespace is unshared, late as always");
+        k.Take(2).Should().Equal(StepKind.Setns, StepKind.SyncWait);
         p.Joins.Should().Equal(("network", "/proc/1/ns/net"));
     }
 
@@ -147,7 +163,7 @@ public class CompilerTests
         var c = Bundle.DefaultConfig(new[] { "true" });
         Compile(c).Steps.Should().NotContain(s => s.Kind == StepKind.SyncSend && s.A == (long)SyncType.NetDevices, "no device, no sync point");
         c.Linux!.NetDevices = new() { ["eth0"] = new CsRun.Spec.NetDevice() };
-        c.Linux.Namespaces!.First(n => n.Type == "network").Path = "/proc/1/ns/net";
+        c.Linux.Namespaces!.First(n => n.Type == "pid").Path = "/proc/1/ns/pid";
         var p = Compile(c);
         var ask = p.Steps.FindIndex(s => s.Kind == StepKind.SyncSend && s.A == (long)SyncType.NetDevices);
         ask.Should().BeGreaterThan(p.Steps.FindLastIndex(s => s.Kind is StepKind.Setns or StepKind.Unshare));
