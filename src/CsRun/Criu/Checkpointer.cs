@@ -42,6 +42,7 @@ internal static class Checkpointer
                 var cgroup = CgroupManager.FromPaths(s.CgroupPaths, s.SystemdCgroup);
                 opts.FreezeCgroup = s.CgroupPaths.TryGetValue("freezer", out var freezer) ? freezer
                     : s.CgroupPaths.TryGetValue("", out var unified) && s.CgroupPaths.Count == 1 ? unified : null;
+                if (req.PreDump || req.ParentPath != null) RequireMemTrack(global.Criu, req.PreDump ? "--pre-dump" : "--parent-path");
                 if (req.ParentPath != null)
                 {
                     opts.ParentImg = req.ParentPath;
@@ -63,6 +64,19 @@ internal static class Checkpointer
         }
         // CRIU has killed the dumped processes: the container goes, as in runc.
         if (!opts.LeaveRunning && !req.PreDump) Lifecycle.Delete(store, req.Id, force: true);
+    }
+
+    /// <summary>
+    /// A pre-dump, and a dump on top of one, need the kernel's soft-dirty page bits
+    /// (CONFIG_MEM_SOFT_DIRTY); CRIU asked to track memory without them stops on an assertion.
+    /// runc asks CRIU first (FEATURE_CHECK) for a pre-dump; csrun for --parent-path too.
+    /// </summary>
+    static void RequireMemTrack(string criu, string flag)
+    {
+        using var swrk = CriuSwrk.Start(criu);
+        var resp = swrk.Run(CriuReqType.FeatureCheck, CriuRequest.MemTrackCheck(), null);
+        if (!resp.MemTrack)
+            throw new RuntimeError($"{flag}: CRIU cannot track memory changes on this kernel (no soft-dirty page tracking, CONFIG_MEM_SOFT_DIRTY)");
     }
 
     static void Run(string criu, CriuReqType type, CriuOptions opts, string logDir)

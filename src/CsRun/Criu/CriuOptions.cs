@@ -71,6 +71,9 @@ internal static class CriuRequest
         return w.ToArray();
     }
 
+    /// <summary>FEATURE_CHECK asking whether CRIU can track memory changes (pre-dump, --parent-path).</summary>
+    public static byte[] MemTrackCheck() => new ProtoWriter().Int(1, (int)CriuReqType.FeatureCheck).Message(5, new ProtoWriter().Bool(1, true)).ToArray();
+
     public static byte[] NotifyDone() => new ProtoWriter().Int(1, (int)CriuReqType.Notify).Bool(3, true).ToArray();
 }
 
@@ -85,6 +88,8 @@ internal sealed record CriuResponse
     public int NotifyPid { get; init; }
     public int RestoredPid { get; init; }
     public string? Version { get; init; }
+    /// <summary>FEATURE_CHECK's answer: criu_features.mem_track.</summary>
+    public bool MemTrack { get; init; }
 
     public static CriuResponse Parse(ReadOnlySpan<byte> data)
     {
@@ -93,6 +98,7 @@ internal sealed record CriuResponse
         bool success = false;
         int errno = 0, notifyPid = 0, restoredPid = 0;
         string? message = null, script = null, version = null;
+        bool memTrack = false;
         while (r.Next())
         {
             switch (r.Field)
@@ -110,13 +116,14 @@ internal sealed record CriuResponse
                     break;
                 case 7: errno = (int)r.Varint; break;
                 case 9: message = r.String; break;
+                case 8: memTrack = FirstInt(r.Bytes, 1) != 0; break;
                 case 10: version = VersionOf(r.Bytes); break;
             }
         }
         return new CriuResponse
         {
             Type = type, Success = success, Errno = errno, ErrorMessage = message, NotifyScript = script,
-            NotifyPid = notifyPid, RestoredPid = restoredPid, Version = version,
+            NotifyPid = notifyPid, RestoredPid = restoredPid, Version = version, MemTrack = memTrack,
         };
     }
 

@@ -88,9 +88,12 @@ internal sealed unsafe class CriuSwrk : IDisposable
     /// it carried or -1, which it must close or keep) until CRIU's answer, which is returned
     /// when it succeeded. CRIU's failure is a RuntimeError naming the request and CRIU's errno.
     /// </summary>
-    public CriuResponse Run(CriuReqType type, CriuOptions opts, Action<CriuResponse, int>? notify)
+    public CriuResponse Run(CriuReqType type, CriuOptions opts, Action<CriuResponse, int>? notify) =>
+        Run(type, CriuRequest.Of(type, opts), notify);
+
+    public CriuResponse Run(CriuReqType type, byte[] request, Action<CriuResponse, int>? notify)
     {
-        Send(CriuRequest.Of(type, opts));
+        Send(request);
         while (true)
         {
             var (resp, fd) = Receive(type);
