@@ -23,7 +23,7 @@ public class CheckpointTests
     /// <summary>`run -d` with pipes as the container's stdio, as runc's checkpoint tests do: a
     /// file or /dev/null of the host is on a mount the container cannot name, which CRIU refuses
     /// to dump. The returned process holds our ends of the pipes until disposed.</summary>
-    static Process RunWithPipes(Bundle b, string id)
+    internal static Process RunWithPipes(Bundle b, string id)
     {
         b.Save();
         var psi = new ProcessStartInfo(TestHost.Csrun)
@@ -271,6 +271,10 @@ internal static class CriuFact
 {
     public static string Reason { get; private set; } = "";
     public static string Path { get; } = Find();
+
+    /// <summary>`criu --version`'s "Version: 4.1.1".</summary>
+    public static Version Version { get; } = Path.Length == 0 ? new Version(0, 0)
+        : System.Version.Parse(CsrunCli.RunProgram(Path, new[] { "--version" }).Stdout.Split('\n')[0].Replace("Version:", "").Trim());
 
     /// <summary>`criu check --feature mem_dirty_track`: what pre-dump needs.</summary>
     public static bool MemTrack { get; } = Path.Length > 0
