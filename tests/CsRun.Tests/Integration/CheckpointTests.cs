@@ -132,6 +132,55 @@ public class CheckpointTests
         Leftovers.AssertNone(b, copy);
     }
 
+    [CriuFact]
+    public void A_bind_mounted_directory_is_an_external_mount_bound_again_at_restore()
+    {
+        var b = new Bundle("sh", "-c", Counter.Replace("/count", "/data/count"));
+        using var _ = b;
+        string data = Path.Combine(b.Dir, "data");
+        Directory.CreateDirectory(data);
+        Directory.CreateDirectory(Path.Combine(b.Rootfs, "data"));
+        b.Config.Mounts!.Add(new CsRun.Spec.Mount { Destination = "/data", Type = "bind", Source = data, Options = new() { "rbind", "rw" } });
+        string id = b.NewId("ckpt");
+        using var pipes = RunWithPipes(b, id);
+        string count = Path.Combine(data, "count");
+        int Last() => File.Exists(count) ? File.ReadAllLines(count).Where(l => l.Length > 0).Select(int.Parse).LastOrDefault() : 0;
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (Last() < 5 && DateTime.UtcNow < until) Thread.Sleep(50);
+        string images = Path.Combine(b.Dir, "images");
+        var ck = b.Csrun("--criu", CriuFact.Path, "checkpoint", "--image-path", images, id);
+        ck.ExitCode.Should().Be(0, ck.ToString());
+        int dumped = Last();
+        var rs = b.Csrun("--criu", CriuFact.Path, "restore", "-d", "-b", b.Dir, "--image-path", images, id);
+        rs.ExitCode.Should().Be(0, rs.ToString());
+        while (Last() < dumped + 3 && DateTime.UtcNow < until.AddSeconds(30)) Thread.Sleep(50);
+        Last().Should().BeGreaterThanOrEqualTo(dumped + 3, "the restored counter writes through the bind mount again");
+        State(b, id, out int pid).Should().Be("running");
+        b.Csrun("delete", "-f", id).ExitCode.Should().Be(0);
+        TestHost.Reap(pid);
+        Leftovers.AssertNone(b, id);
+    }
+
+    [CriuFact]
+    public void A_foreground_restore_waits_passes_the_exit_status_and_reconnects_the_dumped_stdout()
+    {
+        using var b = new Bundle("sh", "-c", "i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo $i >> /count; echo out-$i; sleep 0.1; done; exit 7");
+        b.Config.Root!.Readonly = false;
+        string id = b.NewId("ckpt");
+        using var pipes = RunWithPipes(b, id);
+        WaitForCount(b, 5);
+        string images = Path.Combine(b.Dir, "images");
+        var ck = b.Csrun("--criu", CriuFact.Path, "checkpoint", "--image-path", images, id);
+        ck.ExitCode.Should().Be(0, ck.ToString());
+        int dumped = Count(b);
+        // Its stdout was a pipe: the restore hands CRIU its own stdout in its place (inherit_fd).
+        var rs = b.Csrun("--criu", CriuFact.Path, "restore", "-b", b.Dir, "--image-path", images, id);
+        rs.ExitCode.Should().Be(7, rs.ToString());
+        rs.Stdout.Should().Contain($"out-{dumped + 1}\n").And.Contain("out-40\n").And.NotContain("out-1\n");
+        b.Csrun("state", id).ExitCode.Should().Be(1, "a foreground restore deletes the container it waited for");
+        Leftovers.AssertNone(b, id);
+    }
+
     [CriuFact(MemTrack = true)]
     public void Pre_dump_then_dump_with_parent_path()
     {
