@@ -23,14 +23,14 @@ public class CheckpointTests
     /// <summary>`run -d` with pipes as the container's stdio, as runc's checkpoint tests do: a
     /// file or /dev/null of the host is on a mount the container cannot name, which CRIU refuses
     /// to dump. The returned process holds our ends of the pipes until disposed.</summary>
-    internal static Process RunWithPipes(Bundle b, string id)
+    internal static Process RunWithPipes(Bundle b, string id, string? runtime = null, string? root = null)
     {
         b.Save();
-        var psi = new ProcessStartInfo(TestHost.Csrun)
+        var psi = new ProcessStartInfo(runtime ?? TestHost.Csrun)
         {
             UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        foreach (var a in new[] { "--root", b.StateRoot, "run", "-d", "-b", b.Dir, id }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "--root", root ?? b.StateRoot, "run", "-d", "-b", b.Dir, id }) psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         p.WaitForExit(60_000).Should().BeTrue();
         // The container holds stderr open: read it only when csrun failed (then nothing holds it).
@@ -179,6 +179,31 @@ public class CheckpointTests
         rs.Stdout.Should().Contain($"out-{dumped + 1}\n").And.Contain("out-40\n").And.NotContain("out-1\n");
         b.Csrun("state", id).ExitCode.Should().Be(1, "a foreground restore deletes the container it waited for");
         Leftovers.AssertNone(b, id);
+    }
+
+    /// <summary>The same bundle and CRIU under runc 1.1.5: the behaviour csrun copies.</summary>
+    [CriuFact]
+    public void Runc_checkpoints_and_restores_the_same_bundle_with_the_same_criu()
+    {
+        using var b = CounterBundle();
+        string id = b.NewId("runc");
+        string root = Path.Combine(b.Dir, "runc-state");
+        using var pipes = RunWithPipes(b, id, "runc", root);
+        try
+        {
+            WaitForCount(b, 5);
+            string images = Path.Combine(b.Dir, "images");
+            var ck = CsrunCli.RunProgram("runc", new[] { "--root", root, "--criu", CriuFact.Path, "checkpoint", "--image-path", images, id });
+            ck.ExitCode.Should().Be(0, ck.ToString());
+            int dumped = Count(b);
+            var rs = CsrunCli.RunProgram("runc", new[] { "--root", root, "--criu", CriuFact.Path, "restore", "-d", "-b", b.Dir, "--image-path", images, id });
+            rs.ExitCode.Should().Be(0, rs.ToString());
+            CounterGoesOnFrom(b, dumped);
+        }
+        finally
+        {
+            CsrunCli.RunProgram("runc", new[] { "--root", root, "delete", "-f", id });
+        }
     }
 
     [CriuFact(MemTrack = true)]
