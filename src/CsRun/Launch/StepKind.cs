@@ -150,4 +150,7 @@ internal enum StepKind
     /// <summary>A: the rootfs path, B: MS_PRIVATE or MS_SLAVE. Applied to the mount that holds the
     /// rootfs, found by walking up (<see cref="ChildRootfsMount"/>).</summary>
     IsolateRootfsMount,
+    /// <summary>In the container's root: stdio that is the null device (the host's /dev/null a
+    /// caller gave) is replaced by the container's own /dev/null (<see cref="ChildDevNull"/>).</summary>
+    ReopenDevNull,
 }

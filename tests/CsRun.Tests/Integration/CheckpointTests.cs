@@ -206,6 +206,32 @@ public class CheckpointTests
         }
     }
 
+    /// <summary>`run -d` with the host's /dev/null as stdio (podman's detached stdin): the init
+    /// reopens the container's own (runc's reOpenDevNull), which CRIU can dump.</summary>
+    [CriuFact]
+    public void A_container_run_with_the_host_s_dev_null_as_stdio_can_be_checkpointed()
+    {
+        using var b = CounterBundle();
+        string id = b.NewId("ckpt");
+        b.Save();
+        var run = CsrunCli.RunProgram("/bin/sh", new[] { "-c", "exec \"$0\" \"$@\" </dev/null >/dev/null 2>&1", TestHost.Csrun, "--root", b.StateRoot, "run", "-d", "-b", b.Dir, id });
+        run.ExitCode.Should().Be(0, run.ToString());
+        State(b, id, out int pid).Should().Be("running");
+        new FileInfo($"/proc/{pid}/fd/0").LinkTarget.Should().Be("/dev/null");
+        WaitForCount(b, 3);
+        string images = Path.Combine(b.Dir, "images");
+        var ck = b.Csrun("--criu", CriuFact.Path, "checkpoint", "--image-path", images, id);
+        ck.ExitCode.Should().Be(0, ck.ToString());
+        int dumped = Count(b);
+        var rs = b.Csrun("--criu", CriuFact.Path, "restore", "-d", "-b", b.Dir, "--image-path", images, id);
+        rs.ExitCode.Should().Be(0, rs.ToString());
+        CounterGoesOnFrom(b, dumped);
+        State(b, id, out int restored).Should().Be("running");
+        b.Csrun("delete", "-f", id).ExitCode.Should().Be(0);
+        TestHost.Reap(pid);
+        TestHost.Reap(restored);
+    }
+
     [CriuFact(MemTrack = true)]
     public void Pre_dump_then_dump_with_parent_path()
     {
