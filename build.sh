@@ -29,6 +29,8 @@ deps() {
   else
     echo "build.sh deps: all installed"
   fi
+  # checkpoint/restore tests: a CRIU that works on this kernel, from Debian trixie (tests/criu).
+  echo "build.sh deps: CRIU for the checkpoint tests: $(tests/criu/get-criu.sh)"
   command -v dotnet >/dev/null && echo "build.sh deps: .NET SDK $(dotnet --version) (global.json: $(sed -nE 's/.*"version": *"([^"]*)".*/\1/p' global.json) or a later feature band)" \
     || echo "build.sh deps: no .NET 10 SDK (dotnet) on PATH: README.md, \"Set-up\", says how to install it" >&2
 }

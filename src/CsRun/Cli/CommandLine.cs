@@ -8,11 +8,11 @@ internal static class CommandLine
     public const string Version = "0.1.0";
     public const string SpecVersion = "1.2.1";
 
-    /// <summary>In runc's order (its help lists them so), checkpoint and restore aside.</summary>
+    /// <summary>In runc's order (its help lists them so).</summary>
     static readonly ICommand[] Commands =
     {
-        new CreateCommand(), new DeleteCommand(), new EventsCommand(), new ExecCommand(), new KillCommand(), new ListCommand(),
-        new PauseCommand(), new PsCommand(), new ResumeCommand(), new RunCommand(), new SpecCommand(), new StartCommand(),
+        new CheckpointCommand(), new CreateCommand(), new DeleteCommand(), new EventsCommand(), new ExecCommand(), new KillCommand(), new ListCommand(),
+        new PauseCommand(), new PsCommand(), new RestoreCommand(), new ResumeCommand(), new RunCommand(), new SpecCommand(), new StartCommand(),
         new StateCommand(), new UpdateCommand(), new FeaturesCommand(),
     };
 
@@ -27,8 +27,6 @@ internal static class CommandLine
             if (global.Positional.Count == 0) { Output.Out(MainHelp()); return 0; }
             Log.Open();
             bool rootlessCgroups = RootlessMode.RootlessCgroups(global.Get("rootless"));
-            // runc 1.2 and 1.3 ignore --criu with a warning (1.4 removed it); 1.1.5's callers pass it.
-            if (global.Get("criu") != null) Log.Warn("--criu is ignored: csrun has no checkpoint or restore");
             string name = global.Positional[0];
             var rest = global.Positional.Skip(1).ToList();
             if (name is "help" or "h")
@@ -47,6 +45,7 @@ internal static class CommandLine
                 SystemdCgroup = global.Bool("systemd-cgroup"),
                 RootlessCgroups = rootlessCgroups,
                 Debug = global.Bool("debug"),
+                Criu = global.Get("criu") is { Length: > 0 } criu ? criu : "criu",
             };
             return command.Run(options, args);
         }

@@ -6,6 +6,8 @@ internal sealed record GlobalOptions
     public string Root { get; init; } = "/run/csrun";
     public bool SystemdCgroup { get; init; }
     public bool Debug { get; init; }
+    /// <summary>The CRIU binary checkpoint and restore run (`criu swrk`): --criu, else "criu" in $PATH.</summary>
+    public string Criu { get; init; } = "criu";
 
     /// <summary>--rootless as runc resolves it: cgroup permission errors are ignored where no
     /// resource needs the cgroup, and device rules are skipped (<see cref="RootlessMode"/>).</summary>
@@ -21,7 +23,7 @@ internal sealed record GlobalOptions
         new("log", null, true, "set the log file to write csrun logs to (default is '/dev/stderr')"),
         new("log-format", null, true, "set the log format ('text' (default), or 'json') (default: \"text\")"),
         new("root", null, true, "root directory for storage of container state (this should be located in tmpfs) (default: \"" + RootlessMode.DefaultRoot() + "\")"),
-        new("criu", null, true, "ignored, with a warning (runc 1.2 alike): csrun has no checkpoint or restore"),
+        new("criu", null, true, "path to the criu binary used for checkpoint and restore (default: \"criu\")"),
         new("systemd-cgroup", null, false, "enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\" for e.g. \"system.slice:csrun:434234\""),
         new("rootless", null, true, "ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")"),
         new("help", "h", false, "show help"),

@@ -18,13 +18,8 @@ internal static class Creator
     {
         var store = new StateStore(global.Root);
         ContainerId.Validate(req.Id);
-        string bundle = Path.GetFullPath(req.Bundle);
-        var config = ConfigLoader.Load(Path.Combine(bundle, "config.json"), out byte[] configBytes);
-        ConfigValidator.Validate(config, bundle, new ValidationOptions { SystemdCgroup = global.SystemdCgroup, Rootless = GlobalOptions.RootlessEuid });
-        if (config.Process == null) throw new RuntimeError("process: must be set to create a container");
-        if (config.Root == null || string.IsNullOrEmpty(config.Root.Path)) throw new RuntimeError("root.path: must be set");
-        string rootfs = Path.GetFullPath(Path.Combine(bundle, config.Root.Path));
-        if (!Directory.Exists(rootfs)) throw new RuntimeError($"root.path: stat {rootfs}: no such file or directory");
+        var loaded = BundleConfig.Load(req.Bundle, global.SystemdCgroup, "create");
+        var (bundle, config, rootfs) = (loaded.Bundle, loaded.Config, loaded.Rootfs);
 
         var undo = new Undo();
         var fds = new List<int>();
@@ -51,7 +46,7 @@ internal static class Creator
             int pidfdSocket = PidfdSocket.Connect(req.PidfdSocket);
             if (pidfdSocket >= 0) fds.Add(pidfdSocket);
             int consoleFd = -1, consoleReceiver = -1;
-            if (config.Process.Terminal && req.ConsoleSocket != null)
+            if (config.Process!.Terminal && req.ConsoleSocket != null)
             {
                 consoleFd = UnixSockets.Connect(req.ConsoleSocket, "--console-socket");
                 fds.Add(consoleFd);
@@ -122,19 +117,7 @@ internal static class Creator
             ContainerState? SaveState()
             {
                 if ((init.IsOurChild ? childInfo : ProcessInfo.Read(init.Pid)) is not { } info) return null;
-                var saved = new ContainerState
-                {
-                    Id = req.Id, InitPid = init.Pid, InitStartTime = info.StartTime, Bundle = bundle, Rootfs = rootfs,
-                    Created = Rfc3339.Now(), Owner = "", SystemdCgroup = global.SystemdCgroup,
-                    CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
-                    Summary = new ConfigSummary(config.OciVersion, config.Annotations, config.Hooks),
-                };
-                // state.json embeds config.json's own bytes: serializing the model again would set up
-                // System.Text.Json's metadata on the create path (about 1 ms of CPU).
-                if (ConfigLoader.IsStrictJson(configBytes)) saved.ConfigJson = configBytes;
-                else saved.Config = config;
-                store.Save(saved);
-                return saved;
+                return loaded.SaveState(store, req.Id, init.Pid, info.StartTime, global.SystemdCgroup, cgroup.Paths);
             }
         }
         catch

@@ -46,6 +46,8 @@ internal static class Compiler
         ProcessCompiler.CompileSysctls(p, ctx);
         if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
         ProcessCompiler.CompileKernelSettings(p, ctx);
+        // runc's reOpenDevNull: the host's /dev/null as stdio would make the container impossible to checkpoint.
+        p.Add(StepKind.ReopenDevNull, "", "stdio that is the host's /dev/null: the container's /dev/null instead");
         ProcessCompiler.CompileProcess(p, ctx);
         return p;
     }

@@ -104,6 +104,7 @@ internal static unsafe partial class Interpreter
             case StepKind.SetAffinity: return Ok(Libc.Raw(Nr.SchedSetaffinity, 0, s->B, s->A));
             case StepKind.LookupHome: return ChildPasswd.FindHome(s->A, (uint)s->B);
             case StepKind.FixStdioOwner: return ChildStdio.FixOwner((uint)s->A);
+            case StepKind.ReopenDevNull: return ChildDevNull.Reopen();
             case StepKind.OpenPrivateProc: return ChildStart.OpenPrivateProc(ctx);
             case StepKind.ReceiveBindSources: return ChildBindSources.Receive(ctx, (int*)s->A, (int)s->B);
             case StepKind.BindFromSource: return ChildBindSources.Bind(ctx, (int*)s->A, s->B);

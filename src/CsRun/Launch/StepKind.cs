@@ -154,4 +154,7 @@ internal enum StepKind
     /// rootfs when E is 1, else on the host); C: MS_REC (rbind); D: index in the program's id-mapped mounts. Clone the source's tree, hand it to the
     /// parent to set MOUNT_ATTR_IDMAP, and attach it on the prepared target (<see cref="ChildIdmap"/>).</summary>
     IdmapBind,
+    /// <summary>In the container's root: stdio that is the null device (the host's /dev/null a
+    /// caller gave) is replaced by the container's own /dev/null (<see cref="ChildDevNull"/>).</summary>
+    ReopenDevNull,
 }

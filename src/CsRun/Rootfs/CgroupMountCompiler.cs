@@ -62,6 +62,6 @@ internal static class CgroupMountCompiler
     }
 
     /// <summary>The hierarchy's directory name under /sys/fs/cgroup ("cpu,cpuacct", "name=systemd" → "systemd").</summary>
-    static string MountDirName(string controller) =>
+    internal static string MountDirName(string controller) =>
         controller.StartsWith("name=") ? controller["name=".Length..] : controller;
 }

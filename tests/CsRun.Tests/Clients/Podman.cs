@@ -93,6 +93,10 @@ internal sealed class Podman : IDisposable
     }
 
     /// <summary>Run and expect success; returns stdout.</summary>
+    /// <summary>podman with more environment (checkpoint's: a PATH that finds the CRIU to use).</summary>
+    public CliResult RunWith(IReadOnlyDictionary<string, string> env, params string[] args) =>
+        CsrunCli.RunProgram("podman", _global.Concat(args), _env.Concat(env).ToDictionary(kv => kv.Key, kv => kv.Value));
+
     public string Ok(params string[] args)
     {
         var r = Run(args);

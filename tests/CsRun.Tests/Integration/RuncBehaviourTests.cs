@@ -104,9 +104,9 @@ public class RuncBehaviourTests
         // Columns two spaces past the longest name, commands in runc's order, help last.
         var commands = Section(none.Stdout, "COMMANDS:");
         commands.Select(l => l.Trim().Split(' ')[0].TrimEnd(',')).Should().Equal(
-            "create", "delete", "events", "exec", "kill", "list", "pause", "ps", "resume", "run", "spec", "start", "state", "update", "features", "help");
+            "checkpoint", "create", "delete", "events", "exec", "kill", "list", "pause", "ps", "restore", "resume", "run", "spec", "start", "state", "update", "features", "help");
         AssertColumns(commands);
-        commands.Last().Should().Be("   help, h   Shows a list of commands or help for one command");
+        commands.Last().Should().Be("   help, h     Shows a list of commands or help for one command");
         var globals = Section(none.Stdout, "GLOBAL OPTIONS:");
         globals.Select(l => l.Trim().Split(' ')[0].TrimEnd(',')).Should().Equal(
             "--debug", "--log", "--log-format", "--root", "--criu", "--systemd-cgroup", "--rootless", "--help", "--version");

@@ -239,10 +239,11 @@ public class RuncDropInTests
 
     /// <summary>
     /// Global --rootless as runc parses it (its meaning: tests/Integration/RootlessTests.cs);
-    /// anything else is strconv's error. --criu is ignored with a warning, as runc 1.2 and 1.3 do.
+    /// anything else is strconv's error. --criu names the CRIU that checkpoint and restore run:
+    /// other commands take it silently, as runc 1.1.5 does.
     /// </summary>
     [Fact]
-    public void Rootless_takes_runc_bool_or_auto_and_criu_warns()
+    public void Rootless_takes_runc_bool_or_auto_and_criu_is_for_checkpoint()
     {
         using var b = new Bundle("true");
         foreach (var v in new[] { "auto", "false", "0", "true", "t", "1" })
@@ -250,7 +251,10 @@ public class RuncDropInTests
         b.Csrun("--rootless", "maybe", "list").Stderr.Should().Contain("invalid syntax");
         var r = b.Csrun("--criu", "/usr/sbin/criu", "list", "-q");
         r.ExitCode.Should().Be(0);
-        r.Stderr.Should().Contain("--criu is ignored", "accepted for runc 1.1.5's callers, and said to do nothing");
+        r.Stderr.Should().BeEmpty("--criu is checkpoint's and restore's");
+        r = b.Csrun("--criu", Path.Combine(b.Dir, "no-criu"), "checkpoint", "--image-path", Path.Combine(b.Dir, "img"), "no-such-container");
+        r.ExitCode.Should().Be(1);
+        r.Stderr.Should().Contain("container does not exist");
     }
 
     /// <summary>The pid a pidfd refers to, from its fdinfo ("Pid:\t1234").</summary>

@@ -1,0 +1,59 @@
+using CsRun.Linux;
+using CsRun.Rootfs;
+using CsRun.Spec;
+
+namespace CsRun.Criu;
+
+/// <summary>
+/// The mounts whose source lies outside the container, which CRIU cannot dump and must be told
+/// of (ext_mnt), as runc describes them: bind mounts, the v1 cgroup binds (without a cgroup
+/// namespace), masked files (the container's /dev/null bound over them) and, in a user
+/// namespace, the device nodes bound from the host. A dump names each by its destination; a
+/// restore maps that name to the host source of the container being restored.
+/// </summary>
+internal static class ExternalMounts
+{
+    /// <summary>(destination in the container, host source).</summary>
+    public static List<(string Dest, string Source)> Of(Config config, string bundle, IReadOnlyDictionary<string, string> cgroupPaths)
+    {
+        var list = new List<(string, string)>();
+        bool cgroupNs = config.Linux?.Namespaces?.Any(n => n.Type == "cgroup") == true;
+        bool userNs = config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
+        foreach (var m in config.Mounts ?? new List<Mount>())
+        {
+            string dest = RootfsCompiler.Clean(m.Destination);
+            if (m.Type == "bind" || Spec.MountOptions.IsBind(m.Options))
+                list.Add((dest, Path.GetFullPath(Path.Combine(bundle, m.Source ?? ""))));
+            else if (m.Type == "cgroup" && !cgroupNs && !(cgroupPaths.Count == 1 && cgroupPaths.ContainsKey("")))
+            {
+                foreach (var (controller, hostPath) in cgroupPaths)
+                    if (controller.Length > 0)
+                        list.Add((dest + "/" + CgroupMountCompiler.MountDirName(controller), hostPath));
+            }
+        }
+        if (userNs)
+            foreach (var d in config.Linux?.Devices ?? new List<Device>())
+                list.Add((RootfsCompiler.Clean(d.Path), RootfsCompiler.Clean(d.Path)));
+        return list;
+    }
+
+    /// <summary>The dump's ext_mnt: each external mount named by its destination; masked files
+    /// (not directories, which get a tmpfs) by "/dev/null".</summary>
+    public static void ForDump(CriuOptions opts, Config config, string bundle, IReadOnlyDictionary<string, string> cgroupPaths, int initPid)
+    {
+        foreach (var (dest, _) in Of(config, bundle, cgroupPaths)) opts.ExtMounts.Add((dest, dest));
+        foreach (var path in config.Linux?.MaskedPaths ?? new List<string>())
+        {
+            string p = RootfsCompiler.Clean(path);
+            if (Files.Stat($"/proc/{initPid}/root{p}", out var id) != 0 || id.IsDirectory) continue;
+            opts.ExtMounts.Add((p, "/dev/null"));
+        }
+    }
+
+    /// <summary>The restore's ext_mnt: each name mapped to its host source.</summary>
+    public static void ForRestore(CriuOptions opts, Config config, string bundle, IReadOnlyDictionary<string, string> cgroupPaths)
+    {
+        foreach (var (dest, source) in Of(config, bundle, cgroupPaths)) opts.ExtMounts.Add((dest, source));
+        if (config.Linux?.MaskedPaths is { Count: > 0 }) opts.ExtMounts.Add(("/dev/null", "/dev/null"));
+    }
+}
