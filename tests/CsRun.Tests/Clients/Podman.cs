@@ -21,10 +21,31 @@ internal sealed class Podman : IDisposable
     const string CsrunRoot = "/run/csrun";
     readonly bool _csrunRootExisted = Directory.Exists(CsrunRoot);
     static string SeccompCache => Path.Combine(CsrunRoot, CsRun.Seccomp.SeccompCache.DirName);
-    readonly bool _seccompCacheExisted = Directory.Exists(SeccompCache);
+    /// <summary>Several podman instances run in parallel and share /run/csrun: the seccomp cache
+    /// they make is removed once, when the test process ends, if it was not there at its start.</summary>
+    static readonly bool SeccompCacheExistedAtStart = RemoveSeccompCacheAtExit();
+
+    static bool RemoveSeccompCacheAtExit()
+    {
+        bool existed = Directory.Exists(SeccompCache);
+        if (!existed)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    if (Directory.Exists(SeccompCache)) Directory.Delete(SeccompCache, recursive: true);
+                    if (Directory.Exists(CsrunRoot) && !Directory.EnumerateFileSystemEntries(CsrunRoot).Any()) Directory.Delete(CsrunRoot);
+                }
+                catch (IOException) { }
+            };
+        }
+        return existed;
+    }
 
     Podman(string dir, string cgroupParent)
     {
+        _ = SeccompCacheExistedAtStart; // runs the static initializer before podman first runs csrun
         _dir = dir;
         _cgroupParent = cgroupParent;
         _global = new[]
@@ -183,8 +204,7 @@ internal sealed class Podman : IDisposable
         while (HostCleanup.LiveProcessesMentioning(_dir).Count > 0 && DateTime.UtcNow < until) Thread.Sleep(50);
         HostCleanup.Kill(HostCleanup.LiveProcessesMentioning(_dir));
         HostCleanup.ReapAdoptedZombies();
-        // The seccomp filters csrun cached for podman's default profile, if we made the cache.
-        if (!_seccompCacheExisted && Directory.Exists(SeccompCache)) Directory.Delete(SeccompCache, recursive: true);
+        // The seccomp cache goes at process exit (SeccompCacheExistedAtStart): others may still use it.
         if (!_csrunRootExisted) HostCleanup.RemoveEmptyDirsCreatedSince(new[] { CsrunRoot }, new HashSet<string>());
     }
 }
