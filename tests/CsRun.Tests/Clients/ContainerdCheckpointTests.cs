@@ -27,8 +27,13 @@ public sealed class ContainerdCheckpointTests : IDisposable
         string bin = Directory.CreateDirectory(Path.Combine(_dir, "bin")).FullName;
         File.CreateSymbolicLink(Path.Combine(bin, "criu"), CriuFact.Path);
         string archive = OciImage.Build(Directory.CreateDirectory(Path.Combine(_dir, "image")).FullName);
-        _c = Containerd.Start(Path.Combine(_dir, "containerd"), _ns, archive,
-            new Dictionary<string, string> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") });
+        // containerd writes each checkpoint's images to a temp dir first ($XDG_RUNTIME_DIR, else
+        // $TMPDIR: "ctrd-checkpoint*") and leaves it: keep those under the test's dir.
+        string tmp = Directory.CreateDirectory(Path.Combine(_dir, "tmp")).FullName;
+        _c = Containerd.Start(Path.Combine(_dir, "containerd"), _ns, archive, new Dictionary<string, string>
+        {
+            ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"), ["TMPDIR"] = tmp, ["XDG_RUNTIME_DIR"] = tmp,
+        });
     }
 
     public void Dispose()
