@@ -11,7 +11,7 @@ internal sealed class CheckpointCommand : ICommand
     {
         new("parent-path", null, true, "path for previous criu image files in pre-dump"),
         new("leave-running", null, false, "leave the process running after checkpointing"),
-        new("status-fd", null, true, "criu writes \\0 to this FD once lazy-pages is ready"),
+        new("status-fd", null, true, "criu writes \\0 to this FD once lazy-pages is ready (default: -1)"),
         new("page-server", null, true, "ADDRESS:PORT of the page server"),
         new("pre-dump", null, false, "dump container's memory information only, leave the container running after this"),
     }.Concat(CriuFlags.Shared).ToArray();
