@@ -11,20 +11,19 @@ internal sealed class CheckpointCommand : ICommand
     {
         new("parent-path", null, true, "path for previous criu image files in pre-dump"),
         new("leave-running", null, false, "leave the process running after checkpointing"),
-        new("status-fd", null, true, "criu writes \\0 to this FD once lazy-pages is ready (not supported by csrun)"),
-        new("page-server", null, true, "ADDRESS:PORT of the page server (not supported by csrun)"),
+        new("status-fd", null, true, "criu writes \\0 to this FD once lazy-pages is ready (default: -1)"),
+        new("page-server", null, true, "ADDRESS:PORT of the page server"),
         new("pre-dump", null, false, "dump container's memory information only, leave the container running after this"),
     }.Concat(CriuFlags.Shared).ToArray();
 
     public int Run(GlobalOptions global, ParsedArgs args)
     {
         string id = OneId.From(args, Name);
-        if (args.Get("page-server") != null) throw new RuntimeError("--page-server: not supported by csrun");
-        if (args.Get("status-fd") != null) throw new RuntimeError("--status-fd: lazy migration is not supported by csrun");
         var opts = CriuFlags.Options(args, "dump.log");
         opts.LeaveRunning = args.Bool("leave-running");
         bool preDump = args.Bool("pre-dump");
-        var req = new CheckpointRequest(id, CriuFlags.ImagePath(args), CriuFlags.WorkPath(args), args.Get("parent-path") is { Length: > 0 } p ? p : null, preDump);
+        int statusFd = LazyMigrationFlags.Apply(args, opts, preDump);
+        var req = new CheckpointRequest(id, CriuFlags.ImagePath(args), CriuFlags.WorkPath(args), args.Get("parent-path") is { Length: > 0 } p ? p : null, preDump, statusFd);
         Checkpointer.Checkpoint(global, req, opts);
         return 0;
     }

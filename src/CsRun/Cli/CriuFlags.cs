@@ -16,13 +16,12 @@ internal static class CriuFlags
         new("manage-cgroups-mode", null, true, "cgroups mode: soft|full|strict|ignore (default: soft)"),
         new("empty-ns", null, true, "create a namespace, but don't restore its properties", Repeatable: true),
         new("auto-dedup", null, false, "enable auto deduplication of memory images"),
-        new("lazy-pages", null, false, "use userfaultfd to lazily restore memory pages (not supported by csrun)"),
+        new("lazy-pages", null, false, "use userfaultfd to lazily restore memory pages"),
     };
 
     /// <summary>The options both commands take from the flags.</summary>
     public static CriuOptions Options(ParsedArgs args, string logFile)
     {
-        if (args.Bool("lazy-pages")) throw new RuntimeError("--lazy-pages: lazy migration is not supported by csrun");
         var opts = new CriuOptions
         {
             LogFile = logFile,
@@ -31,6 +30,7 @@ internal static class CriuFlags
             ShellJob = args.Bool("shell-job"),
             FileLocks = args.Bool("file-locks"),
             AutoDedup = args.Bool("auto-dedup"),
+            LazyPages = args.Bool("lazy-pages"),
             ManageCgroupsMode = CriuOptions.CgroupMode(args.Get("manage-cgroups-mode")),
             OrphanPtsMaster = true,
         };

@@ -7,7 +7,7 @@ using CsRun.Linux;
 namespace CsRun.Criu;
 
 /// <summary>What `checkpoint` was asked beyond the CRIU options.</summary>
-internal sealed record CheckpointRequest(string Id, string ImagePath, string? WorkPath, string? ParentPath, bool PreDump);
+internal sealed record CheckpointRequest(string Id, string ImagePath, string? WorkPath, string? ParentPath, bool PreDump, int StatusFd = -1);
 
 /// <summary>
 /// `checkpoint`, as runc's Container.Checkpoint: CRIU dumps the container's process tree into
@@ -27,6 +27,7 @@ internal static class Checkpointer
             string status = ContainerStatus.Of(store, s);
             if (status is ContainerStatus.Created or ContainerStatus.Stopped)
                 throw new RuntimeError($"container cannot be checkpointed in {status} state");
+            if (opts.LazyPages) LazyPagesCheck.Require(global.Criu, req.StatusFd >= 0);
             var config = s.Config;
             MakeDir(req.ImagePath, "--image-path");
             if (req.WorkPath != null) MakeDir(req.WorkPath, "--work-path");
@@ -54,7 +55,7 @@ internal static class Checkpointer
                     ExternalMounts.ForDump(opts, config, s.Bundle, s.CgroupPaths, s.InitPid);
                     Files.WriteAtomic(Path.Combine(req.ImagePath, StdioDescriptors.FileName), StdioDescriptors.Of(s.InitPid));
                 }
-                Run(global.Criu, req.PreDump ? CriuReqType.PreDump : CriuReqType.Dump, opts, req.WorkPath ?? req.ImagePath);
+                Run(global.Criu, req.PreDump ? CriuReqType.PreDump : CriuReqType.Dump, opts, req.WorkPath ?? req.ImagePath, req.StatusFd);
             }
             finally
             {
@@ -74,17 +75,27 @@ internal static class Checkpointer
     static void RequireMemTrack(string criu, string flag)
     {
         using var swrk = CriuSwrk.Start(criu);
-        var resp = swrk.Run(CriuReqType.FeatureCheck, CriuRequest.MemTrackCheck(), null);
+        var resp = swrk.Run(CriuReqType.FeatureCheck, CriuRequest.FeatureCheck(memTrack: true, lazyPages: false), null);
         if (!resp.MemTrack)
             throw new RuntimeError($"{flag}: CRIU cannot track memory changes on this kernel (no soft-dirty page tracking, CONFIG_MEM_SOFT_DIRTY)");
     }
 
-    static void Run(string criu, CriuReqType type, CriuOptions opts, string logDir)
+    /// <summary>With --lazy-pages the dump answers only once every page is served; its
+    /// status-ready notification says the page server listens (--status-fd).</summary>
+    static void Run(string criu, CriuReqType type, CriuOptions opts, string logDir, int statusFd)
     {
         using var swrk = CriuSwrk.Start(criu);
         try
         {
-            swrk.Run(type, opts, null);
+            swrk.Run(type, opts, (resp, fd) =>
+            {
+                Files.Close(fd);
+                if (resp.NotifyScript == "status-ready" && statusFd >= 0)
+                {
+                    StatusFd.Ready(statusFd);
+                    statusFd = -1;
+                }
+            });
         }
         catch (RuntimeError e)
         {

@@ -9,13 +9,17 @@ internal static class CriuLog
     /// </summary>
     public static bool IsNoise(string line) => line.Contains("Can't setup RLIMIT_NOFILE", StringComparison.Ordinal);
 
+    /// <summary>The cause of a failed page server connection, which CRIU logs as information.</summary>
+    static bool IsError(string line) =>
+        (line.Contains("Error", StringComparison.Ordinal) || line.Contains("Can't connect to server", StringComparison.Ordinal)) && !IsNoise(line);
+
     /// <summary><paramref name="message"/>, then the log's first error lines and where the log is.</summary>
     public static string WithErrors(string message, string logPath)
     {
         string[] lines;
         try { lines = File.ReadAllLines(logPath); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return message; }
-        var errors = lines.Where(l => l.Contains("Error", StringComparison.Ordinal) && !IsNoise(l)).Take(3).Select(l => l.Trim());
+        var errors = lines.Where(IsError).Take(3).Select(l => l.Trim());
         string quoted = string.Join("; ", errors);
         return quoted.Length > 0 ? $"{message}: {quoted} (log: {logPath})" : $"{message} (log: {logPath})";
     }

@@ -27,6 +27,8 @@ internal sealed class CriuOptions
     /// <summary>criu_cg_mode: IGNORE 0, SOFT 3, FULL 4, STRICT 5, DEFAULT 6.</summary>
     public int ManageCgroupsMode = 6;
     public uint EmptyNs;
+    /// <summary>criu_page_server_info: where a dump sends its pages, or (lazy) the port it serves them on.</summary>
+    public PageServerAddress? PageServer;
 
     public ProtoWriter Encode()
     {
@@ -35,6 +37,7 @@ internal sealed class CriuOptions
         w.Flag(3, LeaveRunning).Flag(4, ExtUnixSk).Flag(5, TcpEstablished).Flag(6, EvasiveDevices).Flag(7, ShellJob)
             .Flag(8, FileLocks).Int(9, 4).String(10, LogFile).Bool(12, true).String(13, Root).String(14, ParentImg)
             .Flag(15, TrackMem).Flag(16, AutoDedup);
+        if (PageServer != null) w.Message(11, new ProtoWriter().String(1, PageServer.Address).Int(2, PageServer.Port));
         if (WorkDirFd >= 0) w.Int(17, WorkDirFd);
         foreach (var (key, value) in ExtMounts) w.Message(23, new ProtoWriter().String(1, key).String(2, value));
         w.Bool(24, true);
@@ -71,8 +74,13 @@ internal static class CriuRequest
         return w.ToArray();
     }
 
-    /// <summary>FEATURE_CHECK asking whether CRIU can track memory changes (pre-dump, --parent-path).</summary>
-    public static byte[] MemTrackCheck() => new ProtoWriter().Int(1, (int)CriuReqType.FeatureCheck).Message(5, new ProtoWriter().Bool(1, true)).ToArray();
+    /// <summary>FEATURE_CHECK asking whether CRIU can track memory changes (pre-dump, --parent-path)
+    /// and restore pages lazily (--lazy-pages).</summary>
+    public static byte[] FeatureCheck(bool memTrack, bool lazyPages) => new ProtoWriter().Int(1, (int)CriuReqType.FeatureCheck)
+        .Message(5, new ProtoWriter().Flag(1, memTrack).Flag(2, lazyPages)).ToArray();
+
+    /// <summary>VERSION; keep_open: CRIU then waits for another request on the same socket.</summary>
+    public static byte[] Version(bool keepOpen) => new ProtoWriter().Int(1, (int)CriuReqType.Version).Flag(4, keepOpen).ToArray();
 
     public static byte[] NotifyDone() => new ProtoWriter().Int(1, (int)CriuReqType.Notify).Bool(3, true).ToArray();
 }
@@ -88,8 +96,11 @@ internal sealed record CriuResponse
     public int NotifyPid { get; init; }
     public int RestoredPid { get; init; }
     public string? Version { get; init; }
-    /// <summary>FEATURE_CHECK's answer: criu_features.mem_track.</summary>
+    /// <summary>FEATURE_CHECK's answer: criu_features.mem_track, lazy_pages.</summary>
     public bool MemTrack { get; init; }
+    public bool LazyPages { get; init; }
+    /// <summary>VERSION's answer as runc compares it: major * 10000 + minor * 100 + sublevel.</summary>
+    public int VersionNumber { get; init; }
 
     public static CriuResponse Parse(ReadOnlySpan<byte> data)
     {
@@ -98,7 +109,8 @@ internal sealed record CriuResponse
         bool success = false;
         int errno = 0, notifyPid = 0, restoredPid = 0;
         string? message = null, script = null, version = null;
-        bool memTrack = false;
+        bool memTrack = false, lazyPages = false;
+        int versionNumber = 0;
         while (r.Next())
         {
             switch (r.Field)
@@ -116,14 +128,18 @@ internal sealed record CriuResponse
                     break;
                 case 7: errno = (int)r.Varint; break;
                 case 9: message = r.String; break;
-                case 8: memTrack = FirstInt(r.Bytes, 1) != 0; break;
-                case 10: version = VersionOf(r.Bytes); break;
+                case 8:
+                    memTrack = FirstInt(r.Bytes, 1) != 0;
+                    lazyPages = FirstInt(r.Bytes, 2) != 0;
+                    break;
+                case 10: (version, versionNumber) = VersionOf(r.Bytes); break;
             }
         }
         return new CriuResponse
         {
             Type = type, Success = success, Errno = errno, ErrorMessage = message, NotifyScript = script,
             NotifyPid = notifyPid, RestoredPid = restoredPid, Version = version, MemTrack = memTrack,
+            LazyPages = lazyPages, VersionNumber = versionNumber,
         };
     }
 
@@ -134,7 +150,7 @@ internal sealed record CriuResponse
         return 0;
     }
 
-    static string VersionOf(ReadOnlySpan<byte> message)
+    static (string, int) VersionOf(ReadOnlySpan<byte> message)
     {
         var r = new ProtoReader(message);
         ulong major = 0, minor = 0, sub = 0;
@@ -144,6 +160,6 @@ internal sealed record CriuResponse
             else if (r.Field == 2) minor = r.Varint;
             else if (r.Field == 4) sub = r.Varint;
         }
-        return $"{major}.{minor}.{sub}";
+        return ($"{major}.{minor}.{sub}", (int)(major * 10000 + minor * 100 + sub));
     }
 }

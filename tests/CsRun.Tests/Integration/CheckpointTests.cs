@@ -13,7 +13,7 @@ public class CheckpointTests
 {
     const string Counter = "i=0; while true; do i=$((i+1)); echo $i >> /count; sleep 0.1; done";
 
-    static Bundle CounterBundle()
+    internal static Bundle CounterBundle()
     {
         var b = new Bundle("sh", "-c", Counter);
         b.Config.Root!.Readonly = false;
@@ -38,7 +38,7 @@ public class CheckpointTests
         return p;
     }
 
-    static int Count(Bundle b)
+    internal static int Count(Bundle b)
     {
         string path = Path.Combine(b.Rootfs, "count");
         if (!File.Exists(path)) return 0;
@@ -46,7 +46,7 @@ public class CheckpointTests
         return lines.Length == 0 ? 0 : int.Parse(lines[^1]);
     }
 
-    static void WaitForCount(Bundle b, int atLeast)
+    internal static void WaitForCount(Bundle b, int atLeast)
     {
         var sw = Stopwatch.StartNew();
         while (Count(b) < atLeast)
@@ -56,7 +56,7 @@ public class CheckpointTests
         }
     }
 
-    static string State(Bundle b, string id, out int pid)
+    internal static string State(Bundle b, string id, out int pid)
     {
         var r = b.Csrun("state", id);
         r.ExitCode.Should().Be(0, r.ToString());
@@ -66,7 +66,7 @@ public class CheckpointTests
     }
 
     /// <summary>The restored counter carries on from the dumped value: it never starts again from 1.</summary>
-    static void CounterGoesOnFrom(Bundle b, int dumped)
+    internal static void CounterGoesOnFrom(Bundle b, int dumped)
     {
         WaitForCount(b, dumped + 3);
         var values = File.ReadAllLines(Path.Combine(b.Rootfs, "count")).Where(l => l.Length > 0).Select(int.Parse).ToList();
@@ -331,7 +331,6 @@ public class CheckpointTests
         foreach (var args in new[]
         {
             new[] { "checkpoint", "--lazy-pages", id },
-            new[] { "checkpoint", "--page-server", "127.0.0.1:9000", id },
             new[] { "checkpoint", "--manage-cgroups-mode", "bogus", id },
             new[] { "checkpoint", "--empty-ns", "pid", id },
             new[] { "restore", "--no-pivot", id },
