@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CsRun.Cgroups;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Container;

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Text;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 

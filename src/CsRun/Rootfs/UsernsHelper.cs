@@ -1,8 +1,10 @@
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 using CsRun.Spec;
 
-namespace CsRun.Container;
+namespace CsRun.Rootfs;
 
 /// <summary>
 /// User namespaces that carry an id-mapped mount's own maps (runc 1.2's userns.Handles): a
@@ -41,8 +43,8 @@ internal sealed class UsernsHelper : IDisposable
             Files.WriteExisting($"/proc/{pid}/uid_map", uidText, $"{field}.uidMappings");
             Files.WriteExisting($"/proc/{pid}/gid_map", gidText, $"{field}.gidMappings");
             int ns = Files.TryOpen($"/proc/{pid}/ns/user", O.RdOnly | O.CloExec);
-            if (ns < 0) throw new Cli.RuntimeError($"{field}: open the id-mapping's user namespace /proc/{pid}/ns/user: {Errno.Message(-ns)}");
-            Cli.Log.Debug($"{field}: user namespace for the mount's maps from helper {pid} (uid_map \"{uidText.TrimEnd()}\")");
+            if (ns < 0) throw new RuntimeError($"{field}: open the id-mapping's user namespace /proc/{pid}/ns/user: {Errno.Message(-ns)}");
+            Log.Debug($"{field}: user namespace for the mount's maps from helper {pid} (uid_map \"{uidText.TrimEnd()}\")");
             return ns;
         }
         finally

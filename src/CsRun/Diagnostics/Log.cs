@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using CsRun.Errors;
 using CsRun.Linux;
 
-namespace CsRun.Cli;
+namespace CsRun.Diagnostics;
 
 /// <summary>
 /// runc's --log/--log-format: one line per record, `{"level","msg","time"}` in json, logrus's

@@ -1,7 +1,7 @@
 using System.Text;
 using CsRun.Linux;
 
-namespace CsRun.Cli;
+namespace CsRun.Diagnostics;
 
 /// <summary>
 /// stdout/stderr through write(2). System.Console is avoided on purpose: on Unix it installs
