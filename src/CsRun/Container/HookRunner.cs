@@ -72,7 +72,7 @@ internal static class HookRunner
                 {
                     string path = $"/proc/{containerPid}/ns/{ns}";
                     if (SameAsOurs(path, ns)) continue;
-                    int fd = OpenReadOnly(path);
+                    int fd = Files.TryOpen(path, O.RdOnly);
                     if (fd < 0) continue;
                     fds.Add(fd);
                     p.Add(StepKind.Setns, "", $"join {ns} namespace of the container", fd, 0);
@@ -118,11 +118,5 @@ internal static class HookRunner
             return theirs != null && theirs == ours;
         }
         catch (IOException) { return false; }
-    }
-
-    internal static unsafe int OpenReadOnly(string path)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes) return (int)Libc.Sys(Nr.Open, (long)p, O.RdOnly | O.CloExec);
     }
 }

@@ -53,7 +53,6 @@ internal static class Log
     }
 
     public static void Debug(string msg) { if (Debugging) Write("debug", msg); }
-    public static void Info(string msg) => Write("info", msg, toStderr: false);
     public static void Warn(string msg) => Write("warning", msg, toStderr: true);
     public static void Error(string msg) => Write("error", msg, toStderr: false);
 
@@ -84,7 +83,7 @@ internal static class Log
             return;
         }
         int errno = TryOpen();
-        if (errno != 0 || !Output.WriteAll(_fd, Encoding.UTF8.GetBytes(Format(level, msg, time, _json) + "\n")))
+        if (errno != 0 || Files.WriteAll(_fd, Encoding.UTF8.GetBytes(Format(level, msg, time, _json) + "\n")) != 0)
             Output.ErrLine($"csrun: cannot write log {_path}{(errno != 0 ? ": " + Errno.Message(errno) : "")}");
     }
 

@@ -10,9 +10,7 @@ internal static class UserNamespace
 
     static bool ReadUidMap()
     {
-        string map;
-        try { map = File.ReadAllText("/proc/self/uid_map"); }
-        catch (IOException) { return false; }
+        if (KernelFile.Read("/proc/self/uid_map", out string map) < 0) return false;
         var f = map.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         return !(f.Length == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295");
     }
