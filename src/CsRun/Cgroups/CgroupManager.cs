@@ -1,5 +1,6 @@
 using CsRun.Cgroups.Systemd;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Cgroups;

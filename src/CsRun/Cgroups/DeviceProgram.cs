@@ -1,4 +1,5 @@
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Cgroups;
@@ -77,15 +78,8 @@ internal static class DeviceProgram
     /// </summary>
     static bool Skippable(bool allowsAll, string field, string what, int errno)
     {
-        if (!allowsAll && !InUserNamespace()) return false;
+        if (!allowsAll && !UserNamespace.CallerIsInOne) return false;
         Log.Warn($"{field}: cannot {what} ({Errno.Message(errno)}): device rules not enforced");
         return true;
-    }
-
-    static bool InUserNamespace()
-    {
-        if (KernelFile.Read("/proc/self/uid_map", out string map) < 0) return false;
-        string[] f = map.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return !(f.Length == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Linux;
 using CsRun.Spec;
 

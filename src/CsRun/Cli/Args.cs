@@ -1,3 +1,5 @@
+using CsRun.Errors;
+
 namespace CsRun.Cli;
 
 /// <summary>A flag a command accepts: long name, optional short name, and whether it takes a value.</summary>

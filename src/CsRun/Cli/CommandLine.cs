@@ -1,4 +1,7 @@
 using System.Text;
+using CsRun.Container;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 
 namespace CsRun.Cli;
 
@@ -6,7 +9,6 @@ namespace CsRun.Cli;
 internal static class CommandLine
 {
     public const string Version = "0.1.0";
-    public const string SpecVersion = "1.3.0";
 
     /// <summary>In runc's order (its help lists them so).</summary>
     static readonly ICommand[] Commands =
@@ -20,7 +22,7 @@ internal static class CommandLine
     {
         try
         {
-            var global = ParsedArgs.Parse(argv, GlobalOptions.Flags, stopAtPositional: true);
+            var global = ParsedArgs.Parse(argv, GlobalFlags.Flags, stopAtPositional: true);
             Log.Configure(global.Get("log"), global.Get("log-format") ?? "text", global.Bool("debug"));
             if (global.Bool("version")) { Output.Out(VersionText()); return 0; }
             // No command at all is a request for help, as in runc (exit 0).
@@ -76,7 +78,7 @@ internal static class CommandLine
     static unsafe string VersionText()
     {
         uint* v = Linux.LibSeccomp.Version();
-        return $"csrun version {Version}\nspec: {SpecVersion}\nlibseccomp: {v[0]}.{v[1]}.{v[2]}\n";
+        return $"csrun version {Version}\nspec: {Spec.DefaultSpec.SpecVersion}\nlibseccomp: {v[0]}.{v[1]}.{v[2]}\n";
     }
 
     /// <summary>urfave/cli's layout, as runc prints it: the version text goes under VERSION with only
@@ -93,7 +95,7 @@ internal static class CommandLine
         sb.Append("COMMANDS:\n");
         AppendColumns(sb, Commands.Select(c => (c.Name, c.Usage)).Append(("help, h", "Shows a list of commands or help for one command")));
         sb.Append("\nGLOBAL OPTIONS:\n");
-        AppendFlags(sb, GlobalOptions.Flags);
+        AppendFlags(sb, GlobalFlags.Flags);
         return sb.ToString();
     }
 

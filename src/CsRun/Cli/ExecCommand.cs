@@ -1,5 +1,7 @@
 using CsRun.Cgroups;
 using CsRun.Container;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Spec;
 using CsRun.Spec.Validation;
 

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using CsRun.Container;
+using CsRun.Diagnostics;
 using CsRun.Seccomp;
 using CsRun.Spec;
 
@@ -23,7 +25,7 @@ internal sealed class FeaturesCommand : ICommand
         {
             w.WriteStartObject();
             w.WriteString("ociVersionMin", "1.0.0");
-            w.WriteString("ociVersionMax", CommandLine.SpecVersion);
+            w.WriteString("ociVersionMax", DefaultSpec.SpecVersion);
             Strings(w, "hooks", HookNames);
             Strings(w, "mountOptions", Rootfs.MountOptions.Known);
             w.WriteStartObject("linux");

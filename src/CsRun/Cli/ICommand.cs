@@ -1,3 +1,5 @@
+using CsRun.Container;
+
 namespace CsRun.Cli;
 
 internal interface ICommand

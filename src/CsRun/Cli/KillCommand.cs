@@ -1,4 +1,5 @@
 using CsRun.Container;
+using CsRun.Errors;
 
 namespace CsRun.Cli;
 

@@ -1,5 +1,7 @@
 using System.Text;
 using CsRun.Container;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 
 namespace CsRun.Cli;
 

@@ -1,3 +1,5 @@
+using CsRun.Errors;
+
 namespace CsRun.Cli;
 
 internal static class OneId

@@ -1,3 +1,4 @@
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Cli;

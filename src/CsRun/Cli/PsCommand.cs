@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using CsRun.Container;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 
 namespace CsRun.Cli;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsRun.Errors;
 
 namespace CsRun.Cli;
 

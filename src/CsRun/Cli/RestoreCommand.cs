@@ -1,4 +1,6 @@
+using CsRun.Container;
 using CsRun.Criu;
+using CsRun.Errors;
 
 namespace CsRun.Cli;
 

@@ -1,3 +1,4 @@
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Cli;
@@ -28,7 +29,7 @@ internal static class RootlessMode
         if (Parse(flag) is bool given) return given;
         if (Identity.EffectiveUid != 0) return true;
         // Root in a user namespace: whether it owns the cgroup it is given is unknown, so lenient.
-        return RunningInUserNamespace();
+        return UserNamespace.CallerIsInOne;
     }
 
     /// <summary>runc's shouldHonorXDGRuntimeDir: the state of a non-root caller goes under
@@ -38,21 +39,7 @@ internal static class RootlessMode
         string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         if (string.IsNullOrEmpty(xdg)) return "/run/csrun";
         bool honor = Identity.EffectiveUid != 0
-            || RunningInUserNamespace() && Environment.GetEnvironmentVariable("USER") != "root";
+            || UserNamespace.CallerIsInOne && Environment.GetEnvironmentVariable("USER") != "root";
         return honor ? Path.Combine(xdg, "csrun") : "/run/csrun";
-    }
-
-    /// <summary>The initial user namespace maps every id: its uid_map is "0 0 4294967295".</summary>
-    public static bool RunningInUserNamespace() => InUserNamespace.Value;
-
-    static readonly Lazy<bool> InUserNamespace = new(ReadUidMap);
-
-    static bool ReadUidMap()
-    {
-        string map;
-        try { map = File.ReadAllText("/proc/self/uid_map"); }
-        catch (IOException) { return false; }
-        var f = map.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return !(f.Length == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295");
     }
 }

@@ -1,3 +1,5 @@
+using CsRun.Container;
+using CsRun.Errors;
 using CsRun.Linux;
 using CsRun.Spec;
 

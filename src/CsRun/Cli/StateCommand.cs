@@ -1,4 +1,5 @@
 using CsRun.Container;
+using CsRun.Diagnostics;
 
 namespace CsRun.Cli;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsRun.Container;
+using CsRun.Errors;
 using CsRun.Linux;
 using CsRun.Spec;
 

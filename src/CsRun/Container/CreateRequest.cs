@@ -20,10 +20,3 @@ internal sealed record CreateRequest
     /// <summary>`run` in the foreground with a terminal and no console socket: csrun holds the master itself.</summary>
     public bool ProxyConsole { get; init; }
 }
-
-/// <summary>A created container: its state, and for `run`, the socket the init reports an exec failure on.</summary>
-internal sealed record CreatedContainer(ContainerState State, int SyncFd, Launch.SetupProgram Program)
-{
-    /// <summary>Our end of the console socketpair when csrun proxies the terminal; -1 otherwise.</summary>
-    public int ConsoleReceiver { get; init; } = -1;
-}

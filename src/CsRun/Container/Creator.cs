@@ -1,5 +1,6 @@
 using CsRun.Cgroups;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 using CsRun.Rootfs;
@@ -25,6 +26,7 @@ internal static class Creator
         var fds = new List<int>();
         using var usernsHelper = new UsernsHelper();
         CreateJournal? journal = null;
+        SpawnedChild? child = null;
         try
         {
             journal = store.CreateDir(req.Id);
@@ -75,45 +77,38 @@ internal static class Creator
             if (Log.Debugging) Log.Debug("setup program:\n" + program.Describe());
             FaultInjection.At("compile");
 
-            var (parentEnd, childEnd) = SyncChannel.CreatePair();
-            fds.Add(childEnd);
-            int syncFd = parentEnd;
-            if (!req.KeepSync) fds.Add(parentEnd);
-            else undo.Add("close sync socket", () => Files.Close(parentEnd));
-
-            int child = Spawner.Spawn(program, program.CloneFlags, childEnd, parentEnd, cgroup.CloneIntoDir, out bool bornInCgroup);
-            var init = new InitProcess(child);
+            child = SpawnedChild.Start(program, program.CloneFlags, cgroup.CloneIntoDir);
+            if (req.KeepSync) undo.Add("close sync socket", child.Dispose);
+            var init = new InitProcess(child.Pid);
             undo.Add("kill container init", init.Kill);
             // Killed before this record, the child reads EOF where it waits for Go, and exits.
-            var childInfo = ProcessInfo.Read(child);
-            journal.ProcessStarted(child, childInfo?.StartTime ?? 0);
-            Files.Close(childEnd);
-            fds.Remove(childEnd);
+            var childInfo = ProcessInfo.Read(child.Pid);
+            journal.ProcessStarted(child.Pid, childInfo?.StartTime ?? 0);
             FaultInjection.At("clone");
             if (program.CgroupAfterClone)
             {
-                if (ctx.CpuMask != null) CpuHandoff.MoveAway(child, ctx.CpuMask);
+                if (ctx.CpuMask != null) CpuHandoff.MoveAway(child.Pid, ctx.CpuMask);
                 MakeCgroup(cgroup, resources);
             }
 
-            cgroup.AddProcess(child, program.Joined(bornInCgroup));
+            cgroup.AddProcess(child.Pid, program.Joined(child.BornInCgroup));
             if (program.NewUserNamespace && program.CloneFlags != 0 && (program.CloneFlags & CloneFlags.NewUser) != 0)
-                IdMaps.Write(child, config);
-            SyncChannel.Send(syncFd, SyncType.Go);
+                IdMaps.Write(child.Pid, config);
+            child.Send(SyncType.Go);
             // When the child is the init (no fork into a joined pid namespace), its state is
             // written while it sets itself up; a failure still removes the whole state dir.
             var state = program.ForksInit ? null : SaveState();
-            Drive(syncFd, program, init, config, req, bundle, rootfs, journal, usernsHelper);
+            Drive(child, init, config, req, bundle, rootfs, journal, usernsHelper);
             FaultInjection.At("ready");
             state ??= SaveState() ?? throw new RuntimeError("container init exited before it was ready");
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), init.Pid.ToString());
             PidfdSocket.Send(pidfdSocket, init.Pid, "standard");
             if (config.Hooks?.StartContainer is { Count: > 0 })
-                SyncChannel.Send(syncFd, SyncType.Payload, 0, HookStateJson.Of(Hooks.State(state, ContainerStatus.Created)));
+                child.Send(SyncType.Payload, 0, HookStateJson.Of(Hooks.State(state, ContainerStatus.Created)));
             journal.Finished();
             undo.Commit();
             Log.Debug($"container {req.Id} created: init {init.Pid}, waiting on the exec fifo");
-            return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program) { ConsoleReceiver = consoleReceiver };
+            return new CreatedContainer(state, child) { ConsoleReceiver = consoleReceiver };
 
             ContainerState? SaveState()
             {
@@ -129,6 +124,7 @@ internal static class Creator
         finally
         {
             foreach (var fd in fds) Files.Close(fd);
+            if (!req.KeepSync) child?.Dispose();
             journal?.Dispose();
         }
     }
@@ -140,7 +136,6 @@ internal static class Creator
         FaultInjection.At("cgroup");
     }
 
-    /// <summary>Answer the child at each sync point until it says it is ready.</summary>
     /// <summary>
     /// Socket activation (runc's): the init is told of the fds it gets first with LISTEN_FDS and
     /// LISTEN_PID=1 appended to process.env. Only the program sees them; the saved config does not.
@@ -155,65 +150,58 @@ internal static class Creator
         return config with { Process = config.Process with { Env = env } };
     }
 
-    static void Drive(int syncFd, SetupProgram program, InitProcess init, Config config, CreateRequest req, string bundle, string rootfs,
-        CreateJournal journal, UsernsHelper usernsHelper)
-    {
-        while (true)
+    /// <summary>Answer the child at each sync point until it says it is ready.</summary>
+    static void Drive(SpawnedChild child, InitProcess init, Config config, CreateRequest req, string bundle, string rootfs,
+        CreateJournal journal, UsernsHelper usernsHelper) =>
+        child.AnswerUntilReady(m =>
         {
-            var msg = SyncChannel.Receive(syncFd);
-            if (msg == null)
-            {
-                string how = init.IsOurChild ? init.DescribeExit() : "exited";
-                throw new RuntimeError($"container init {how} before it was ready");
-            }
-            var m = msg.Value;
             switch ((SyncType)m.Type)
             {
                 case SyncType.NeedMaps:
                     IdMaps.Write(init.Pid, config);
-                    SyncChannel.Send(syncFd, SyncType.MapsDone);
-                    break;
+                    child.Send(SyncType.MapsDone);
+                    return true;
                 case SyncType.InitPid:
                     // The init forked into a joined pid namespace; it is in the cgroup already.
                     journal.ProcessStarted(m.Value, ProcessInfo.Read(m.Value)?.StartTime ?? 0);
                     init.Adopt(m.Value);
-                    break;
+                    return true;
                 case SyncType.Hooks:
-                    // "creating", as runc gives them: the hooks are part of create, which has
-                    // not finished (runtime.md's lifecycle steps 3 to 5).
-                    var state = Hooks.State(req.Id, bundle, config, init.Pid, ContainerStatus.Creating);
-                    // runc's cwd and environment (HookRunner.Where): the bundle and csrun's own
-                    // environment on the host; the rootfs and process.env in the container.
-                    var host = HookRunner.Where.Host(bundle);
-                    HookRunner.Run(config.Hooks?.Prestart, "prestart", state, host);
-                    HookRunner.Run(config.Hooks?.CreateRuntime, "createRuntime", state, host);
-                    HookRunner.Run(config.Hooks?.CreateContainer, "createContainer", state,
-                        new HookRunner.Where(rootfs, config.Process?.Env ?? new List<string>()), init.Pid);
-                    SyncChannel.Send(syncFd, SyncType.HooksDone);
-                    break;
+                    RunCreateHooks(init, config, req, bundle, rootfs);
+                    child.Send(SyncType.HooksDone);
+                    return true;
                 case SyncType.BindSources:
-                    HostBindSources.Send(syncFd, m.Value, program);
-                    break;
+                    HostBindSources.Send(child.SyncFd, m.Value, child.Program);
+                    return true;
                 case SyncType.IdmapTree:
-                    if (m.Step < 0 || m.Step >= program.IdmapMounts.Count) { Files.Close(m.Value); throw new RuntimeError("container init sent an unknown id-mapped mount"); }
-                    IdmapSetattr.Apply(m.Value, program.IdmapMounts[m.Step], init.Pid, usernsHelper);
-                    SyncChannel.Send(syncFd, SyncType.IdmapDone);
-                    break;
+                    if (m.Step < 0 || m.Step >= child.Program.IdmapMounts.Count) { Files.Close(m.Value); throw new RuntimeError("container init sent an unknown id-mapped mount"); }
+                    IdmapSetattr.Apply(m.Value, child.Program.IdmapMounts[m.Step], init.Pid, usernsHelper);
+                    child.Send(SyncType.IdmapDone);
+                    return true;
                 case SyncType.NetDevices:
                     NetDevices.Move(init.Pid, config.Linux!.NetDevices!);
-                    SyncChannel.Send(syncFd, SyncType.NetDevicesDone);
-                    break;
+                    child.Send(SyncType.NetDevicesDone);
+                    return true;
                 case SyncType.SeccompFd:
                     SeccompListener.Forward(m.Value, config, req.Id, bundle, init.Pid, ContainerStatus.Creating);
-                    break;
-                case SyncType.Ready:
-                    return;
-                case SyncType.Error:
-                    throw new RuntimeError(StepError.Describe(program, m.Step, m.Errno));
+                    return true;
                 default:
-                    throw new RuntimeError($"container init sent an unexpected message {m.Type}");
+                    return false;
             }
-        }
+        }, () => $"container init {(init.IsOurChild ? init.DescribeExit() : "exited")} before it was ready", "container init sent an unexpected message");
+
+    /// <summary>prestart, createRuntime and createContainer, "creating" as runc gives them: the
+    /// hooks are part of create, which has not finished (runtime.md's lifecycle steps 3 to 5).</summary>
+    static void RunCreateHooks(InitProcess init, Config config, CreateRequest req, string bundle, string rootfs)
+    {
+        var state = Hooks.State(req.Id, bundle, config, init.Pid, ContainerStatus.Creating);
+        // runc's cwd and environment (HookRunner.Where): the bundle and csrun's own
+        // environment on the host; the rootfs and process.env in the container.
+        var host = HookRunner.Where.Host(bundle);
+        HookRunner.Run(config.Hooks?.Prestart, "prestart", state, host);
+        HookRunner.Run(config.Hooks?.CreateRuntime, "createRuntime", state, host);
+        HookRunner.Run(config.Hooks?.CreateContainer, "createContainer", state,
+            new HookRunner.Where(rootfs, config.Process?.Env ?? new List<string>()), init.Pid);
     }
 
     static void OpenJoinedNamespaces(SetupProgram program, List<int> fds)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CsRun.Cgroups;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Container;
@@ -92,7 +93,7 @@ internal static unsafe class EventStream
     }
 
     /// <summary>One line on stdout; false once stdout is gone (a closed pipe), which ends the stream.</summary>
-    static bool Emit(byte[] line) => Output.WriteAll(1, line);
+    static bool Emit(byte[] line) => Files.WriteAll(1, line) == 0;
 
     /// <summary>struct pollfd { int fd; short events; short revents; }; a negative fd is skipped by poll.</summary>
     static void SetPollFd(long* fds, int i, int fd)

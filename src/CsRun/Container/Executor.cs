@@ -1,5 +1,6 @@
 using CsRun.Cgroups;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 
@@ -20,7 +21,8 @@ internal static class Executor
         Libc.Sys(Nr.Prctl, Pr.SetChildSubreaper, 1);
         var signals = req.Detach ? null : SignalForwarder.Start();
         var fds = new List<int>();
-        int syncFd = -1, consoleReceiver = -1;
+        SpawnedChild? child = null;
+        int consoleReceiver = -1;
         try
         {
             int pidfdSocket = PidfdSocket.Connect(req.PidfdSocket);
@@ -48,18 +50,13 @@ internal static class Executor
             var program = ExecCompiler.Compile(ctx, joins);
             foreach (var w in ctx.Warnings) Log.Warn(w);
             if (Log.Debugging) Log.Debug("exec program:\n" + program.Describe());
-            var (parentEnd, childEnd) = SyncChannel.CreatePair();
-            syncFd = parentEnd;
-            fds.Add(childEnd);
-            int child = Spawner.Spawn(program, 0, childEnd, parentEnd, cgroup.CloneIntoDir, out bool bornInCgroup);
-            var process = new InitProcess(child);
-            Files.Close(childEnd);
-            fds.Remove(childEnd);
+            child = SpawnedChild.Start(program, 0, cgroup.CloneIntoDir);
+            var process = new InitProcess(child.Pid);
             try
             {
-                cgroup.AddProcess(child, program.Joined(bornInCgroup));
-                SyncChannel.Send(syncFd, SyncType.Go);
-                WaitUntilReady(syncFd, program, process, s);
+                cgroup.AddProcess(child.Pid, program.Joined(child.BornInCgroup));
+                child.Send(SyncType.Go);
+                WaitUntilReady(child, process, s);
                 PidfdSocket.Send(pidfdSocket, process.Pid, "setns");
             }
             catch
@@ -68,7 +65,7 @@ internal static class Executor
                 throw;
             }
             if (req.PidFile != null) Files.WriteAtomic(Path.GetFullPath(req.PidFile), process.Pid.ToString());
-            string? execError = ExecOutcome(syncFd, program);
+            string? execError = child.ExecOutcome();
             if (execError != null) throw new RuntimeError(execError);
             if (req.Detach) return 0;
             using var console = consoleReceiver >= 0 ? new ConsoleProxy(Runner.ReceiveMaster(consoleReceiver)) : null;
@@ -76,7 +73,7 @@ internal static class Executor
         }
         finally
         {
-            Files.Close(syncFd);
+            child?.Dispose();
             Files.Close(consoleReceiver);
             foreach (var fd in fds) Files.Close(fd);
         }
@@ -98,26 +95,14 @@ internal static class Executor
         return joins;
     }
 
-    static void WaitUntilReady(int syncFd, SetupProgram program, InitProcess process, ContainerState s)
-    {
-        while (true)
+    static void WaitUntilReady(SpawnedChild child, InitProcess process, ContainerState s) =>
+        child.AnswerUntilReady(m =>
         {
-            var msg = SyncChannel.Receive(syncFd) ?? throw new RuntimeError($"the process {process.DescribeExit()} before it was ready");
-            switch ((SyncType)msg.Type)
+            switch ((SyncType)m.Type)
             {
-                case SyncType.InitPid: process.Adopt(msg.Value); break;
-                case SyncType.Ready: return;
-                case SyncType.SeccompFd: SeccompListener.Forward(msg.Value, s.Config, s.Id, s.Bundle, process.Pid, "running"); break;
-                case SyncType.Error: throw new RuntimeError(StepError.Describe(program, msg.Step, msg.Errno));
-                default: throw new RuntimeError($"exec: unexpected message {msg.Type}");
+                case SyncType.InitPid: process.Adopt(m.Value); return true;
+                case SyncType.SeccompFd: SeccompListener.Forward(m.Value, s.Config, s.Id, s.Bundle, process.Pid, "running"); return true;
+                default: return false;
             }
-        }
-    }
-
-    /// <summary>EOF once execve closed the socket; an error message if it failed.</summary>
-    static string? ExecOutcome(int syncFd, SetupProgram program)
-    {
-        var msg = SyncChannel.Receive(syncFd);
-        return msg is { } m && (SyncType)m.Type == SyncType.Error ? StepError.Describe(program, m.Step, m.Errno) : null;
-    }
+        }, () => $"the process {process.DescribeExit()} before it was ready", "exec: unexpected message");
 }

@@ -1,4 +1,5 @@
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 using CsRun.Spec;
@@ -59,14 +60,10 @@ internal static class HookRunner
     {
         var p = new SetupProgram();
         var a = p.Arena;
-        var fds = new List<int>();
         int* pair = stackalloc int[2];
         long r = Libc.Sys(Nr.Socketpair, 1, 1 /*SOCK_STREAM*/ | O.CloExec, 0, (long)pair);
         if (r < 0) return $"socketpair: {Errno.Message((int)-r)}";
-        // The child's own step errors come back on a channel of their own (stdin is the hook's).
-        var (errParent, errChild) = SyncChannel.CreatePair();
-        fds.Add(errParent);
-        fds.Add(errChild);
+        var fds = new List<int>();
         try
         {
             if (containerPid > 0)
@@ -75,7 +72,7 @@ internal static class HookRunner
                 {
                     string path = $"/proc/{containerPid}/ns/{ns}";
                     if (SameAsOurs(path, ns)) continue;
-                    int fd = OpenReadOnly(path);
+                    int fd = Files.TryOpen(path, O.RdOnly);
                     if (fd < 0) continue;
                     fds.Add(fd);
                     p.Add(StepKind.Setns, "", $"join {ns} namespace of the container", fd, 0);
@@ -87,26 +84,19 @@ internal static class HookRunner
             p.Add(StepKind.FindExecutable, "", $"find {hook.Path}", a.StrArray(new[] { hook.Path }));
             var args = hook.Args is { Count: > 0 } ? hook.Args : new List<string> { hook.Path };
             p.Add(StepKind.Execve, "", $"execve {hook.Path}", a.StrArray(args), a.StrArray(hook.Env ?? where.Env.ToList()));
-            int pid = Spawner.Spawn(p, 0, errChild, errParent);
+            // The child's own step errors come back on its sync socket (stdin is the hook's).
+            using var child = SpawnedChild.Start(p);
             Libc.Sys(Nr.Close, pair[1]);
             pair[1] = -1;
-            Libc.Sys(Nr.Close, errChild);
-            fds.Remove(errChild);
             fixed (byte* b = payload) Libc.Sys(44 /*sendto*/, pair[0], (long)b, payload.Length, Launch.SyncChannel.MsgNoSignal, 0, 0);
             Libc.Sys(Nr.Close, pair[0]);
             pair[0] = -1;
             int timeoutMs = hook.Timeout is > 0 ? hook.Timeout.Value * 1000 : -1;
-            int? status = Spawner.WaitWithTimeout(pid, timeoutMs);
-            if (status == null)
-            {
-                Libc.Sys(Nr.Kill, pid, Sig.Kill);
-                Spawner.Reap(pid);
-                return $"timed out after {hook.Timeout}s";
-            }
-            int code = Spawner.ExitCode(status.Value);
+            if (child.ReapWithin(timeoutMs) is not int status) return $"timed out after {hook.Timeout}s";
+            int code = Spawner.ExitCode(status);
             if (code == 0) return "";
             // A step of ours that failed before the execve names itself (chdir, setns, find).
-            if (SyncChannel.Receive(errParent) is { Type: (int)SyncType.Error } m && m.Step >= 0 && m.Step < p.Steps.Count)
+            if (child.Receive() is { Type: (int)SyncType.Error } m && m.Step >= 0 && m.Step < p.Steps.Count)
                 return $"{p.Steps[m.Step].Text}: {ReportedErrorText.Describe(m.Errno)}";
             return $"exit status {code}";
         }
@@ -128,11 +118,5 @@ internal static class HookRunner
             return theirs != null && theirs == ours;
         }
         catch (IOException) { return false; }
-    }
-
-    internal static unsafe int OpenReadOnly(string path)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes) return (int)Libc.Sys(Nr.Open, (long)p, O.RdOnly | O.CloExec);
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Text;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 
@@ -23,7 +23,6 @@ internal static unsafe class HostCommand
         int* pipe = stackalloc int[2];
         long r = Libc.Sys(Nr.Pipe2, (long)pipe, O.CloExec);
         if (r < 0) throw new RuntimeError($"pipe: {Errno.Message((int)-r)}");
-        var (parentSync, childSync) = SyncChannel.CreatePair();
         int readEnd = pipe[0], writeEnd = pipe[1];
         try
         {
@@ -32,16 +31,14 @@ internal static unsafe class HostCommand
             program.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
             program.Add(StepKind.FindExecutable, "", $"find {file}", a.StrArray(ProcessCompiler.ExecCandidates(file, env)), subject: file);
             program.Add(StepKind.Execve, "", $"execve {file}", a.StrArray(new[] { file }.Concat(args)), a.StrArray(env));
-            int pid = Spawner.Spawn(program, 0, childSync, parentSync);
-            Files.Close(childSync);
-            childSync = -1;
+            using var child = SpawnedChild.Start(program);
             Files.Close(writeEnd);
             writeEnd = -1;
             // Read to EOF first: a child blocked on a full pipe would never exit.
             int errno = Files.ReadToEnd(readEnd, out byte[] output);
-            var failed = SyncChannel.Receive(parentSync);
-            int status = Spawner.Reap(pid);
-            if (failed is { Type: (int)SyncType.Error } m) throw new RuntimeError(StepError.Describe(program, m.Step, m.Errno));
+            string? failed = child.ExecOutcome();
+            int status = child.Reap();
+            if (failed != null) throw new RuntimeError(failed);
             if (errno != 0) throw new RuntimeError($"read output of {file}: {Errno.Message(errno)}");
             return (Spawner.ExitCode(status), Encoding.UTF8.GetString(output));
         }
@@ -49,8 +46,6 @@ internal static unsafe class HostCommand
         {
             Files.Close(readEnd);
             Files.Close(writeEnd);
-            Files.Close(parentSync);
-            Files.Close(childSync);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Linux;
 using CsRun.Spec;
 using CsRun.Spec.Validation;

@@ -1,5 +1,5 @@
 using System.Text;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Container;

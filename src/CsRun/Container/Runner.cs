@@ -1,4 +1,5 @@
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 
@@ -28,7 +29,7 @@ internal static class Runner
         try
         {
             Lifecycle.StartCreated(store, s);
-            string? execError = ExecOutcome(created);
+            string? execError = created.Init.ExecOutcome();
             if (execError != null)
             {
                 Spawner.Reap(s.InitPid);
@@ -48,7 +49,7 @@ internal static class Runner
         }
         finally
         {
-            Files.Close(created.SyncFd);
+            created.Init.Dispose();
             Files.Close(created.ConsoleReceiver);
         }
     }
@@ -61,7 +62,7 @@ internal static class Runner
     /// </summary>
     static void NoSubreaper(CreatedContainer created, bool detach)
     {
-        if (created.Program.ForksInit && !detach)
+        if (created.Init.Program.ForksInit && !detach)
             Log.Warn("--no-subreaper: csrun stays a subreaper to wait for an init forked into a joined pid namespace");
         else Libc.Sys(Nr.Prctl, Pr.SetChildSubreaper, 0);
     }
@@ -71,13 +72,5 @@ internal static class Runner
         int master = UnixSockets.ReceiveFd(receiver);
         if (master < 0) throw new RuntimeError($"receive the terminal from the container: {Errno.Message(-master)}");
         return master;
-    }
-
-    /// <summary>The sync socket closes on a successful execve; an error message means it failed.</summary>
-    static string? ExecOutcome(CreatedContainer created)
-    {
-        var msg = SyncChannel.Receive(created.SyncFd);
-        if (msg is { } m && (SyncType)m.Type == SyncType.Error) return StepError.Describe(created.Program, m.Step, m.Errno);
-        return null;
     }
 }

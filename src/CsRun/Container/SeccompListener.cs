@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Linux;
 using CsRun.Spec;
 

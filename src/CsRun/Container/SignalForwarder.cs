@@ -1,3 +1,4 @@
+using CsRun.Diagnostics;
 using CsRun.Launch;
 using CsRun.Linux;
 
@@ -71,7 +72,7 @@ internal sealed unsafe class SignalForwarder
     public int WaitForExit(int pid, ConsoleProxy? console = null)
     {
         int status = WaitForwarding(pid, console);
-        Cli.Log.Debug($"process exited: pid {pid}, status {Spawner.ExitCode(status)}");
+        Log.Debug($"process exited: pid {pid}, status {Spawner.ExitCode(status)}");
         return status;
     }
 
@@ -104,7 +105,7 @@ internal sealed unsafe class SignalForwarder
                     if (sig == Sig.Winch && console != null) console.Resize();
                     else
                     {
-                        Cli.Log.Debug($"forwarding signal {sig} to {pid}");
+                        Log.Debug($"forwarding signal {sig} to {pid}");
                         Libc.Sys(Nr.Kill, pid, sig);
                     }
                 }

@@ -1,4 +1,5 @@
-using CsRun.Cli;
+using CsRun.Errors;
+
 
 namespace CsRun.Container;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Container;

@@ -1,5 +1,6 @@
 using CsRun.Cgroups;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Spec;
 
 namespace CsRun.Container;

@@ -1,3 +1,5 @@
+using CsRun.Errors;
+
 namespace CsRun.Criu;
 
 /// <summary>CRIU's request types (rpc.proto criu_req_type), the ones csrun sends or reads.</summary>
@@ -60,7 +62,7 @@ internal sealed class CriuOptions
         "full" => 4,
         "strict" => 5,
         "ignore" => 0,
-        _ => throw new Cli.RuntimeError($"--manage-cgroups-mode {mode}: invalid manage-cgroups-mode value (soft, full, strict or ignore)"),
+        _ => throw new RuntimeError($"--manage-cgroups-mode {mode}: invalid manage-cgroups-mode value (soft, full, strict or ignore)"),
     };
 }
 

@@ -1,5 +1,5 @@
 using System.Collections;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 

@@ -1,6 +1,6 @@
 using CsRun.Cgroups;
-using CsRun.Cli;
 using CsRun.Container;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 using CsRun.Spec;

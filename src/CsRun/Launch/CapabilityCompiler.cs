@@ -1,4 +1,3 @@
-using CsRun.Cli;
 using CsRun.Linux;
 using CsRun.Spec;
 

@@ -1,3 +1,4 @@
+using CsRun.Linux;
 using CsRun.Spec;
 
 namespace CsRun.Launch;
@@ -34,5 +35,5 @@ internal sealed record CompileContext
     /// sources the host must open for it.</summary>
     public bool InUserNamespace => Config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
     /// <summary>csrun itself runs in a user namespace (rootless podman's): no mknod there either.</summary>
-    public static bool CsrunInUserNamespace => Cli.RootlessMode.RunningInUserNamespace();
+    public static bool CsrunInUserNamespace => UserNamespace.CallerIsInOne;
 }

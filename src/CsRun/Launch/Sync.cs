@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Launch;
@@ -56,7 +57,7 @@ internal static unsafe class SyncChannel
     {
         int* fds = stackalloc int[2];
         long r = Libc.Sys(Nr.Socketpair, 1 /*AF_UNIX*/, 5 /*SOCK_SEQPACKET*/ | O.CloExec, 0, (long)fds);
-        if (r < 0) throw new Cli.RuntimeError($"socketpair: {Errno.Message((int)-r)}");
+        if (r < 0) throw new RuntimeError($"socketpair: {Errno.Message((int)-r)}");
         return (fds[0], fds[1]);
     }
 
@@ -65,7 +66,7 @@ internal static unsafe class SyncChannel
     {
         int* fds = stackalloc int[2];
         long r = Libc.Sys(Nr.Socketpair, 1 /*AF_UNIX*/, 1 /*SOCK_STREAM*/ | O.CloExec, 0, (long)fds);
-        if (r < 0) throw new Cli.RuntimeError($"socketpair: {Errno.Message((int)-r)}");
+        if (r < 0) throw new RuntimeError($"socketpair: {Errno.Message((int)-r)}");
         return (fds[0], fds[1]);
     }
 
@@ -80,7 +81,7 @@ internal static unsafe class SyncChannel
             long r;
             do r = Libc.Sys(44 /*sendto*/, fd, (long)p, buf.Length, MsgNoSignal, 0, 0);
             while (r == -Errno.EINTR);
-            if (r < 0) throw new Cli.RuntimeError($"sync with container init: send: {Errno.Message((int)-r)}");
+            if (r < 0) throw new RuntimeError($"sync with container init: send: {Errno.Message((int)-r)}");
         }
     }
 
@@ -105,7 +106,7 @@ internal static unsafe class SyncChannel
             break;
         }
         if (r == 0 || r == -Errno.ECONNRESET) return null;
-        if (r < 0) throw new Cli.RuntimeError($"sync with container init: read: {Errno.Message((int)-r)}");
+        if (r < 0) throw new RuntimeError($"sync with container init: read: {Errno.Message((int)-r)}");
         // An fd sent with SCM_RIGHTS (cmsg_len, level SOL_SOCKET, type SCM_RIGHTS, then the fd).
         if (hdr[5] >= 20 && *(int*)(control + 8) == 1 && *(int*)(control + 12) == 1) msg.Value = *(int*)(control + 16);
         return msg;

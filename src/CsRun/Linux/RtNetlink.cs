@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using CsRun.Errors;
 
 namespace CsRun.Linux;
 
@@ -50,7 +51,7 @@ internal sealed unsafe class RtNetlink : IDisposable
             int opened = Open(out socket);
             r = Libc.Sys(Nr.Setns, home, CloneFlags.NewNet);
             // Left in the container's namespace, csrun would run prestart hooks there: stop here.
-            if (r < 0) throw new Cli.RuntimeError($"setns back to the runtime's network namespace: {Errno.Message((int)-r)}");
+            if (r < 0) throw new RuntimeError($"setns back to the runtime's network namespace: {Errno.Message((int)-r)}");
             return opened;
         }
         finally

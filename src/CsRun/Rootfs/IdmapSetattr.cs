@@ -1,5 +1,5 @@
-using CsRun.Cli;
 using CsRun.Container;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 

@@ -1,4 +1,4 @@
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 using CsRun.Spec;

@@ -1,4 +1,4 @@
-using CsRun.Cli;
+using CsRun.Diagnostics;
 using CsRun.Linux;
 
 namespace CsRun.Seccomp;

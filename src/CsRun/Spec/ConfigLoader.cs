@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Spec;

@@ -9,7 +9,7 @@ namespace CsRun.Spec;
 /// </summary>
 public static class DefaultSpec
 {
-    public const string SpecVersion = Cli.CommandLine.SpecVersion;
+    public const string SpecVersion = "1.3.0";
 
     static readonly string[] DefaultCaps = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE" };
 

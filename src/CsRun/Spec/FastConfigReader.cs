@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CsRun.Cli;
+using CsRun.Errors;
 
 namespace CsRun.Spec;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using CsRun.Cgroups.Systemd;
-using CsRun.Cli;
+using CsRun.Errors;
 using FluentAssertions;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using CsRun.Cgroups;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Spec;
 using FluentAssertions;
 using Xunit;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using CsRun.Cgroups.Systemd;
-using CsRun.Cli;
+using CsRun.Errors;
 
 namespace CsRun.Tests.Cgroups;
 

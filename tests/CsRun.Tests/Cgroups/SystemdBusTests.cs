@@ -1,6 +1,6 @@
 using CsRun.Cgroups;
 using CsRun.Cgroups.Systemd;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Spec;
 using FluentAssertions;
 using Xunit;

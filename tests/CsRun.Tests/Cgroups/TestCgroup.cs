@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using CsRun.Cgroups;
-using CsRun.Cli;
+using CsRun.Errors;
 
 namespace CsRun.Tests.Cgroups;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CsRun.Cgroups;
 using CsRun.Cli;
 using CsRun.Container;
+using CsRun.Errors;
 using FluentAssertions;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CsRun.Cli;
 using FluentAssertions;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CsRun.Cli;
 using CsRun.Container;
 using CsRun.Spec;
 using FluentAssertions;

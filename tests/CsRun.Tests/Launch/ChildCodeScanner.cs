@@ -99,13 +99,5 @@ internal sealed class ChildCodeScanner
         return callees;
     }
 
-    static int OperandSize(OpCode op, byte[] il, int at) => op.OperandType switch
-    {
-        OperandType.InlineNone => 0,
-        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-        OperandType.InlineVar => 2,
-        OperandType.InlineI8 or OperandType.InlineR => 8,
-        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
-        _ => 4,
-    };
+    static int OperandSize(OpCode op, byte[] il, int at) => IlOperand.Size(op.OperandType, il, at);
 }

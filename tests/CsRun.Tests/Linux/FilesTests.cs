@@ -1,3 +1,4 @@
+using CsRun.Errors;
 using CsRun.Linux;
 using FluentAssertions;
 using Xunit;
@@ -41,7 +42,7 @@ public class FilesTests : IDisposable
         File.ReadAllText(path).Should().Be("12345");
         Directory.GetFiles(_tmp).Should().Equal(path);
         var act = () => Files.WriteAtomic(Path.Combine(_tmp, "no-such-dir", "pid"), "1");
-        act.Should().Throw<CsRun.Cli.RuntimeError>().WithMessage("*no-such-dir/pid*no such file or directory*");
+        act.Should().Throw<RuntimeError>().WithMessage("*no-such-dir/pid*no such file or directory*");
     }
 
     [Theory]

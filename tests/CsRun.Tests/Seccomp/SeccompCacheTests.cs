@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CsRun.Errors;
 using CsRun.Seccomp;
 using CsRun.Tests.Spec;
 using FluentAssertions;
@@ -256,7 +257,7 @@ public sealed class SeccompCacheTests : IDisposable
         string bad = Changed(WithArgs, """{"syscalls/2/args/0/index":6}""");
         for (int i = 0; i < 2; i++)
             FluentActions.Invoking(() => SeccompCompiler.Compile(Profiles.Parse(bad), _root)).Should()
-                .Throw<CsRun.Cli.RuntimeError>().WithMessage("linux.seccomp.syscalls[2].args[0].index: 6 is out of range*");
+                .Throw<RuntimeError>().WithMessage("linux.seccomp.syscalls[2].args[0].index: 6 is out of range*");
         Directory.GetFiles(CacheDir).Should().BeEmpty();
     }
 

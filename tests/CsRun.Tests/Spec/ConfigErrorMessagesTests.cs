@@ -1,5 +1,6 @@
 using System.Text;
 using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Spec;
 using FluentAssertions;
 using Xunit;

@@ -1,5 +1,6 @@
 using System.Text;
 using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Linux;
 using CsRun.Spec;
 using FluentAssertions;

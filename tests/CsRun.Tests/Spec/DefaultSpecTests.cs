@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using CsRun.Cli;
+using CsRun.Container;
+using CsRun.Errors;
 using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
@@ -40,7 +42,7 @@ public class DefaultSpecTests
     {
         var runc = JsonNode.Parse(RuncSpec(rootless))!.AsObject();
         var ours = JsonNode.Parse(Ours(rootless))!.AsObject();
-        ours["ociVersion"]!.GetValue<string>().Should().Be(CommandLine.SpecVersion);
+        ours["ociVersion"]!.GetValue<string>().Should().Be(DefaultSpec.SpecVersion);
         runc.Remove("ociVersion");
         ours.Remove("ociVersion");
         JsonNode.DeepEquals(ours, runc).Should().BeTrue($"ours:\n{ours}\nrunc:\n{runc}");
@@ -53,7 +55,7 @@ public class DefaultSpecTests
     {
         string runc = RuncSpec(rootless);
         string runcVersion = JsonNode.Parse(runc)!["ociVersion"]!.GetValue<string>();
-        string ours = Ours(rootless).Replace($"\"ociVersion\": \"{CommandLine.SpecVersion}\"", $"\"ociVersion\": \"{runcVersion}\"");
+        string ours = Ours(rootless).Replace($"\"ociVersion\": \"{DefaultSpec.SpecVersion}\"", $"\"ociVersion\": \"{runcVersion}\"");
         ours.Should().Be(runc);
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Spec;
 using FluentAssertions;
 using Xunit;

@@ -40,10 +40,6 @@ internal sealed class DBusWriter
 
     public void UInt64(ulong v) => BinaryPrimitives.WriteUInt64LittleEndian(Fixed(8), v);
 
-    public void Int64(long v) => UInt64(unchecked((ulong)v));
-
-    public void Double(double v) => UInt64(unchecked((ulong)BitConverter.DoubleToInt64Bits(v)));
-
     public void String(string v)
     {
         int n = Encoding.UTF8.GetByteCount(v);

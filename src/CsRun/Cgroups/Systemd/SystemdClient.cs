@@ -1,4 +1,6 @@
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
+
 
 namespace CsRun.Cgroups.Systemd;
 

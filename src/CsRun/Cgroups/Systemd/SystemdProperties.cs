@@ -1,5 +1,6 @@
 using System.Globalization;
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Spec;
 
 namespace CsRun.Cgroups.Systemd;

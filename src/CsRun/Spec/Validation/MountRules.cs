@@ -1,3 +1,5 @@
+using CsRun.Diagnostics;
+
 namespace CsRun.Spec.Validation;
 
 /// <summary>mounts[]: config.md's rules and runc 1.2's (id-mapped mounts are bind mounts, with both
@@ -17,7 +19,7 @@ internal static class MountRules
             // to /"; the mount compiler cleans every destination against "/". runc warns too.
             if (string.IsNullOrEmpty(m.Destination)) throw Check.Fail($"{at}.destination", "must be set");
             if (m.Destination[0] != '/')
-                CsRun.Cli.Log.Warn($"{at}.destination: \"{m.Destination}\" is relative: taken as relative to \"/\" (deprecated)");
+                Log.Warn($"{at}.destination: \"{m.Destination}\" is relative: taken as relative to \"/\" (deprecated)");
             Check.NoNul(m.Destination, $"{at}.destination");
             Check.NoNul(m.Source, $"{at}.source");
             Check.NoNul(m.Type, $"{at}.type");

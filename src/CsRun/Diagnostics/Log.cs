@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using CsRun.Errors;
 using CsRun.Linux;
 
-namespace CsRun.Cli;
+namespace CsRun.Diagnostics;
 
 /// <summary>
 /// runc's --log/--log-format: one line per record, `{"level","msg","time"}` in json, logrus's
@@ -52,7 +53,6 @@ internal static class Log
     }
 
     public static void Debug(string msg) { if (Debugging) Write("debug", msg); }
-    public static void Info(string msg) => Write("info", msg, toStderr: false);
     public static void Warn(string msg) => Write("warning", msg, toStderr: true);
     public static void Error(string msg) => Write("error", msg, toStderr: false);
 
@@ -83,7 +83,7 @@ internal static class Log
             return;
         }
         int errno = TryOpen();
-        if (errno != 0 || !Output.WriteAll(_fd, Encoding.UTF8.GetBytes(Format(level, msg, time, _json) + "\n")))
+        if (errno != 0 || Files.WriteAll(_fd, Encoding.UTF8.GetBytes(Format(level, msg, time, _json) + "\n")) != 0)
             Output.ErrLine($"csrun: cannot write log {_path}{(errno != 0 ? ": " + Errno.Message(errno) : "")}");
     }
 

@@ -1,8 +1,9 @@
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using FluentAssertions;
 using Xunit;
 
-namespace CsRun.Tests.Cli;
+namespace CsRun.Tests.Diagnostics;
 
 /// <summary>.NET I/O exceptions reach the user in runc's shape, "op path: strerror", whether the
 /// message is .NET's text (JIT) or the resource key the AOT binary keeps.</summary>

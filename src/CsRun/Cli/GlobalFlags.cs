@@ -1,21 +1,8 @@
 namespace CsRun.Cli;
 
-/// <summary>Options that come before the command, as runc takes them.</summary>
-internal sealed record GlobalOptions
+/// <summary>The flags that come before the command (<see cref="Container.GlobalOptions"/>).</summary>
+internal static class GlobalFlags
 {
-    public string Root { get; init; } = "/run/csrun";
-    public bool SystemdCgroup { get; init; }
-    public bool Debug { get; init; }
-    /// <summary>The CRIU binary checkpoint and restore run (`criu swrk`): --criu, else "criu" in $PATH.</summary>
-    public string Criu { get; init; } = "criu";
-
-    /// <summary>--rootless as runc resolves it: cgroup permission errors are ignored where no
-    /// resource needs the cgroup, and device rules are skipped (<see cref="RootlessMode"/>).</summary>
-    public bool RootlessCgroups { get; init; }
-
-    /// <summary>Not root on the host (runc's RootlessEUID): the config must bring its own user namespace.</summary>
-    public static bool RootlessEuid => Linux.Identity.EffectiveUid != 0;
-
     /// <summary>In runc's order, so that --help lists them as runc does.</summary>
     public static readonly FlagSpec[] Flags =
     {

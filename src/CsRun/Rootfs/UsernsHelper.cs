@@ -1,8 +1,10 @@
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 using CsRun.Spec;
 
-namespace CsRun.Container;
+namespace CsRun.Rootfs;
 
 /// <summary>
 /// User namespaces that carry an id-mapped mount's own maps (runc 1.2's userns.Handles): a
@@ -33,28 +35,17 @@ internal sealed class UsernsHelper : IDisposable
         // The helper only waits on its sync socket (it first closes every other fd it inherited).
         var program = new SetupProgram();
         program.Add(StepKind.SyncWait, "", "wait to be killed", (long)SyncType.Go);
-        var (parentSync, childSync) = SyncChannel.CreatePair();
-        int pid = -1;
+        using var child = SpawnedChild.Start(program, CloneFlags.NewUser);
         try
         {
-            pid = Spawner.Spawn(program, CloneFlags.NewUser, childSync, parentSync);
-            Files.WriteExisting($"/proc/{pid}/uid_map", uidText, $"{field}.uidMappings");
-            Files.WriteExisting($"/proc/{pid}/gid_map", gidText, $"{field}.gidMappings");
-            int ns = Files.TryOpen($"/proc/{pid}/ns/user", O.RdOnly | O.CloExec);
-            if (ns < 0) throw new Cli.RuntimeError($"{field}: open the id-mapping's user namespace /proc/{pid}/ns/user: {Errno.Message(-ns)}");
-            Cli.Log.Debug($"{field}: user namespace for the mount's maps from helper {pid} (uid_map \"{uidText.TrimEnd()}\")");
+            Files.WriteExisting($"/proc/{child.Pid}/uid_map", uidText, $"{field}.uidMappings");
+            Files.WriteExisting($"/proc/{child.Pid}/gid_map", gidText, $"{field}.gidMappings");
+            int ns = Files.TryOpen($"/proc/{child.Pid}/ns/user", O.RdOnly | O.CloExec);
+            if (ns < 0) throw new RuntimeError($"{field}: open the id-mapping's user namespace /proc/{child.Pid}/ns/user: {Errno.Message(-ns)}");
+            Log.Debug($"{field}: user namespace for the mount's maps from helper {child.Pid} (uid_map \"{uidText.TrimEnd()}\")");
             return ns;
         }
-        finally
-        {
-            if (pid > 0)
-            {
-                Libc.Sys(Nr.Kill, pid, Sig.Kill);
-                Spawner.Reap(pid);
-            }
-            Files.Close(parentSync);
-            Files.Close(childSync);
-        }
+        finally { child.KillAndReap(); }
     }
 
     public void Dispose()

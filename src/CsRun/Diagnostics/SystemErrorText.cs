@@ -1,6 +1,7 @@
+using CsRun.Errors;
 using CsRun.Linux;
 
-namespace CsRun.Cli;
+namespace CsRun.Diagnostics;
 
 /// <summary>
 /// A .NET I/O exception in runc's words ("open /x: permission denied"): never its message, which
@@ -23,7 +24,7 @@ internal static class SystemErrorText
     /// <summary>"op path: strerror" where <paramref name="op"/> and <paramref name="path"/> are known.</summary>
     public static string Of(Exception e, string? op = null, string? path = null)
     {
-        if (e is Cli.RuntimeError) return e.Message;
+        if (e is RuntimeError) return e.Message;
         path ??= PathIn(e);
         int errno = Errno(e);
         string reason = errno != 0 ? Linux.Errno.Message(errno) : "input/output error";

@@ -1,4 +1,4 @@
-namespace CsRun.Cli;
+namespace CsRun.Errors;
 
 /// <summary>An error for the user: its message is printed as is and csrun exits 1 (or <see cref="ExitStatus"/>).</summary>
 public class RuntimeError : Exception
