@@ -1,4 +1,5 @@
 using CsRun.Criu;
+using CsRun.Errors;
 
 namespace CsRun.Cli;
 

@@ -1,4 +1,4 @@
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Criu;

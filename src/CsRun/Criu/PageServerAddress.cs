@@ -1,5 +1,5 @@
 using System.Globalization;
-using CsRun.Cli;
+using CsRun.Errors;
 
 namespace CsRun.Criu;
 

@@ -1,4 +1,5 @@
-using CsRun.Cli;
+using CsRun.Diagnostics;
+using CsRun.Errors;
 using CsRun.Linux;
 
 namespace CsRun.Criu;
