@@ -5,7 +5,7 @@ namespace CsRun.Spec;
 /// <summary>linux and what is under it but resources.</summary>
 public static partial class ConfigWriter
 {
-    static void WriteLinux(Utf8JsonWriter w, Linux l)
+    static void WriteLinux(Utf8JsonWriter w, LinuxConfig l)
     {
         List(w, "uidMappings"u8, l.UidMappings, WriteIdMapping);
         List(w, "gidMappings"u8, l.GidMappings, WriteIdMapping);
@@ -73,7 +73,7 @@ public static partial class ConfigWriter
         Strings(w, "flags"u8, p.Flags);
     }
 
-    static void WriteSeccomp(Utf8JsonWriter w, Seccomp s)
+    static void WriteSeccomp(Utf8JsonWriter w, SeccompConfig s)
     {
         String(w, "defaultAction"u8, s.DefaultAction);
         Number(w, "defaultErrnoRet"u8, s.DefaultErrnoRet);

@@ -5,7 +5,7 @@ namespace CsRun.Spec;
 /// <summary>process and what is under it.</summary>
 public static partial class ConfigWriter
 {
-    static void WriteProcess(Utf8JsonWriter w, Process p)
+    static void WriteProcess(Utf8JsonWriter w, ProcessConfig p)
     {
         Boolean(w, "terminal"u8, p.Terminal);
         Object(w, "consoleSize"u8, p.ConsoleSize, WriteBox);

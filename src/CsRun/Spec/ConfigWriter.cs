@@ -48,7 +48,7 @@ public static partial class ConfigWriter
         Boolean(w, "readonly"u8, r.Readonly);
     }
 
-    static void WriteMount(Utf8JsonWriter w, Mount m)
+    static void WriteMount(Utf8JsonWriter w, MountEntry m)
     {
         String(w, "destination"u8, m.Destination);
         String(w, "type"u8, m.Type);
@@ -65,7 +65,7 @@ public static partial class ConfigWriter
         Number(w, "size"u8, m.Size);
     }
 
-    static void WriteHooks(Utf8JsonWriter w, Hooks h)
+    static void WriteHooks(Utf8JsonWriter w, HooksConfig h)
     {
         List(w, "prestart"u8, h.Prestart, WriteHook);
         List(w, "createRuntime"u8, h.CreateRuntime, WriteHook);

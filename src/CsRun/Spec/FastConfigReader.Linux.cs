@@ -5,10 +5,10 @@ namespace CsRun.Spec;
 // linux (config-linux.md), but for resources and seccomp.
 internal static partial class FastConfigReader
 {
-    static Linux ReadLinux(ref Utf8JsonReader r)
+    static LinuxConfig ReadLinux(ref Utf8JsonReader r)
     {
         StartObject(ref r);
-        var o = new Linux();
+        var o = new LinuxConfig();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
             switch (k[..n])

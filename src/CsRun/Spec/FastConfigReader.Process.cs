@@ -5,10 +5,10 @@ namespace CsRun.Spec;
 // process (config.md "Process"): also the body of `csrun exec --process`.
 internal static partial class FastConfigReader
 {
-    static Process ReadProcess(ref Utf8JsonReader r)
+    static ProcessConfig ReadProcess(ref Utf8JsonReader r)
     {
         StartObject(ref r);
-        var o = new Process();
+        var o = new ProcessConfig();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
             switch (k[..n])

@@ -5,10 +5,10 @@ namespace CsRun.Spec;
 // linux.seccomp (config-linux.md "Seccomp").
 internal static partial class FastConfigReader
 {
-    static Seccomp ReadSeccomp(ref Utf8JsonReader r)
+    static SeccompConfig ReadSeccomp(ref Utf8JsonReader r)
     {
         StartObject(ref r);
-        var o = new Seccomp();
+        var o = new SeccompConfig();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
             switch (k[..n])

@@ -40,10 +40,10 @@ internal static partial class FastConfigReader
     public static Resources? ReadResourcesJson(ReadOnlySpan<byte> json) => ReadDocument(json, ReadResources, "resources");
 
     /// <summary>The body of `csrun exec --process`: errors name paths under "process".</summary>
-    public static Process? ReadProcessJson(ReadOnlySpan<byte> json) => ReadDocument(json, ReadProcess, "process");
+    public static ProcessConfig? ReadProcessJson(ReadOnlySpan<byte> json) => ReadDocument(json, ReadProcess, "process");
 
     /// <summary>The hooks object the reader is at (a state file's config); a wrong value is a JsonException.</summary>
-    public static Hooks? ReadHooksValue(ref Utf8JsonReader r)
+    public static HooksConfig? ReadHooksValue(ref Utf8JsonReader r)
     {
         try
         {
@@ -113,10 +113,10 @@ internal static partial class FastConfigReader
         return o;
     }
 
-    static Mount ReadMount(ref Utf8JsonReader r)
+    static MountEntry ReadMount(ref Utf8JsonReader r)
     {
         StartObject(ref r);
-        var o = new Mount();
+        var o = new MountEntry();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
             switch (k[..n])
@@ -148,10 +148,10 @@ internal static partial class FastConfigReader
         return o;
     }
 
-    static Hooks ReadHooks(ref Utf8JsonReader r)
+    static HooksConfig ReadHooks(ref Utf8JsonReader r)
     {
         StartObject(ref r);
-        var o = new Hooks();
+        var o = new HooksConfig();
         Span<char> k = stackalloc char[NameMax];
         while (Prop(ref r, k, out int n))
             switch (k[..n])
