@@ -55,7 +55,7 @@ internal sealed class ExecCommand : ICommand
         string id = args.Positional[0];
         var store = new StateStore(global.Root);
         var state = store.Load(id);
-        Spec.Process process;
+        ProcessConfig process;
         if (args.Get("process") is string file)
         {
             RefuseProcessFlags(args);
@@ -98,7 +98,7 @@ internal sealed class ExecCommand : ICommand
             if (args.Has(f)) throw new RuntimeError($"exec: --{f} cannot be combined with --process: set it in the process.json");
     }
 
-    internal static Spec.Process FromFile(string path)
+    internal static ProcessConfig FromFile(string path)
     {
         int errno = ConfigLoader.ReadBounded(path, ConfigLoader.ConfigLimit, out byte[] json);
         if (errno != 0) throw new RuntimeError($"open {path}: {Linux.Errno.Message(errno)}");
@@ -113,10 +113,10 @@ internal sealed class ExecCommand : ICommand
     }
 
     /// <summary>The container's own process, changed by the command line (runc's newProcess).</summary>
-    static Spec.Process FromFlags(Spec.Process? template, ParsedArgs args)
+    static ProcessConfig FromFlags(ProcessConfig? template, ParsedArgs args)
     {
         if (args.Positional.Count < 2) throw new RuntimeError("exec: a command to run is required (or --process)");
-        var t = template ?? new Spec.Process();
+        var t = template ?? new ProcessConfig();
         var env = new List<string>(t.Env ?? new List<string>());
         foreach (var e in args.GetAll("env"))
         {

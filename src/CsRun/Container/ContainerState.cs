@@ -43,7 +43,7 @@ internal sealed record ContainerState
 }
 
 /// <summary>ociVersion, annotations and hooks of a container's config.</summary>
-internal sealed record ConfigSummary(string OciVersion, Dictionary<string, string>? Annotations, Spec.Hooks? Hooks);
+internal sealed record ConfigSummary(string OciVersion, Dictionary<string, string>? Annotations, HooksConfig? Hooks);
 
 /// <summary>The state `csrun state` prints: runc's shape.</summary>
 internal sealed record PublicState

@@ -1,10 +1,12 @@
+using CsRun.Spec;
+
 namespace CsRun.Container;
 
 /// <summary>What `exec` was asked for: the process (already merged from --process or the flags) and how to run it.</summary>
 internal sealed record ExecRequest
 {
     public required string Id { get; init; }
-    public required Spec.Process Process { get; init; }
+    public required ProcessConfig Process { get; init; }
     public bool Detach { get; init; }
     public string? PidFile { get; init; }
     public int PreserveFds { get; init; }

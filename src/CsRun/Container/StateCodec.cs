@@ -81,7 +81,7 @@ internal static class StateCodec
         if (r.TokenType != JsonTokenType.StartObject) throw new JsonException("config: not an object");
         string version = "";
         Dictionary<string, string>? annotations = null;
-        Spec.Hooks? hooks = null;
+        HooksConfig? hooks = null;
         while (Next(ref r) != JsonTokenType.EndObject)
         {
             string name = r.GetString()!;

@@ -16,7 +16,7 @@ internal static class Updater
         using var _ = store.Lock(id);
         var s = store.Load(id);
         if (ContainerStatus.Of(store, s) == ContainerStatus.Stopped) throw new RuntimeError("container not running");
-        var linux = s.Config.Linux ??= new Spec.Linux();
+        var linux = s.Config.Linux ??= new LinuxConfig();
         // pids.limit 0 means what the container's ociVersion says it means (PidsWriter).
         var old = PidsWriter.ForVersion(linux.Resources, s.Config.OciVersion);
         RefuseChanges(old, update);
@@ -147,7 +147,7 @@ internal static class Updater
     {
         var r = new Resources();
         fill(r);
-        var c = new Config { Linux = new Spec.Linux { Resources = r } };
+        var c = new Config { Linux = new LinuxConfig { Resources = r } };
         return System.Text.Encoding.UTF8.GetString(ConfigWriter.Compact(c));
     }
 

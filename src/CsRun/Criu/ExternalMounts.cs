@@ -19,10 +19,10 @@ internal static class ExternalMounts
         var list = new List<(string, string)>();
         bool cgroupNs = config.Linux?.Namespaces?.Any(n => n.Type == "cgroup") == true;
         bool userNs = config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
-        foreach (var m in config.Mounts ?? new List<Mount>())
+        foreach (var m in config.Mounts ?? new List<MountEntry>())
         {
             string dest = RootfsCompiler.Clean(m.Destination);
-            if (m.Type == "bind" || Spec.MountOptions.IsBind(m.Options))
+            if (m.Type == "bind" || KnownMountOptions.IsBind(m.Options))
                 list.Add((dest, Path.GetFullPath(Path.Combine(bundle, m.Source ?? ""))));
             else if (m.Type == "cgroup" && !cgroupNs && !(cgroupPaths.Count == 1 && cgroupPaths.ContainsKey("")))
             {

@@ -19,7 +19,7 @@ internal static class RestoreMountpoints
 {
     public static void Make(string rootfs, Config config, string bundle)
     {
-        var mounts = config.Mounts ?? new List<Mount>();
+        var mounts = config.Mounts ?? new List<MountEntry>();
         var tmpfs = mounts.Where(m => m.Type == "tmpfs").Select(m => RootfsCompiler.Clean(m.Destination)).ToList();
         int root = Files.Open(rootfs, O.Path | O.Directory | O.CloExec, "root.path");
         try
@@ -29,7 +29,7 @@ internal static class RestoreMountpoints
                 var m = mounts[i];
                 string dest = RootfsCompiler.Clean(m.Destination);
                 if (m.Type == "cgroup" || dest == "/" || tmpfs.Any(t => dest.StartsWith(t == "/" ? "/" : t + "/", StringComparison.Ordinal))) continue;
-                bool bind = m.Type == "bind" || Spec.MountOptions.IsBind(m.Options);
+                bool bind = m.Type == "bind" || KnownMountOptions.IsBind(m.Options);
                 bool directory = !bind || Files.Stat(Path.GetFullPath(Path.Combine(bundle, m.Source ?? "")), out var src) != 0 || src.IsDirectory;
                 Make(root, dest, directory, $"mounts[{i}].destination");
             }

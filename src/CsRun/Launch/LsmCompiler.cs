@@ -15,7 +15,7 @@ internal static class LsmCompiler
 
     public static bool SelinuxEnabled() => File.Exists("/sys/fs/selinux/enforce");
 
-    public static void Compile(SetupProgram p, Process proc)
+    public static void Compile(SetupProgram p, ProcessConfig proc)
     {
         var a = p.Arena;
         if (!string.IsNullOrEmpty(proc.ApparmorProfile))

@@ -36,7 +36,7 @@ internal static class ProcessCompiler
     }
 
     /// <summary>process.oomScoreAdj, written while /proc/self is still the host's procfs (verified).</summary>
-    public static void CompileOomScoreAdj(SetupProgram p, Process? proc)
+    public static void CompileOomScoreAdj(SetupProgram p, ProcessConfig? proc)
     {
         if (proc?.OomScoreAdj is not int oom) return;
         var bytes = System.Text.Encoding.ASCII.GetBytes(oom.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -190,7 +190,7 @@ internal static class ProcessCompiler
     /// "HOME=/" that the LookupHome step fills in from the container's /etc/passwd (runc does the
     /// same): inside the container, after the root switch, so nothing on the host is read.
     /// </summary>
-    static (List<string> Env, long Envp) Environment(SetupProgram p, Process proc)
+    static (List<string> Env, long Envp) Environment(SetupProgram p, ProcessConfig proc)
     {
         var env = new List<string>(proc.Env ?? new List<string>());
         if (env.Any(e => e.StartsWith("HOME="))) return (env, p.Arena.StrArray(env));

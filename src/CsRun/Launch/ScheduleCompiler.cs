@@ -30,7 +30,7 @@ internal static class ScheduleCompiler
 
     /// <summary>False when a fork after the scheduler step would fail or lose the policy:
     /// SCHED_DEADLINE tasks cannot fork (EAGAIN), SCHED_FLAG_RESET_ON_FORK gives the child SCHED_OTHER.</summary>
-    public static bool SurvivesFork(Process? proc) =>
+    public static bool SurvivesFork(ProcessConfig? proc) =>
         proc?.Scheduler is not { } s || (s.Policy != "SCHED_DEADLINE" && !(s.Flags?.Contains("SCHED_FLAG_RESET_ON_FORK") ?? false));
 
     static unsafe void Scheduler(SetupProgram p, Scheduler s)
@@ -83,7 +83,7 @@ internal static class ScheduleCompiler
     }
 
     /// <summary>exec: process.execCPUAffinity.initial, first thing, before the cgroup is joined (runc 1.3).</summary>
-    public static void InitialAffinity(SetupProgram p, Process? proc)
+    public static void InitialAffinity(SetupProgram p, ProcessConfig? proc)
     {
         if (proc?.ExecCpuAffinity?.Initial is { Length: > 0 } initial)
             Affinity(p, initial, "process.execCPUAffinity.initial");
@@ -91,7 +91,7 @@ internal static class ScheduleCompiler
 
     /// <summary>exec, once in the cgroup: process.execCPUAffinity.final; with no execCPUAffinity at
     /// all every CPU the cgroup allows; with only an initial one, that is kept (runc 1.3).</summary>
-    public static void FinalAffinity(SetupProgram p, Process? proc)
+    public static void FinalAffinity(SetupProgram p, ProcessConfig? proc)
     {
         var aff = proc?.ExecCpuAffinity;
         if (aff?.Final is { Length: > 0 } final) Affinity(p, final, "process.execCPUAffinity.final");

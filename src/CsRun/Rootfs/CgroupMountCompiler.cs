@@ -1,5 +1,6 @@
 using CsRun.Launch;
 using CsRun.Linux;
+using CsRun.Spec;
 
 namespace CsRun.Rootfs;
 
@@ -10,7 +11,7 @@ namespace CsRun.Rootfs;
 /// </summary>
 internal static class CgroupMountCompiler
 {
-    public static void Compile(SetupProgram p, CompileContext ctx, Spec.Mount m, string field, MountOptions o)
+    public static void Compile(SetupProgram p, CompileContext ctx, MountEntry m, string field, MountOptions o)
     {
         var a = p.Arena;
         string dest = RootfsCompiler.Clean(m.Destination);
@@ -70,7 +71,7 @@ internal static class CgroupMountCompiler
         controller.StartsWith("name=") ? controller["name=".Length..] : controller;
 
     /// <summary>An earlier entry of mounts[] is also a cgroup mount on this destination.</summary>
-    static bool StackedOnEarlierCgroupMount(CompileContext ctx, Spec.Mount m, string dest)
+    static bool StackedOnEarlierCgroupMount(CompileContext ctx, MountEntry m, string dest)
     {
         foreach (var earlier in ctx.Config.Mounts ?? new())
         {

@@ -15,7 +15,7 @@ internal static class DeviceCompiler
         ("/dev/random", 1, 8), ("/dev/urandom", 1, 9), ("/dev/tty", 5, 0),
     };
 
-    public static void Compile(SetupProgram p, CompileContext ctx, List<Spec.Mount> mounts)
+    public static void Compile(SetupProgram p, CompileContext ctx, List<MountEntry> mounts)
     {
         var devices = new List<(Device Device, string Field)>();
         foreach (var (path, major, minor) in Defaults)

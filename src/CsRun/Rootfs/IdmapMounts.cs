@@ -24,7 +24,7 @@ internal sealed record IdmapMount(string Field, string Source, bool RecursiveIdm
 internal static class IdmapMounts
 {
     /// <summary>The mount's idmapping, or null when it has none.</summary>
-    public static IdmapMount? Of(Spec.Mount m, MountOptions o, string field, string source, string rootfs)
+    public static IdmapMount? Of(MountEntry m, MountOptions o, string field, string source, string rootfs)
     {
         bool maps = m.UidMappings != null || m.GidMappings != null;
         if (o.IdmapRecursive == null && !maps) return null;

@@ -1,4 +1,5 @@
 using CsRun.Linux;
+using CsRun.Spec;
 
 namespace CsRun.Rootfs;
 
@@ -19,7 +20,7 @@ internal sealed record MountOptions
     public bool Recursive => (Flags & Ms.Rec) != 0;
 
     /// <summary>Every option name csrun applies (for `csrun features`).</summary>
-    public static IEnumerable<string> Known => Spec.MountOptions.Names;
+    public static IEnumerable<string> Known => KnownMountOptions.Names;
 
     const ulong AtimeAttrs = 0x70; // MOUNT_ATTR__ATIME: relatime, noatime, strictatime are one field
 
@@ -32,7 +33,7 @@ internal sealed record MountOptions
         var data = new List<string>();
         foreach (var o in options ?? Enumerable.Empty<string>())
         {
-            if (!Spec.MountOptions.TryGet(o, out var m))
+            if (!KnownMountOptions.TryGet(o, out var m))
             {
                 if (!o.StartsWith("x-")) data.Add(o);
                 continue;
@@ -40,13 +41,13 @@ internal sealed record MountOptions
             bool atime = o is "rrelatime" or "rnorelatime" or "rnoatime" or "ratime" or "rstrictatime" or "rnostrictatime";
             switch (m.Kind)
             {
-                case Spec.MountOptionKind.SetFlag: flags |= m.Value; break;
-                case Spec.MountOptionKind.ClearFlag: flags &= ~m.Value; break;
-                case Spec.MountOptionKind.Propagation: propagation |= m.Value; break;
-                case Spec.MountOptionKind.SetRecursiveAttr: set |= m.Value; clear &= ~m.Value; if (atime) clear |= AtimeAttrs; break;
-                case Spec.MountOptionKind.ClearRecursiveAttr: clear |= m.Value; set &= ~m.Value; if (atime) clear |= AtimeAttrs; break;
-                case Spec.MountOptionKind.CopyUp: copyUp = true; break;
-                case Spec.MountOptionKind.IdMap: idmapRecursive = (idmapRecursive ?? false) | m.Value != 0; break;
+                case MountOptionKind.SetFlag: flags |= m.Value; break;
+                case MountOptionKind.ClearFlag: flags &= ~m.Value; break;
+                case MountOptionKind.Propagation: propagation |= m.Value; break;
+                case MountOptionKind.SetRecursiveAttr: set |= m.Value; clear &= ~m.Value; if (atime) clear |= AtimeAttrs; break;
+                case MountOptionKind.ClearRecursiveAttr: clear |= m.Value; set &= ~m.Value; if (atime) clear |= AtimeAttrs; break;
+                case MountOptionKind.CopyUp: copyUp = true; break;
+                case MountOptionKind.IdMap: idmapRecursive = (idmapRecursive ?? false) | m.Value != 0; break;
             }
         }
         return new MountOptions

@@ -32,7 +32,7 @@ internal static class RootfsCompiler
             a.Str(rootfs), a.Str(rootfs), 0, (long)(Ms.Bind | Ms.Rec), 0);
         p.Add(StepKind.OpenRoot, "root.path", $"open rootfs {rootfs}", a.Str(rootfs));
 
-        var mounts = c.Mounts ?? new List<Spec.Mount>();
+        var mounts = c.Mounts ?? new List<MountEntry>();
         string? label = LsmCompiler.MountLabel(ctx);
         // With a user namespace the host opens the bind sources (HostBindSources).
         Step? hostSources = HostBindSources.Apply(ctx) ? HostBindSources.Begin(p, mounts.Count) : null;
@@ -44,7 +44,7 @@ internal static class RootfsCompiler
         if (!devBound) DeviceCompiler.Compile(p, ctx, mounts);
     }
 
-    static void CompileMount(SetupProgram p, CompileContext ctx, Spec.Mount m, string field, string? mountLabel, Step? hostSources)
+    static void CompileMount(SetupProgram p, CompileContext ctx, MountEntry m, string field, string? mountLabel, Step? hostSources)
     {
         var a = p.Arena;
         string dest = Clean(m.Destination);
@@ -98,13 +98,13 @@ internal static class RootfsCompiler
     /// files or a nested mount's directory go in first. runc's finalizeRootfs remounts them
     /// read-only at the end, after the masked and read-only paths; so does CompileLateReadOnly.
     /// </summary>
-    static bool LateReadOnly(Spec.Mount m) =>
+    static bool LateReadOnly(MountEntry m) =>
         m.Type is not ("cgroup" or "cgroup2") && (m.Type == "tmpfs" || Clean(m.Destination) == "/dev")
         && MountOptions.Parse(m.Options) is { Bind: false } o && (o.Flags & Ms.RdOnly) != 0;
 
     static void CompileLateReadOnly(SetupProgram p, Config c)
     {
-        var mounts = c.Mounts ?? new List<Spec.Mount>();
+        var mounts = c.Mounts ?? new List<MountEntry>();
         for (int i = 0; i < mounts.Count; i++)
         {
             if (!LateReadOnly(mounts[i])) continue;
@@ -131,7 +131,7 @@ internal static class RootfsCompiler
                 (long)o.RecursiveSet, (long)o.RecursiveClear, 0);
     }
 
-    static string BindSource(CompileContext ctx, Spec.Mount m, string field)
+    static string BindSource(CompileContext ctx, MountEntry m, string field)
     {
         if (string.IsNullOrEmpty(m.Source)) throw new RuntimeError($"{field}.source: a bind mount needs a source");
         string source = Path.IsPathRooted(m.Source) ? m.Source : Path.GetFullPath(Path.Combine(ctx.BundleDir, m.Source));
@@ -175,6 +175,6 @@ internal static class RootfsCompiler
             p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {linux!.RootfsPropagation}", 0, a.Str("/"), 0, (long)flag, 0);
     }
 
-    static ulong? RootPropagation(Spec.Linux? linux) =>
+    static ulong? RootPropagation(LinuxConfig? linux) =>
         string.IsNullOrEmpty(linux?.RootfsPropagation) ? null : MountOptions.Parse(new[] { linux.RootfsPropagation }).Propagation;
 }

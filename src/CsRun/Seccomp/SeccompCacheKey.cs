@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using CsRun.Linux;
+using CsRun.Spec;
 
 namespace CsRun.Seccomp;
 
@@ -17,10 +18,10 @@ internal static class SeccompCacheKey
     const uint Format = 1;
 
     /// <summary>Null when the running binary has no build id: nothing can be cached then.</summary>
-    public static byte[]? For(Spec.Seccomp s) => BuildId.Current is { } id ? For(s, Environment(id)) : null;
+    public static byte[]? For(SeccompConfig s) => BuildId.Current is { } id ? For(s, Environment(id)) : null;
 
     /// <summary>The key of <paramref name="s"/> in a given environment (tests vary it).</summary>
-    public static byte[] For(Spec.Seccomp s, byte[] environment)
+    public static byte[] For(SeccompConfig s, byte[] environment)
     {
         var k = new Encoder();
         k.U32(Format);

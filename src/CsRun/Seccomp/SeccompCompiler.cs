@@ -1,6 +1,7 @@
 using CsRun.Diagnostics;
 using CsRun.Errors;
 using CsRun.Linux;
+using CsRun.Spec;
 
 namespace CsRun.Seccomp;
 
@@ -20,16 +21,16 @@ public static class SeccompCompiler
     /// <summary>
     /// runc's rule: a seccomp object with neither a default action nor syscalls means no filter.
     /// </summary>
-    public static bool IsEnabled(Spec.Seccomp? s) =>
+    public static bool IsEnabled(SeccompConfig? s) =>
         s != null && (!string.IsNullOrEmpty(s.DefaultAction) || s.Syscalls is { Count: > 0 });
 
     /// <summary>
-    /// <see cref="Compile(Spec.Seccomp)"/> through the cache under <paramref name="stateRoot"/>
+    /// <see cref="Compile(SeccompConfig)"/> through the cache under <paramref name="stateRoot"/>
     /// (null: none): a profile met before is read back instead of compiled. Only a profile that
     /// compiled is ever stored, and its key covers every input, so a hit skips no check that
     /// could fail.
     /// </summary>
-    public static CompiledSeccomp Compile(Spec.Seccomp s, string? stateRoot)
+    public static CompiledSeccomp Compile(SeccompConfig s, string? stateRoot)
     {
         using var cache = stateRoot == null ? null : SeccompCache.Open(stateRoot);
         byte[]? key = cache == null ? null : SeccompCacheKey.For(s);
@@ -44,7 +45,7 @@ public static class SeccompCompiler
     }
 
     /// <summary>Throws <see cref="RuntimeError"/> naming the offending field.</summary>
-    public static CompiledSeccomp Compile(Spec.Seccomp s)
+    public static CompiledSeccomp Compile(SeccompConfig s)
     {
         if (string.IsNullOrEmpty(s.DefaultAction)) throw new RuntimeError($"{P}.defaultAction: must be set");
         uint defaultAction = SeccompNames.Action(s.DefaultAction, s.DefaultErrnoRet, $"{P}.defaultAction", $"{P}.defaultErrnoRet");

@@ -8,17 +8,17 @@ namespace CsRun.Spec;
 public sealed record Config
 {
     [JsonPropertyName("ociVersion")] public string OciVersion { get; set; } = "";
-    [JsonPropertyName("process")] public Process? Process { get; set; }
+    [JsonPropertyName("process")] public ProcessConfig? Process { get; set; }
     [JsonPropertyName("root")] public Root? Root { get; set; }
     [JsonPropertyName("hostname")] public string? Hostname { get; set; }
     [JsonPropertyName("domainname")] public string? Domainname { get; set; }
-    [JsonPropertyName("mounts")] public List<Mount>? Mounts { get; set; }
-    [JsonPropertyName("hooks")] public Hooks? Hooks { get; set; }
+    [JsonPropertyName("mounts")] public List<MountEntry>? Mounts { get; set; }
+    [JsonPropertyName("hooks")] public HooksConfig? Hooks { get; set; }
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; set; }
-    [JsonPropertyName("linux")] public Linux? Linux { get; set; }
+    [JsonPropertyName("linux")] public LinuxConfig? Linux { get; set; }
 }
 
-public sealed record Process
+public sealed record ProcessConfig
 {
     [JsonPropertyName("terminal")] public bool Terminal { get; set; }
     [JsonPropertyName("consoleSize")] public Box? ConsoleSize { get; set; }
@@ -98,7 +98,7 @@ public sealed record Root
     [JsonPropertyName("readonly")] public bool Readonly { get; set; }
 }
 
-public sealed record Mount
+public sealed record MountEntry
 {
     [JsonPropertyName("destination")] public string Destination { get; set; } = "";
     [JsonPropertyName("type")] public string? Type { get; set; }
@@ -108,7 +108,7 @@ public sealed record Mount
     [JsonPropertyName("gidMappings")] public List<IdMapping>? GidMappings { get; set; }
 }
 
-public sealed record Hooks
+public sealed record HooksConfig
 {
     [JsonPropertyName("prestart")] public List<Hook>? Prestart { get; set; }
     [JsonPropertyName("createRuntime")] public List<Hook>? CreateRuntime { get; set; }

@@ -37,6 +37,14 @@ public static partial class ConfigWriter
         w.WriteEndArray();
     }
 
+    static void Numbers(Utf8JsonWriter w, ReadOnlySpan<byte> name, List<uint>? values)
+    {
+        if (values == null) return;
+        w.WriteStartArray(name);
+        foreach (uint n in values) w.WriteNumberValue(n);
+        w.WriteEndArray();
+    }
+
     /// <summary>Also the "annotations" of the states csrun prints, which are the config's.</summary>
     internal static void StringMap(Utf8JsonWriter w, ReadOnlySpan<byte> name, Dictionary<string, string>? map)
     {

@@ -30,7 +30,7 @@ public static class DefaultSpec
     {
         OciVersion = SpecVersion,
         Root = new Root { Path = "rootfs", Readonly = true },
-        Process = new Process
+        Process = new ProcessConfig
         {
             Terminal = true,
             User = new User { Uid = 0, Gid = 0 },
@@ -58,7 +58,7 @@ public static class DefaultSpec
             Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
             Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro"),
         },
-        Linux = new Linux
+        Linux = new LinuxConfig
         {
             MaskedPaths = new()
             {
@@ -88,7 +88,7 @@ public static class DefaultSpec
         linux.Resources = null;
     }
 
-    static Mount Mount(string destination, string type, string source, params string[] options) => new()
+    static MountEntry Mount(string destination, string type, string source, params string[] options) => new()
     {
         Destination = destination,
         Type = type,

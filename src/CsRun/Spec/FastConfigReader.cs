@@ -16,7 +16,11 @@ namespace CsRun.Spec;
 /// "invalid JSON at line L, column C". The path is worked out only then (<see cref="JsonPathAt"/>),
 /// so a good config costs nothing for it.
 /// tests/CsRun.Tests/Spec/ConfigErrorMessagesTests.cs holds the words.
+/// Read{Type} for every model type is generated from the records (src/CsRun.Generators): one
+/// switch on the lower-cased names, each value through the helper of FastConfigReader.Values.cs
+/// its C# type calls for.
 /// </summary>
+[GenerateJsonReader(typeof(Config))]
 internal static partial class FastConfigReader
 {
     /// <summary>The longest property name of the model is shorter; a longer name is unknown.</summary>
@@ -40,14 +44,14 @@ internal static partial class FastConfigReader
     public static Resources? ReadResourcesJson(ReadOnlySpan<byte> json) => ReadDocument(json, ReadResources, "resources");
 
     /// <summary>The body of `csrun exec --process`: errors name paths under "process".</summary>
-    public static Process? ReadProcessJson(ReadOnlySpan<byte> json) => ReadDocument(json, ReadProcess, "process");
+    public static ProcessConfig? ReadProcessJson(ReadOnlySpan<byte> json) => ReadDocument(json, ReadProcessConfig, "process");
 
     /// <summary>The hooks object the reader is at (a state file's config); a wrong value is a JsonException.</summary>
-    public static Hooks? ReadHooksValue(ref Utf8JsonReader r)
+    public static HooksConfig? ReadHooksValue(ref Utf8JsonReader r)
     {
         try
         {
-            return Opt(ref r, ReadHooks);
+            return Opt(ref r, ReadHooksConfig);
         }
         catch (WrongValue e)
         {
@@ -74,113 +78,5 @@ internal static partial class FastConfigReader
             string at = JsonPathAt.Find(json, e.Offset, Options);
             throw new RuntimeError($"{(at.Length == 0 ? root : at)}: {e.Rule}");
         }
-    }
-
-    static Config ReadConfig(ref Utf8JsonReader r)
-    {
-        StartObject(ref r);
-        var o = new Config();
-        Span<char> k = stackalloc char[NameMax];
-        while (Prop(ref r, k, out int n))
-            switch (k[..n])
-            {
-                case "ociversion": o.OciVersion = Str(ref r); break;
-                case "process": o.Process = Opt(ref r, ReadProcess); break;
-                case "root": o.Root = Opt(ref r, ReadRoot); break;
-                case "hostname": o.Hostname = OptStr(ref r); break;
-                case "domainname": o.Domainname = OptStr(ref r); break;
-                case "mounts": o.Mounts = OptList(ref r, ReadMount); break;
-                case "hooks": o.Hooks = Opt(ref r, ReadHooks); break;
-                case "annotations": o.Annotations = OptStrMap(ref r); break;
-                case "linux": o.Linux = Opt(ref r, ReadLinux); break;
-                default: r.Skip(); break;
-            }
-        return o;
-    }
-
-    static Root ReadRoot(ref Utf8JsonReader r)
-    {
-        StartObject(ref r);
-        var o = new Root();
-        Span<char> k = stackalloc char[NameMax];
-        while (Prop(ref r, k, out int n))
-            switch (k[..n])
-            {
-                case "path": o.Path = Str(ref r); break;
-                case "readonly": o.Readonly = Bool(ref r); break;
-                default: r.Skip(); break;
-            }
-        return o;
-    }
-
-    static Mount ReadMount(ref Utf8JsonReader r)
-    {
-        StartObject(ref r);
-        var o = new Mount();
-        Span<char> k = stackalloc char[NameMax];
-        while (Prop(ref r, k, out int n))
-            switch (k[..n])
-            {
-                case "destination": o.Destination = Str(ref r); break;
-                case "type": o.Type = OptStr(ref r); break;
-                case "source": o.Source = OptStr(ref r); break;
-                case "options": o.Options = OptStrList(ref r); break;
-                case "uidmappings": o.UidMappings = OptList(ref r, ReadIdMapping); break;
-                case "gidmappings": o.GidMappings = OptList(ref r, ReadIdMapping); break;
-                default: r.Skip(); break;
-            }
-        return o;
-    }
-
-    static IdMapping ReadIdMapping(ref Utf8JsonReader r)
-    {
-        StartObject(ref r);
-        var o = new IdMapping();
-        Span<char> k = stackalloc char[NameMax];
-        while (Prop(ref r, k, out int n))
-            switch (k[..n])
-            {
-                case "containerid": o.ContainerId = U32(ref r); break;
-                case "hostid": o.HostId = U32(ref r); break;
-                case "size": o.Size = U32(ref r); break;
-                default: r.Skip(); break;
-            }
-        return o;
-    }
-
-    static Hooks ReadHooks(ref Utf8JsonReader r)
-    {
-        StartObject(ref r);
-        var o = new Hooks();
-        Span<char> k = stackalloc char[NameMax];
-        while (Prop(ref r, k, out int n))
-            switch (k[..n])
-            {
-                case "prestart": o.Prestart = OptList(ref r, ReadHook); break;
-                case "createruntime": o.CreateRuntime = OptList(ref r, ReadHook); break;
-                case "createcontainer": o.CreateContainer = OptList(ref r, ReadHook); break;
-                case "startcontainer": o.StartContainer = OptList(ref r, ReadHook); break;
-                case "poststart": o.Poststart = OptList(ref r, ReadHook); break;
-                case "poststop": o.Poststop = OptList(ref r, ReadHook); break;
-                default: r.Skip(); break;
-            }
-        return o;
-    }
-
-    static Hook ReadHook(ref Utf8JsonReader r)
-    {
-        StartObject(ref r);
-        var o = new Hook();
-        Span<char> k = stackalloc char[NameMax];
-        while (Prop(ref r, k, out int n))
-            switch (k[..n])
-            {
-                case "path": o.Path = Str(ref r); break;
-                case "args": o.Args = OptStrList(ref r); break;
-                case "env": o.Env = OptStrList(ref r); break;
-                case "timeout": o.Timeout = OptI32(ref r); break;
-                default: r.Skip(); break;
-            }
-        return o;
     }
 }

@@ -4,7 +4,7 @@ namespace CsRun.Spec;
 
 /// <summary>linux: properties in the order specs-go declares them, so that what we write
 /// (`csrun spec`) is byte for byte what runc writes.</summary>
-public sealed record Linux
+public sealed record LinuxConfig
 {
     [JsonPropertyName("uidMappings")] public List<IdMapping>? UidMappings { get; set; }
     [JsonPropertyName("gidMappings")] public List<IdMapping>? GidMappings { get; set; }
@@ -14,7 +14,7 @@ public sealed record Linux
     [JsonPropertyName("namespaces")] public List<Namespace>? Namespaces { get; set; }
     [JsonPropertyName("devices")] public List<Device>? Devices { get; set; }
     [JsonPropertyName("netDevices")] public Dictionary<string, NetDevice>? NetDevices { get; set; }
-    [JsonPropertyName("seccomp")] public Seccomp? Seccomp { get; set; }
+    [JsonPropertyName("seccomp")] public SeccompConfig? Seccomp { get; set; }
     [JsonPropertyName("rootfsPropagation")] public string? RootfsPropagation { get; set; }
     [JsonPropertyName("maskedPaths")] public List<string>? MaskedPaths { get; set; }
     [JsonPropertyName("readonlyPaths")] public List<string>? ReadonlyPaths { get; set; }
@@ -75,7 +75,7 @@ public sealed record MemoryPolicy
     [JsonPropertyName("flags")] public List<string>? Flags { get; set; }
 }
 
-public sealed record Seccomp
+public sealed record SeccompConfig
 {
     [JsonPropertyName("defaultAction")] public string DefaultAction { get; set; } = "";
     [JsonPropertyName("defaultErrnoRet")] public uint? DefaultErrnoRet { get; set; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CsRun.Cgroups;
 using CsRun.Errors;
+using CsRun.Spec;
 
 namespace CsRun.Tests.Cgroups;
 
@@ -46,7 +47,7 @@ internal sealed class TestCgroup : IDisposable
     }
 
     /// <summary>Created, with one sleeping process in it, resources applied: the create path's order.</summary>
-    public Process Started(CsRun.Spec.Resources? resources = null)
+    public Process Started(Resources? resources = null)
     {
         Manager.Create(resources);
         var p = Sleep();

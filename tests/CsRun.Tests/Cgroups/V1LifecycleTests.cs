@@ -1,4 +1,5 @@
 using CsRun.Cgroups;
+using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
 
@@ -74,7 +75,7 @@ public class V1LifecycleTests
     public void Stats_are_sane()
     {
         using var cg = new TestCgroup();
-        cg.Started(new CsRun.Spec.Resources { Pids = new() { Limit = 50 }, Memory = new() { Limit = 64 << 20 } });
+        cg.Started(new Resources { Pids = new() { Limit = 50 }, Memory = new() { Limit = 64 << 20 } });
 
         var stats = cg.Manager.Stats();
 

@@ -1,5 +1,6 @@
 using System.Text;
 using CsRun.Container;
+using CsRun.Spec;
 using CsRun.Tests.Spec;
 using FluentAssertions;
 using Xunit;
@@ -10,7 +11,7 @@ namespace CsRun.Tests.Container;
 /// embedded from the model, compact.</summary>
 public class StateCodecConfigTests
 {
-    static string Json(CsRun.Spec.Config c) => Encoding.UTF8.GetString(ReflectionJson.Serialize(c, indented: false));
+    static string Json(Config c) => Encoding.UTF8.GetString(ReflectionJson.Serialize(c, indented: false));
 
     [Fact]
     public void A_config_from_the_model_is_embedded_compact_and_reads_back_the_same()

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CsRun.Container;
+using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
 
@@ -47,10 +48,10 @@ public class StateCodecTests
     public void A_config_that_is_not_strict_json_is_written_from_the_model()
     {
         var loose = "{ // comment\n \"ociVersion\": \"1.2.0\", \"process\": {\"args\": [\"sh\"], \"cwd\": \"/\",},\n \"root\": {\"path\": \"rootfs\"} }"u8.ToArray();
-        CsRun.Spec.ConfigLoader.IsStrictJson(loose).Should().BeFalse();
-        CsRun.Spec.ConfigLoader.IsStrictJson("\uFEFF{}"u8).Should().BeFalse("a byte-order mark cannot sit inside state.json");
-        CsRun.Spec.ConfigLoader.IsStrictJson("{} x"u8).Should().BeFalse();
-        var s = new ContainerState { Id = "c", Config = CsRun.Spec.ConfigLoader.Parse(loose) };
+        ConfigLoader.IsStrictJson(loose).Should().BeFalse();
+        ConfigLoader.IsStrictJson("\uFEFF{}"u8).Should().BeFalse("a byte-order mark cannot sit inside state.json");
+        ConfigLoader.IsStrictJson("{} x"u8).Should().BeFalse();
+        var s = new ContainerState { Id = "c", Config = ConfigLoader.Parse(loose) };
         var bytes = StateCodec.Write(s);
         using var doc = JsonDocument.Parse(bytes);
         doc.RootElement.GetProperty("config").GetProperty("process").GetProperty("args")[0].GetString().Should().Be("sh");

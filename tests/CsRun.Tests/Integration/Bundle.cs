@@ -82,7 +82,7 @@ internal sealed class Bundle : IDisposable
     public static Config DefaultConfig(string[] args) => new()
     {
         OciVersion = "1.2.0",
-        Process = new global::CsRun.Spec.Process
+        Process = new ProcessConfig
         {
             Args = args.ToList(),
             Env = new() { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm" },
@@ -100,15 +100,15 @@ internal sealed class Bundle : IDisposable
         Hostname = "csrun",
         Mounts = new()
         {
-            new global::CsRun.Spec.Mount { Destination = "/proc", Type = "proc", Source = "proc" },
-            new global::CsRun.Spec.Mount { Destination = "/dev", Type = "tmpfs", Source = "tmpfs", Options = new() { "nosuid", "strictatime", "mode=755", "size=65536k" } },
-            new global::CsRun.Spec.Mount { Destination = "/dev/pts", Type = "devpts", Source = "devpts", Options = new() { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" } },
-            new global::CsRun.Spec.Mount { Destination = "/dev/shm", Type = "tmpfs", Source = "shm", Options = new() { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } },
-            new global::CsRun.Spec.Mount { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = new() { "nosuid", "noexec", "nodev" } },
-            new global::CsRun.Spec.Mount { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = new() { "nosuid", "noexec", "nodev", "ro" } },
-            new global::CsRun.Spec.Mount { Destination = "/sys/fs/cgroup", Type = "cgroup", Source = "cgroup", Options = new() { "nosuid", "noexec", "nodev", "relatime", "ro" } },
+            new MountEntry { Destination = "/proc", Type = "proc", Source = "proc" },
+            new MountEntry { Destination = "/dev", Type = "tmpfs", Source = "tmpfs", Options = new() { "nosuid", "strictatime", "mode=755", "size=65536k" } },
+            new MountEntry { Destination = "/dev/pts", Type = "devpts", Source = "devpts", Options = new() { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" } },
+            new MountEntry { Destination = "/dev/shm", Type = "tmpfs", Source = "shm", Options = new() { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } },
+            new MountEntry { Destination = "/dev/mqueue", Type = "mqueue", Source = "mqueue", Options = new() { "nosuid", "noexec", "nodev" } },
+            new MountEntry { Destination = "/sys", Type = "sysfs", Source = "sysfs", Options = new() { "nosuid", "noexec", "nodev", "ro" } },
+            new MountEntry { Destination = "/sys/fs/cgroup", Type = "cgroup", Source = "cgroup", Options = new() { "nosuid", "noexec", "nodev", "relatime", "ro" } },
         },
-        Linux = new global::CsRun.Spec.Linux
+        Linux = new LinuxConfig
         {
             Namespaces = new() { new() { Type = "pid" }, new() { Type = "network" }, new() { Type = "ipc" }, new() { Type = "uts" }, new() { Type = "mount" }, new() { Type = "cgroup" } },
             MaskedPaths = new() { "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi" },

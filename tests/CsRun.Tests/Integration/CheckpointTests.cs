@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using System.Diagnostics;
 using System.Text.Json;
 using FluentAssertions;
@@ -140,7 +141,7 @@ public class CheckpointTests
         string data = Path.Combine(b.Dir, "data");
         Directory.CreateDirectory(data);
         Directory.CreateDirectory(Path.Combine(b.Rootfs, "data"));
-        b.Config.Mounts!.Add(new CsRun.Spec.Mount { Destination = "/data", Type = "bind", Source = data, Options = new() { "rbind", "rw" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/data", Type = "bind", Source = data, Options = new() { "rbind", "rw" } });
         string id = b.NewId("ckpt");
         using var pipes = RunWithPipes(b, id);
         string count = Path.Combine(data, "count");

@@ -17,7 +17,7 @@ public class ConformanceTests
         // noNewPrivileges unset, so the filter is loaded before the capabilities are dropped.
         using var b = new Bundle("echo", "ok");
         b.Config.Process!.NoNewPrivileges = false;
-        b.Config.Linux!.Seccomp = new global::CsRun.Spec.Seccomp
+        b.Config.Linux!.Seccomp = new SeccompConfig
         {
             DefaultAction = "SCMP_ACT_ALLOW",
             Syscalls = new() { new SeccompSyscall { Names = new() { "close_range" }, Action = "SCMP_ACT_ERRNO" } },
@@ -33,7 +33,7 @@ public class ConformanceTests
         // The suite's `mounts` program appends tmpfs options (mode=755, size=1k) to every mount,
         // bind mounts included; runc passes them on and the kernel ignores them.
         using var b = new Bundle("cat", "/mnt/etc/hostname");
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount
+        b.Config.Mounts!.Add(new MountEntry
         {
             Destination = "/mnt/etc", Source = "/etc", Options = new() { "nosuid", "strictatime", "mode=755", "size=1k", "bind", "shared" },
         });
@@ -96,7 +96,7 @@ public class ConformanceTests
         string sh = Path.Combine(b.Rootfs, "bin", "sh"), log = Path.Combine(b.Dir, "hooks.log");
         Hook Fail() => new() { Path = Path.Combine(b.Rootfs, "bin", "false"), Args = new() { "false" } };
         Hook Note(string what) => new() { Path = sh, Args = new() { "sh", "-c", $"echo {what} >> {log}" } };
-        b.Config.Hooks = new Hooks { Poststart = new() { Fail(), Note("poststart") }, Poststop = new() { Fail(), Note("poststop") } };
+        b.Config.Hooks = new HooksConfig { Poststart = new() { Fail(), Note("poststart") }, Poststop = new() { Fail(), Note("poststop") } };
         var id = b.NewId();
         b.Csrun("create", "--bundle", b.Dir, id).ExitCode.Should().Be(0);
         var start = b.Csrun("start", id);
@@ -119,7 +119,7 @@ public class ConformanceTests
         using var b = new Bundle("true");
         string sh = Path.Combine(b.Rootfs, "bin", "sh");
         Hook Save(string name) => new() { Path = sh, Args = new() { "sh", "-c", $"cat > {Path.Combine(b.Dir, name)}" } };
-        b.Config.Hooks = new Hooks { Prestart = new() { Save("prestart") }, CreateRuntime = new() { Save("createRuntime") } };
+        b.Config.Hooks = new HooksConfig { Prestart = new() { Save("prestart") }, CreateRuntime = new() { Save("createRuntime") } };
         var id = b.NewId();
         var r = b.Csrun("create", "--bundle", b.Dir, id);
         r.ExitCode.Should().Be(0, r.ToString());
@@ -145,7 +145,7 @@ public class ConformanceTests
         // the poststart hooks run while the init was still csrun.
         using var b = new Bundle("sleep", "10");
         string exeSeen = Path.Combine(b.Dir, "poststart-exe");
-        b.Config.Hooks = new Hooks
+        b.Config.Hooks = new HooksConfig
         {
             StartContainer = new() { new Hook { Path = "/bin/sleep", Args = new() { "sleep", "1" } } },
             Poststart = new() { new Hook { Path = Path.Combine(b.Rootfs, "bin", "sh"), Args = new() { "sh", "-c",

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using System.Text.Json;
 using FluentAssertions;
 using Xunit;
@@ -20,7 +21,7 @@ public class ExecFifoTests
         b.Config.Process!.User = new() { Uid = uid, Gid = uid };
         b.Config.Mounts!.RemoveAll(m => m.Destination == "/proc");
         if (tmpfsOnProc)
-            b.Config.Mounts.Add(new global::CsRun.Spec.Mount { Destination = "/proc", Type = "tmpfs", Source = "tmpfs", Options = new() { "nosuid" } });
+            b.Config.Mounts.Add(new MountEntry { Destination = "/proc", Type = "tmpfs", Source = "tmpfs", Options = new() { "nosuid" } });
         b.Config.Linux!.MaskedPaths = new();
         b.Config.Linux.ReadonlyPaths = new();
         var id = b.NewId();

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using System.Text.Json;
 using FluentAssertions;
 using Xunit;
@@ -32,7 +33,7 @@ public class FailureTests
     public void A_mount_failure_in_the_child_names_the_field_the_path_and_the_errno()
     {
         using var b = new Bundle("true");
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "/mnt/x", Type = "no-such-fs", Source = "none" });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/mnt/x", Type = "no-such-fs", Source = "none" });
         var id = b.NewId();
         var r = b.Csrun("create", "-b", b.Dir, id);
         r.ExitCode.Should().Be(1);
@@ -62,7 +63,7 @@ public class FailureTests
         var id = b.NewId();
         string top = "csrun-nest-" + id;
         b.Config.Linux!.CgroupsPath = $"/{top}/inner/{id}";
-        b.Config.Linux.Resources = new global::CsRun.Spec.Resources { Cpu = new global::CsRun.Spec.CpuResources { Cpus = "9999" } };
+        b.Config.Linux.Resources = new Resources { Cpu = new CpuResources { Cpus = "9999" } };
         b.Save();
         var r = b.Csrun("create", "-b", b.Dir, id);
         r.ExitCode.Should().Be(1, r.ToString());

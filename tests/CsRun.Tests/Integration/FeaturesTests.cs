@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using System.Text.Json;
 using FluentAssertions;
 using Xunit;
@@ -46,14 +47,14 @@ public class FeaturesMountOptionsTests
         // idmap and ridmap take a bind with maps of its own (there is no user namespace here).
         var binds = new HashSet<string> { "bind", "rbind", "remount" };
         var idmaps = new HashSet<string> { "idmap", "ridmap" };
-        var map = new List<CsRun.Spec.IdMapping> { new() { ContainerId = 0, HostId = 100000, Size = 65536 } };
+        var map = new List<IdMapping> { new() { ContainerId = 0, HostId = 100000, Size = 65536 } };
         foreach (var (o, i) in options.Select((o, i) => (o, i)))
         {
             b.Config.Mounts!.Add(binds.Contains(o)
-                ? new CsRun.Spec.Mount { Destination = $"/opt{i}", Type = "bind", Source = source, Options = new() { o == "remount" ? "bind" : o, o } }
+                ? new MountEntry { Destination = $"/opt{i}", Type = "bind", Source = source, Options = new() { o == "remount" ? "bind" : o, o } }
                 : idmaps.Contains(o)
-                ? new CsRun.Spec.Mount { Destination = $"/opt{i}", Type = "bind", Source = source, Options = new() { "rbind", o }, UidMappings = map, GidMappings = map }
-                : new CsRun.Spec.Mount { Destination = $"/opt{i}", Type = "tmpfs", Source = "tmpfs", Options = new() { o } });
+                ? new MountEntry { Destination = $"/opt{i}", Type = "bind", Source = source, Options = new() { "rbind", o }, UidMappings = map, GidMappings = map }
+                : new MountEntry { Destination = $"/opt{i}", Type = "tmpfs", Source = "tmpfs", Options = new() { o } });
         }
         var id = b.NewId("feat");
         var r = b.Csrun("create", "-b", b.Dir, id);

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using System.Text.Json;
 using FluentAssertions;
 using Xunit;
@@ -8,7 +9,7 @@ namespace CsRun.Tests.Integration;
 public class HookTests
 {
     /// <summary>A hook that appends "phase status pid-ns" and its stdin to a log on the host.</summary>
-    static global::CsRun.Spec.Hook Logger(string log, string phase, int? timeout = null) => new()
+    static Hook Logger(string log, string phase, int? timeout = null) => new()
     {
         Path = "/bin/sh",
         Args = new() { "sh", "-c", $"read state; echo \"{phase} $(readlink /proc/self/ns/mnt) $state\" >> {log}" },
@@ -164,7 +165,7 @@ public class HookTests
         b.Config.Root!.Readonly = false;
         b.Config.Process!.Env = new() { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "FROM_PROCESS=yes" };
         string Dump(string file) => $"{{ echo CWD=$(pwd); env; }} > {file}";
-        global::CsRun.Spec.Hook Host(string phase) => new() { Path = "/bin/sh", Args = new() { "sh", "-c", Dump(Path.Combine(b.Dir, phase + ".env")) } };
+        Hook Host(string phase) => new() { Path = "/bin/sh", Args = new() { "sh", "-c", Dump(Path.Combine(b.Dir, phase + ".env")) } };
         b.Config.Hooks = new()
         {
             Prestart = new() { Host("prestart") },

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
 
@@ -24,9 +25,9 @@ public class MountCopyUpTests
         File.SetUnixFileMode(Path.Combine(dir, "a"), (UnixFileMode)Convert.ToInt32("4755", 8));
         File.SetUnixFileMode(Path.Combine(dir, "sub"), (UnixFileMode)Convert.ToInt32("1777", 8));
         File.SetLastWriteTimeUtc(Path.Combine(dir, "a"), new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        b.Config.Mounts!.Add(new CsRun.Spec.Mount { Destination = "/etc/cu", Type = "tmpfs", Source = "tmpfs", Options = new() { "tmpcopyup", "nosuid" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/etc/cu", Type = "tmpfs", Source = "tmpfs", Options = new() { "tmpcopyup", "nosuid" } });
         // A directory the image lacks is made, and the tmpfs on it starts empty.
-        b.Config.Mounts.Add(new CsRun.Spec.Mount { Destination = "/nowhere", Type = "tmpfs", Source = "tmpfs", Options = new() { "tmpcopyup" } });
+        b.Config.Mounts.Add(new MountEntry { Destination = "/nowhere", Type = "tmpfs", Source = "tmpfs", Options = new() { "tmpcopyup" } });
         var r = b.Run();
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Be(
@@ -41,7 +42,7 @@ public class MountCopyUpTests
         using var b = new Bundle("sh", "-c", "cat /etc/ro/f; touch /etc/ro/g 2>/dev/null && echo writable; mount | grep ' /etc/ro ' | grep -c '(ro,'");
         Directory.CreateDirectory(Path.Combine(b.Rootfs, "etc", "ro"));
         File.WriteAllText(Path.Combine(b.Rootfs, "etc", "ro", "f"), "kept\n");
-        b.Config.Mounts!.Add(new CsRun.Spec.Mount { Destination = "/etc/ro", Type = "tmpfs", Source = "tmpfs", Options = new() { "tmpcopyup", "ro", "nodev" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/etc/ro", Type = "tmpfs", Source = "tmpfs", Options = new() { "tmpcopyup", "ro", "nodev" } });
         var r = b.Run();
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Be("kept\n1\n");
@@ -51,7 +52,7 @@ public class MountCopyUpTests
     public void Tmpcopyup_on_a_bind_mount_is_refused()
     {
         using var b = new Bundle("true");
-        b.Config.Mounts!.Add(new CsRun.Spec.Mount { Destination = "/data", Type = "bind", Source = b.Rootfs, Options = new() { "rbind", "tmpcopyup" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/data", Type = "bind", Source = b.Rootfs, Options = new() { "rbind", "tmpcopyup" } });
         int index = b.Config.Mounts.Count - 1;
         var r = b.Run();
         r.ExitCode.Should().Be(1, r.ToString());

@@ -19,7 +19,7 @@ public class MountOptionEffectTests
         {
             string target = $"/opt-{option}";
             targets[option] = target;
-            b.Config.Mounts!.Add(new Mount { Destination = target, Type = "tmpfs", Source = "tmpfs", Options = effect.Options.ToList() });
+            b.Config.Mounts!.Add(new MountEntry { Destination = target, Type = "tmpfs", Source = "tmpfs", Options = effect.Options.ToList() });
         }
         string info = Mountinfo(b);
         targets.Select(t => (t.Key, Why: MountOptionEffects.Check(MountOptionEffects.TokensOf(info, t.Value), MountOptionEffects.Flag[t.Key])))
@@ -35,7 +35,7 @@ public class MountOptionEffectTests
         mounts.Tmpfs(Path.Combine(set, "sub"), "size=64k");
         mounts.Tmpfs(Path.Combine(clear, "sub"), "size=64k,ro,nosuid,nodev,noexec,noatime,nodiratime,nosymfollow");
         foreach (var (option, (onClear, effect)) in MountOptionEffects.Recursive)
-            b.Config.Mounts!.Add(new Mount
+            b.Config.Mounts!.Add(new MountEntry
             {
                 Destination = $"/rec-{option}", Type = "bind", Source = onClear ? clear : set,
                 Options = new[] { "rbind" }.Concat(effect.Options).ToList(),
@@ -53,8 +53,8 @@ public class MountOptionEffectTests
         string noatime = Path.Combine(b.Dir, "src-noatime");
         using var mounts = new HostMounts();
         mounts.Tmpfs(noatime, "size=64k,noatime");
-        b.Config.Mounts!.Add(new Mount { Destination = "/plain", Type = "bind", Source = noatime, Options = new() { "bind" } });
-        b.Config.Mounts!.Add(new Mount { Destination = "/relatime", Type = "bind", Source = noatime, Options = new() { "bind", "relatime" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/plain", Type = "bind", Source = noatime, Options = new() { "bind" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/relatime", Type = "bind", Source = noatime, Options = new() { "bind", "relatime" } });
         string info = Mountinfo(b);
         MountOptionEffects.Check(MountOptionEffects.TokensOf(info, "/plain"), new(Array.Empty<string>(), new[] { "noatime" }, Array.Empty<string>()))
             .Should().BeNull("a bind keeps its source's noatime");
@@ -72,7 +72,7 @@ public class MountOptionEffectTests
         mounts.Sh($"mount --make-shared {shared}");
         mounts.Tmpfs(Path.Combine(shared, "sub"), "size=64k");
         foreach (var (option, (_, effect)) in MountOptionEffects.Propagation)
-            b.Config.Mounts!.Add(new Mount
+            b.Config.Mounts!.Add(new MountEntry
             {
                 Destination = $"/prop-{option}", Type = "bind", Source = shared,
                 Options = new[] { "rbind" }.Concat(effect.Options).ToList(),

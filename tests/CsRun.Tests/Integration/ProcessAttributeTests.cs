@@ -34,7 +34,7 @@ public class ProcessAttributeTests
     }
 
     /// <summary>An `exec --process` file in the bundle.</summary>
-    static string ProcessJson(Bundle b, CsRun.Spec.Process process)
+    static string ProcessJson(Bundle b, ProcessConfig process)
     {
         string file = Path.Combine(b.Dir, $"process-{Guid.NewGuid():N}.json");
         File.WriteAllText(file, CsRun.Tests.Spec.ReferenceJson.Serialize(process));

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
 
@@ -59,7 +60,7 @@ public class ProcessTests
     public void Unknown_and_ungrantable_capabilities_are_warnings_not_errors()
     {
         using var b = new Bundle();
-        var all = global::CsRun.Spec.CapabilityNames.All.ToList();
+        var all = CapabilityNames.All.ToList();
         all.Add("CAP_NO_SUCH_THING");
         b.Config.Process!.Capabilities = new() { Bounding = all, Effective = all, Permitted = all };
         b.Config.Process.Args = new() { "sh", "-c", "grep CapEff /proc/self/status" };

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
 
@@ -10,7 +11,7 @@ namespace CsRun.Tests.Integration;
 /// </summary>
 public class ReadOnlyTmpfsTests
 {
-    static global::CsRun.Spec.Mount MountAt(Bundle b, string destination) => b.Config.Mounts!.Single(m => m.Destination == destination);
+    static MountEntry MountAt(Bundle b, string destination) => b.Config.Mounts!.Single(m => m.Destination == destination);
 
     [Fact]
     public void A_read_only_dev_tmpfs_gets_its_devices_and_submounts_first()
@@ -33,8 +34,8 @@ public class ReadOnlyTmpfsTests
     {
         using var b = new Bundle();
         var mounts = b.Config.Mounts!;
-        mounts.Add(new global::CsRun.Spec.Mount { Destination = "/run", Type = "tmpfs", Source = "tmpfs", Options = new() { "nosuid", "nodev", "ro" } });
-        mounts.Add(new global::CsRun.Spec.Mount { Destination = "/run/secrets/app", Type = "tmpfs", Source = "tmpfs", Options = new() { "size=64k" } });
+        mounts.Add(new MountEntry { Destination = "/run", Type = "tmpfs", Source = "tmpfs", Options = new() { "nosuid", "nodev", "ro" } });
+        mounts.Add(new MountEntry { Destination = "/run/secrets/app", Type = "tmpfs", Source = "tmpfs", Options = new() { "size=64k" } });
         var r = RootfsTests.RunSh(b, "touch /run/secrets/app/token && echo nested-rw; touch /run/x 2>&1; awk '$5 == \"/run\" {print $6}' /proc/self/mountinfo");
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Be("nested-rw\ntouch: /run/x: Read-only file system\nro,nosuid,nodev,relatime\n");

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
 
@@ -50,7 +51,7 @@ public class RootfsPropagationTests
         var caps = b.Config.Process.Capabilities!;
         foreach (var set in new[] { caps.Bounding!, caps.Effective!, caps.Permitted! }) set.Add("CAP_SYS_ADMIN");
         b.Config.Linux!.RootfsPropagation = rootfsPropagation;
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "/vol", Type = "bind", Source = vol.Path, Options = volumeOptions.ToList() });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/vol", Type = "bind", Source = vol.Path, Options = volumeOptions.ToList() });
         var id = b.NewId();
         var r = b.Csrun("run", "-d", "-b", b.Dir, id);
         r.ExitCode.Should().Be(0, r.ToString());

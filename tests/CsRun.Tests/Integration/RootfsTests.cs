@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using FluentAssertions;
 using Xunit;
 
@@ -57,7 +58,7 @@ public class RootfsTests
         using var b = new Bundle();
         Directory.CreateDirectory(Path.Combine(b.Dir, "data"));
         File.WriteAllText(Path.Combine(b.Dir, "data", "f"), "payload");
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "/data/in/deep", Type = "bind", Source = "data", Options = new() { "rbind", "ro", "nosuid" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/data/in/deep", Type = "bind", Source = "data", Options = new() { "rbind", "ro", "nosuid" } });
         var r = RunSh(b, "cat /data/in/deep/f; touch /data/in/deep/g 2>&1 | grep -c Read-only; grep ' /data/in/deep ' /proc/self/mountinfo");
         r.Stdout.Should().StartWith("payload1\n", r.ToString());
         r.Stdout.Should().Contain("ro,nosuid");
@@ -72,7 +73,7 @@ public class RootfsTests
         File.CreateSymbolicLink(Path.Combine(b.Rootfs, "escape"), outside);
         // The same absolute path inside the rootfs: where the link must lead when resolved in the root.
         Directory.CreateDirectory(Path.Combine(b.Rootfs, outside.TrimStart('/')));
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "/escape/sub", Type = "tmpfs", Source = "tmpfs" });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/escape/sub", Type = "tmpfs", Source = "tmpfs" });
         var r = RunSh(b, "true");
         r.ExitCode.Should().Be(0, r.ToString());
         // The link was resolved inside the rootfs, so nothing was created next to the bundle.
@@ -119,7 +120,7 @@ public class RootfsTests
     public void Recursive_read_only_bind_makes_submounts_read_only_too()
     {
         using var b = new Bundle();
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "/hostdev", Type = "bind", Source = "/dev", Options = new() { "rbind", "rro" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/hostdev", Type = "bind", Source = "/dev", Options = new() { "rbind", "rro" } });
         var r = RunSh(b, "grep ' /hostdev/shm ' /proc/self/mountinfo");
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Split(' ')[5].Should().StartWith("ro", "rro reaches the submount /dev/shm as well");

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using FluentAssertions;
@@ -62,7 +63,7 @@ public class RuncDropInTests
     public void Log_format_json_without_a_log_file_writes_json_lines_on_stderr()
     {
         using var b = new Bundle("true");
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "mnt/rel", Type = "tmpfs", Source = "tmpfs" });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "mnt/rel", Type = "tmpfs", Source = "tmpfs" });
         var r = b.Csrun("--log-format", "json", "kill", "nope-" + Guid.NewGuid().ToString("N")[..8]);
         r.ExitCode.Should().Be(1);
         var error = JsonDocument.Parse(r.Stderr.Trim()).RootElement;
@@ -162,7 +163,7 @@ public class RuncDropInTests
     public void A_relative_mount_destination_is_taken_relative_to_the_root()
     {
         using var b = new Bundle("sh", "-c", "grep ' /mnt/data ' /proc/self/mountinfo | cut -d' ' -f5,9");
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "mnt/data", Type = "tmpfs", Source = "tmpfs", Options = new() { "size=1m" } });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "mnt/data", Type = "tmpfs", Source = "tmpfs", Options = new() { "size=1m" } });
         var r = b.Run();
         r.ExitCode.Should().Be(0, r.ToString());
         r.Stdout.Should().Be("/mnt/data tmpfs\n");

@@ -1,4 +1,5 @@
 using CsRun.Launch;
+using CsRun.Spec;
 using CsRun.Tests.Integration;
 using FluentAssertions;
 using Xunit;
@@ -10,7 +11,7 @@ public class CompilerTests
 {
     static readonly (string, bool)[] V1Tasks = { ("/sys/fs/cgroup/memory/c/tasks", false), ("/sys/fs/cgroup/systemd/c/tasks", true) };
 
-    static SetupProgram Compile(global::CsRun.Spec.Config config, bool noPivot = false, IReadOnlyList<(string, bool)>? selfJoin = null, byte[]? cpuMask = null) =>
+    static SetupProgram Compile(Config config, bool noPivot = false, IReadOnlyList<(string, bool)>? selfJoin = null, byte[]? cpuMask = null) =>
         Compiler.Compile(new CompileContext
         {
             Config = config, BundleDir = "/bundle", Rootfs = "/bundle/rootfs", NoPivot = noPivot, FifoFd = 7,
@@ -73,9 +74,9 @@ public class CompilerTests
     public void A_child_born_in_a_new_user_namespace_leaves_the_cgroup_join_to_the_parent()
     {
         var c = Bundle.DefaultConfig(new[] { "true" });
-        c.Linux!.Namespaces!.Add(new global::CsRun.Spec.Namespace { Type = "user" });
-        c.Linux.UidMappings = new() { new global::CsRun.Spec.IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 } };
-        c.Linux.GidMappings = new() { new global::CsRun.Spec.IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 } };
+        c.Linux!.Namespaces!.Add(new Namespace { Type = "user" });
+        c.Linux.UidMappings = new() { new IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 } };
+        c.Linux.GidMappings = new() { new IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 } };
         var p = Compile(c, selfJoin: V1Tasks);
         Kinds(p).Should().NotContain(StepKind.JoinCgroup);
         p.Joined(bornInCgroup: false).Should().Be(CsRun.Cgroups.CgroupJoined.None);
@@ -162,7 +163,7 @@ public class CompilerTests
     {
         var c = Bundle.DefaultConfig(new[] { "true" });
         Compile(c).Steps.Should().NotContain(s => s.Kind == StepKind.SyncSend && s.A == (long)SyncType.NetDevices, "no device, no sync point");
-        c.Linux!.NetDevices = new() { ["eth0"] = new CsRun.Spec.NetDevice() };
+        c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice() };
         c.Linux.Namespaces!.First(n => n.Type == "pid").Path = "/proc/1/ns/pid";
         var p = Compile(c);
         var ask = p.Steps.FindIndex(s => s.Kind == StepKind.SyncSend && s.A == (long)SyncType.NetDevices);
@@ -203,7 +204,7 @@ public class CompilerTests
     {
         // cgroup v2 (the VM test runs it for real: a second cgroup2 mount there is EBUSY).
         var c = Bundle.DefaultConfig(new[] { "true" });
-        c.Mounts!.Add(new CsRun.Spec.Mount { Destination = "/sys/fs/cgroup/", Type = "cgroup", Source = "cgroup", Options = new() { "ro" } });
+        c.Mounts!.Add(new MountEntry { Destination = "/sys/fs/cgroup/", Type = "cgroup", Source = "cgroup", Options = new() { "ro" } });
         var p = Compiler.Compile(new CompileContext
         {
             Config = c, BundleDir = "/bundle", Rootfs = "/bundle/rootfs", FifoFd = 7,

@@ -2,6 +2,7 @@ using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
 using CsRun.Rootfs;
+using CsRun.Spec;
 using CsRun.Tests.Integration;
 using FluentAssertions;
 using Xunit;
@@ -11,10 +12,10 @@ namespace CsRun.Tests.Launch;
 /// <summary>The plan and the parent's side of bind sources opened on the host (a user namespace).</summary>
 public unsafe class HostBindSourcesTests
 {
-    static SetupProgram Compile(global::CsRun.Spec.Config config) =>
+    static SetupProgram Compile(Config config) =>
         Compiler.Compile(new CompileContext { Config = config, BundleDir = "/bundle", Rootfs = "/bundle/rootfs", FifoFd = 7 });
 
-    static global::CsRun.Spec.Config WithBinds(bool userns)
+    static Config WithBinds(bool userns)
     {
         var c = Bundle.DefaultConfig(new[] { "true" });
         if (userns) c.Linux!.Namespaces!.Add(new() { Type = "user" });

@@ -22,7 +22,7 @@ public class IdmapCompileTests : IDisposable
         Config = c, BundleDir = _bundle, Rootfs = Rootfs, FifoFd = 7, HostBounding = ulong.MaxValue,
     });
 
-    static Config WithMounts(bool userns, params Mount[] mounts)
+    static Config WithMounts(bool userns, params MountEntry[] mounts)
     {
         var c = Bundle.DefaultConfig(new[] { "true" });
         if (userns)
@@ -41,10 +41,10 @@ public class IdmapCompileTests : IDisposable
     public void With_a_user_namespace_host_sources_go_through_the_parents_fds_and_rootfs_sources_through_the_rootfs()
     {
         var p = Compile(WithMounts(true,
-            new Mount { Destination = "/a", Source = "/tmp", Options = new() { "rbind", "ridmap" } },
-            new Mount { Destination = "/b", Source = "/tmp", Options = new() { "bind" }, UidMappings = Own, GidMappings = Own },
-            new Mount { Destination = "/c", Source = "/tmp", Options = new() { "rbind" } },
-            new Mount { Destination = "/d", Source = Path.Combine(Rootfs, "data"), Options = new() { "bind", "idmap" } }));
+            new MountEntry { Destination = "/a", Source = "/tmp", Options = new() { "rbind", "ridmap" } },
+            new MountEntry { Destination = "/b", Source = "/tmp", Options = new() { "bind" }, UidMappings = Own, GidMappings = Own },
+            new MountEntry { Destination = "/c", Source = "/tmp", Options = new() { "rbind" } },
+            new MountEntry { Destination = "/d", Source = Path.Combine(Rootfs, "data"), Options = new() { "bind", "idmap" } }));
         var idmaps = p.Steps.Where(s => s.Kind == StepKind.IdmapBind).ToList();
         idmaps.Select(s => s.Field).Should().Equal("mounts[0]", "mounts[1]", "mounts[3]");
         // mounts[0] and [1] take the first two slots the parent fills; [2] is a plain bind in the third.
@@ -63,7 +63,7 @@ public class IdmapCompileTests : IDisposable
     [Fact]
     public void Without_a_user_namespace_the_child_clones_the_host_path()
     {
-        var p = Compile(WithMounts(false, new Mount { Destination = "/a", Source = "/tmp", Options = new() { "bind", "idmap" }, UidMappings = Own, GidMappings = Own }));
+        var p = Compile(WithMounts(false, new MountEntry { Destination = "/a", Source = "/tmp", Options = new() { "bind", "idmap" }, UidMappings = Own, GidMappings = Own }));
         p.Steps.Should().NotContain(s => s.Kind == StepKind.ReceiveBindSources);
         var step = p.Steps.Single(s => s.Kind == StepKind.IdmapBind);
         (step.A, step.E).Should().Be((0L, 0L));

@@ -1,4 +1,5 @@
 using CsRun.Launch;
+using CsRun.Spec;
 using CsRun.Tests.Integration;
 using FluentAssertions;
 using Xunit;
@@ -11,17 +12,17 @@ public unsafe class ScheduleCompilerTests
 {
     static readonly (string, bool)[] V1Tasks = { ("/sys/fs/cgroup/cpuset/c/tasks", false) };
 
-    static global::CsRun.Spec.Config Config(Action<global::CsRun.Spec.Config> edit)
+    static Config Config(Action<Config> edit)
     {
         var c = Bundle.DefaultConfig(new[] { "true" });
         edit(c);
         return c;
     }
 
-    static SetupProgram Exec(global::CsRun.Spec.Config c) =>
+    static SetupProgram Exec(Config c) =>
         ExecCompiler.Compile(new CompileContext { Config = c, BundleDir = "/b", Rootfs = "/b/rootfs", CgroupSelfJoin = V1Tasks }, new List<(string, int)> { ("pid", 5), ("mnt", 6) });
 
-    static SetupProgram Create(global::CsRun.Spec.Config c) =>
+    static SetupProgram Create(Config c) =>
         Compiler.Compile(new CompileContext { Config = c, BundleDir = "/b", Rootfs = "/b/rootfs", FifoFd = 7 });
 
     [Fact]

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using CsRun.Tests.Integration;
 using FluentAssertions;
 using Xunit;
@@ -60,7 +61,7 @@ public class EscapeTests
     {
         using var b = new Bundle("true");
         // A tmpfs over /proc/sys makes the sysctl path an ordinary file the image controls.
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "/proc/sys", Type = "tmpfs", Source = "tmpfs" });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/proc/sys", Type = "tmpfs", Source = "tmpfs" });
         b.Config.Linux!.ReadonlyPaths!.Remove("/proc/sys");
         b.Config.Process!.Args = new() { "true" };
         b.Config.Hooks = new()

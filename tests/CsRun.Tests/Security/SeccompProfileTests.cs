@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using CsRun.Tests.Integration;
 using FluentAssertions;
 using Xunit;
@@ -16,7 +17,7 @@ public class SeccompProfileTests
     {
         using var b = new Bundle("sh", "-c", $"echo allowed; {probe} 2>/dev/null && echo done || echo blocked");
         File.CreateSymbolicLink(Path.Combine(b.Rootfs, "bin", "unshare"), "busybox");
-        var all = global::CsRun.Spec.CapabilityNames.All.ToList();
+        var all = CapabilityNames.All.ToList();
         b.Config.Process!.Capabilities = new() { Bounding = all, Effective = all, Permitted = all };
         if (profile != null) b.Config.Linux!.Seccomp = global::CsRun.Tests.Seccomp.Profiles.Fixture(profile);
         return b.Run();

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using System.Runtime.InteropServices;
 using CsRun.Tests.Integration;
 using FluentAssertions;
@@ -26,8 +27,8 @@ public class SymlinkRaceTests
         File.CreateSymbolicLink(Path.Combine(vol, "y"), "/");
         string marker = "csrun-race-" + Guid.NewGuid().ToString("N")[..8];
         b.Config.Root!.Readonly = false;
-        b.Config.Mounts!.Add(new global::CsRun.Spec.Mount { Destination = "/vol", Type = "bind", Source = vol, Options = new() { "rbind" } });
-        b.Config.Mounts.Add(new global::CsRun.Spec.Mount { Destination = $"/vol/x/{marker}", Type = "tmpfs", Source = "tmpfs" });
+        b.Config.Mounts!.Add(new MountEntry { Destination = "/vol", Type = "bind", Source = vol, Options = new() { "rbind" } });
+        b.Config.Mounts.Add(new MountEntry { Destination = $"/vol/x/{marker}", Type = "tmpfs", Source = "tmpfs" });
         b.Config.Process!.Args = new() { "sh", "-c", $"grep -c {marker} /proc/self/mountinfo" };
 
         using var stop = new CancellationTokenSource();

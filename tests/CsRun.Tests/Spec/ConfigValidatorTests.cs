@@ -25,7 +25,7 @@ public class ConfigValidatorTests
         c.Linux.GidMappings = new() { new IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 } };
     }
 
-    static CsRun.Spec.Seccomp SeccompOf(string action, uint? errnoRet = null, string name = "mkdir") => new()
+    static SeccompConfig SeccompOf(string action, uint? errnoRet = null, string name = "mkdir") => new()
     {
         DefaultAction = "SCMP_ACT_ALLOW",
         Syscalls = new() { new SeccompSyscall { Names = new() { name }, Action = action, ErrnoRet = errnoRet } },
@@ -77,17 +77,17 @@ public class ConfigValidatorTests
         // mounts and hooks
         { "empty mount destination", c => c.Mounts![3].Destination = "", "mounts[3].destination: must be set" },
         { "NUL in mount source", c => c.Mounts![0].Source = "pr\0c", "mounts[0].source: must not contain a NUL byte" },
-        { "idmap not bind", c => c.Mounts!.Add(new Mount { Destination = "/data", Type = "tmpfs", Source = "tmpfs", Options = new() { "idmap" } }), "mounts[7]: an id-mapped mount must be a bind mount" },
-        { "idmap without maps or userns", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" } }), "mounts[7].options: idmap needs uidMappings and gidMappings or a user namespace" },
-        { "mount maps on a tmpfs", c => c.Mounts!.Add(new Mount { Destination = "/data", Type = "tmpfs", Source = "tmpfs", UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7]: an id-mapped mount must be a bind mount" },
-        { "mount maps overlapping", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" }, UidMappings = new() { new IdMapping { Size = 10 }, new IdMapping { ContainerId = 5, HostId = 100, Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].uidMappings[1]: container ids overlap mounts[7].uidMappings[0]" },
-        { "mount map too long for one write", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" }, UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = Enumerable.Range(0, 200).Select(i => new IdMapping { ContainerId = (uint)(1000000000 + i), HostId = (uint)(1000000000 + i), Size = 1 }).ToList() }), "mounts[7].gidMappings: takes 4800 bytes as a uid_map/gid_map text; the kernel takes less than 4096" },
-        { "mount with an empty uid map", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new(), GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].uidMappings: must be set along with gidMappings" },
-        { "mount uid map alone", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].gidMappings: must be set along with uidMappings" },
-        { "relative hook", c => c.Hooks = new Hooks { Poststop = new() { new Hook { Path = "cleanup.sh" } } }, "hooks.poststop[0].path: must be absolute (got \"cleanup.sh\")" },
-        { "hook without path", c => c.Hooks = new Hooks { CreateRuntime = new() { new Hook() } }, "hooks.createRuntime[0].path: must be set" },
-        { "hook timeout", c => c.Hooks = new Hooks { Prestart = new() { new Hook { Path = "/bin/true", Timeout = 0 } } }, "hooks.prestart[0].timeout: must be greater than 0 (got 0)" },
-        { "hook env", c => c.Hooks = new Hooks { Poststart = new() { new Hook { Path = "/bin/true", Env = new() { "X" } } } }, "hooks.poststart[0].env[0]: must be NAME=VALUE (got \"X\")" },
+        { "idmap not bind", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Type = "tmpfs", Source = "tmpfs", Options = new() { "idmap" } }), "mounts[7]: an id-mapped mount must be a bind mount" },
+        { "idmap without maps or userns", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" } }), "mounts[7].options: idmap needs uidMappings and gidMappings or a user namespace" },
+        { "mount maps on a tmpfs", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Type = "tmpfs", Source = "tmpfs", UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7]: an id-mapped mount must be a bind mount" },
+        { "mount maps overlapping", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" }, UidMappings = new() { new IdMapping { Size = 10 }, new IdMapping { ContainerId = 5, HostId = 100, Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].uidMappings[1]: container ids overlap mounts[7].uidMappings[0]" },
+        { "mount map too long for one write", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" }, UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = Enumerable.Range(0, 200).Select(i => new IdMapping { ContainerId = (uint)(1000000000 + i), HostId = (uint)(1000000000 + i), Size = 1 }).ToList() }), "mounts[7].gidMappings: takes 4800 bytes as a uid_map/gid_map text; the kernel takes less than 4096" },
+        { "mount with an empty uid map", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new(), GidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].uidMappings: must be set along with gidMappings" },
+        { "mount uid map alone", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new() { new IdMapping { Size = 1 } } }), "mounts[7].gidMappings: must be set along with uidMappings" },
+        { "relative hook", c => c.Hooks = new HooksConfig { Poststop = new() { new Hook { Path = "cleanup.sh" } } }, "hooks.poststop[0].path: must be absolute (got \"cleanup.sh\")" },
+        { "hook without path", c => c.Hooks = new HooksConfig { CreateRuntime = new() { new Hook() } }, "hooks.createRuntime[0].path: must be set" },
+        { "hook timeout", c => c.Hooks = new HooksConfig { Prestart = new() { new Hook { Path = "/bin/true", Timeout = 0 } } }, "hooks.prestart[0].timeout: must be greater than 0 (got 0)" },
+        { "hook env", c => c.Hooks = new HooksConfig { Poststart = new() { new Hook { Path = "/bin/true", Env = new() { "X" } } } }, "hooks.poststart[0].env[0]: must be NAME=VALUE (got \"X\")" },
 
         // namespaces and what needs them
         { "unknown namespace", c => AddNs(c, "foo"), "linux.namespaces[5].type: must be one of pid, network, mount, ipc, uts, user, cgroup, time (got \"foo\")" },
@@ -148,12 +148,12 @@ public class ConfigValidatorTests
         { "rdma", c => c.Linux!.Resources!.Rdma = new() { ["mlx5_1"] = new RdmaLimit() }, "linux.resources.rdma.mlx5_1: must set hcaHandles or hcaObjects" },
 
         // seccomp
-        { "seccomp default action", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_MAYBE" }, "linux.seccomp.defaultAction: must be one of SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (got \"SCMP_ACT_MAYBE\")" },
-        { "seccomp default notify", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_NOTIFY" }, "linux.seccomp.defaultAction: must not be SCMP_ACT_NOTIFY" },
-        { "seccomp default errno", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_ALLOW", DefaultErrnoRet = 1 }, "linux.seccomp.defaultErrnoRet: can only be set with SCMP_ACT_ERRNO or SCMP_ACT_TRACE (defaultAction is SCMP_ACT_ALLOW)" },
-        { "seccomp arch", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_ALLOW", Architectures = new() { "SCMP_ARCH_X86_64", "SCMP_ARCH_Z80" } }, "linux.seccomp.architectures[1]: must be one of SCMP_ARCH_X86, SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_ARM, SCMP_ARCH_AARCH64, SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS64N32, SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_PPC, SCMP_ARCH_PPC64, SCMP_ARCH_PPC64LE, SCMP_ARCH_S390, SCMP_ARCH_S390X, SCMP_ARCH_PARISC, SCMP_ARCH_PARISC64, SCMP_ARCH_RISCV64, SCMP_ARCH_LOONGARCH64, SCMP_ARCH_M68K, SCMP_ARCH_SH, SCMP_ARCH_SHEB (got \"SCMP_ARCH_Z80\")" },
-        { "seccomp flag", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_ALLOW", Flags = new() { "SECCOMP_FILTER_FLAG_X" } }, "linux.seccomp.flags[0]: must be one of SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (got \"SECCOMP_FILTER_FLAG_X\")" },
-        { "seccomp metadata", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp { DefaultAction = "SCMP_ACT_ALLOW", ListenerMetadata = "m" }, "linux.seccomp.listenerMetadata: must not be set without listenerPath" },
+        { "seccomp default action", c => c.Linux!.Seccomp = new SeccompConfig { DefaultAction = "SCMP_ACT_MAYBE" }, "linux.seccomp.defaultAction: must be one of SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (got \"SCMP_ACT_MAYBE\")" },
+        { "seccomp default notify", c => c.Linux!.Seccomp = new SeccompConfig { DefaultAction = "SCMP_ACT_NOTIFY" }, "linux.seccomp.defaultAction: must not be SCMP_ACT_NOTIFY" },
+        { "seccomp default errno", c => c.Linux!.Seccomp = new SeccompConfig { DefaultAction = "SCMP_ACT_ALLOW", DefaultErrnoRet = 1 }, "linux.seccomp.defaultErrnoRet: can only be set with SCMP_ACT_ERRNO or SCMP_ACT_TRACE (defaultAction is SCMP_ACT_ALLOW)" },
+        { "seccomp arch", c => c.Linux!.Seccomp = new SeccompConfig { DefaultAction = "SCMP_ACT_ALLOW", Architectures = new() { "SCMP_ARCH_X86_64", "SCMP_ARCH_Z80" } }, "linux.seccomp.architectures[1]: must be one of SCMP_ARCH_X86, SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_ARM, SCMP_ARCH_AARCH64, SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS64N32, SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL64N32, SCMP_ARCH_PPC, SCMP_ARCH_PPC64, SCMP_ARCH_PPC64LE, SCMP_ARCH_S390, SCMP_ARCH_S390X, SCMP_ARCH_PARISC, SCMP_ARCH_PARISC64, SCMP_ARCH_RISCV64, SCMP_ARCH_LOONGARCH64, SCMP_ARCH_M68K, SCMP_ARCH_SH, SCMP_ARCH_SHEB (got \"SCMP_ARCH_Z80\")" },
+        { "seccomp flag", c => c.Linux!.Seccomp = new SeccompConfig { DefaultAction = "SCMP_ACT_ALLOW", Flags = new() { "SECCOMP_FILTER_FLAG_X" } }, "linux.seccomp.flags[0]: must be one of SECCOMP_FILTER_FLAG_TSYNC, SECCOMP_FILTER_FLAG_LOG, SECCOMP_FILTER_FLAG_SPEC_ALLOW, SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (got \"SECCOMP_FILTER_FLAG_X\")" },
+        { "seccomp metadata", c => c.Linux!.Seccomp = new SeccompConfig { DefaultAction = "SCMP_ACT_ALLOW", ListenerMetadata = "m" }, "linux.seccomp.listenerMetadata: must not be set without listenerPath" },
         { "seccomp action", c => c.Linux!.Seccomp = SeccompOf("SCMP_ACT_NOPE"), "linux.seccomp.syscalls[0].action: must be one of SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY (got \"SCMP_ACT_NOPE\")" },
         { "seccomp errnoRet", c => c.Linux!.Seccomp = SeccompOf("SCMP_ACT_KILL", errnoRet: 1), "linux.seccomp.syscalls[0].errnoRet: can only be set with SCMP_ACT_ERRNO or SCMP_ACT_TRACE (action is SCMP_ACT_KILL)" },
         { "seccomp notify without listener", c => c.Linux!.Seccomp = SeccompOf("SCMP_ACT_NOTIFY"), "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY needs linux.seccomp.listenerPath" },
@@ -184,11 +184,11 @@ public class ConfigValidatorTests
         { "joined user namespace without maps", c => AddNs(c, "user", "/proc/1/ns/user") },
         { "user namespace with maps", AddUserNs },
         { "relative rootfs", c => c.Root!.Path = "../rootfs" },
-        { "ridmap borrowing the user namespace's maps", c => { AddUserNs(c); c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "ridmap" } }); } },
-        { "idmap borrowing a joined user namespace", c => { AddNs(c, "user", "/proc/1/ns/user"); c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" } }); } },
-        { "mount maps alone (runc 1.2: idmap)", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }) },
-        { "bind mount with filesystem data (runc passes it on; the kernel ignores it)", c => c.Mounts!.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "mode=700" } }) },
-        { "empty seccomp means none", c => c.Linux!.Seccomp = new CsRun.Spec.Seccomp() },
+        { "ridmap borrowing the user namespace's maps", c => { AddUserNs(c); c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "rbind", "ridmap" } }); } },
+        { "idmap borrowing a joined user namespace", c => { AddNs(c, "user", "/proc/1/ns/user"); c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "bind", "idmap" } }); } },
+        { "mount maps alone (runc 1.2: idmap)", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "bind" }, UidMappings = new() { new IdMapping { Size = 1 } }, GidMappings = new() { new IdMapping { Size = 1 } } }) },
+        { "bind mount with filesystem data (runc passes it on; the kernel ignores it)", c => c.Mounts!.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "rbind", "mode=700" } }) },
+        { "empty seccomp means none", c => c.Linux!.Seccomp = new SeccompConfig() },
         { "personality without flags", c => c.Linux!.Personality = new Personality { Domain = "LINUX32", Flags = new() } },
         { "net devices renamed, swapped and by template", c => c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice { Name = "eth1" }, ["eth1"] = new NetDevice { Name = "eth0" }, ["eth2"] = new NetDevice { Name = "c%d" }, ["eth3"] = new NetDevice { Name = "c%d" } } },
         { "plain cgroupsPath", c => c.Linux!.CgroupsPath = "/default/abc" },
@@ -226,7 +226,7 @@ public class ConfigValidatorTests
         act.Should().NotThrow();
 
         int last = rootless.Mounts!.Count;
-        rootless.Mounts.Add(new Mount { Destination = "/data", Source = "/srv", Options = new() { "rbind", "idmap" } });
+        rootless.Mounts.Add(new MountEntry { Destination = "/data", Source = "/srv", Options = new() { "rbind", "idmap" } });
         act = () => Validate(rootless, Pure with { Rootless = true });
         act.Should().Throw<RuntimeError>().WithMessage($"mounts[{last}]: id-mapped mounts are not supported for rootless containers");
         rootless.Mounts.RemoveAt(last);

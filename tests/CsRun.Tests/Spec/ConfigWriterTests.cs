@@ -42,10 +42,10 @@ public class ConfigWriterTests
     {
         var c = new Config
         {
-            Process = new Process { Args = new() { "a", null! }, Rlimits = new() { null! } },
-            Mounts = new() { null!, new Mount() },
+            Process = new ProcessConfig { Args = new() { "a", null! }, Rlimits = new() { null! } },
+            Mounts = new() { null!, new MountEntry() },
             Annotations = new() { ["k"] = null! },
-            Linux = new CsRun.Spec.Linux
+            Linux = new LinuxConfig
             {
                 NetDevices = new() { ["eth0"] = null! },
                 TimeOffsets = new() { ["boottime"] = null! },

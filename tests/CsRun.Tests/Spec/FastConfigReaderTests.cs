@@ -283,7 +283,7 @@ public class FastConfigReaderTests
     public void Reads_a_process_on_its_own_as_System_Text_Json_reads_it()
     {
         byte[] json = Encoding.UTF8.GetBytes(Section("process"));
-        ReferenceJson.Serialize(FastConfigReader.ReadProcessJson(json)).Should().Be(ReferenceJson.Serialize(ReferenceJson.Deserialize<Process>(json)));
+        ReferenceJson.Serialize(FastConfigReader.ReadProcessJson(json)).Should().Be(ReferenceJson.Serialize(ReferenceJson.Deserialize<ProcessConfig>(json)));
     }
 
     [Fact]
@@ -301,7 +301,7 @@ public class FastConfigReaderTests
         r.Read();
         var hooks = FastConfigReader.ReadHooksValue(ref r);
         r.TokenType.Should().Be(JsonTokenType.EndObject);
-        ReferenceJson.Serialize(hooks).Should().Be(ReferenceJson.Serialize(ReferenceJson.Deserialize<Hooks>(json)));
+        ReferenceJson.Serialize(hooks).Should().Be(ReferenceJson.Serialize(ReferenceJson.Deserialize<HooksConfig>(json)));
     }
 
     [Fact]

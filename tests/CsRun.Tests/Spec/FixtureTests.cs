@@ -106,7 +106,7 @@ public class FixtureTests
         var act = () => ConfigValidator.Validate(c, Fixtures.Root, Pure);
         act.Should().Throw<RuntimeError>().WithMessage("process: must be set");
 
-        c.Process = new Process { Args = new() { "sh" }, Cwd = "/" };
+        c.Process = new ProcessConfig { Args = new() { "sh" }, Cwd = "/" };
         if (message == null) act.Should().NotThrow();
         else act.Should().Throw<RuntimeError>().Which.Message.Should().Be(message);
     }
@@ -126,7 +126,7 @@ public class FixtureTests
         var act = () =>
         {
             var c = ConfigLoader.Load(Fixtures.PathOf(name));
-            c.Process ??= new Process { Args = new() { "sh" }, Cwd = "/" };
+            c.Process ??= new ProcessConfig { Args = new() { "sh" }, Cwd = "/" };
             ConfigValidator.Validate(c, Fixtures.Root, Pure);
         };
         act.Should().Throw<RuntimeError>().Which.Message.Should().Be(message);

@@ -12,7 +12,7 @@ internal static class FullConfig
     public static Config Create() => new()
     {
         OciVersion = "1.2.0" + Awkward,
-        Process = new Process
+        Process = new ProcessConfig
         {
             Terminal = true,
             ConsoleSize = new Box { Height = uint.MaxValue, Width = 0 },
@@ -47,15 +47,15 @@ internal static class FullConfig
         Domainname = "",
         Mounts = new()
         {
-            new Mount
+            new MountEntry
             {
                 Destination = Awkward, Type = "bind", Source = "/src", Options = new() { "rbind", "ro" },
                 UidMappings = new() { new IdMapping { ContainerId = 0, HostId = uint.MaxValue, Size = 1 } },
                 GidMappings = new() { new IdMapping { ContainerId = 1, HostId = 2, Size = 3 } },
             },
-            new Mount { Destination = "/proc" },
+            new MountEntry { Destination = "/proc" },
         },
-        Hooks = new Hooks
+        Hooks = new HooksConfig
         {
             Prestart = new() { Hook(1) },
             CreateRuntime = new() { Hook(2), new Hook { Path = "/bin/true" } },
@@ -65,7 +65,7 @@ internal static class FullConfig
             Poststop = new() { Hook(int.MinValue) },
         },
         Annotations = Unordered(),
-        Linux = new CsRun.Spec.Linux
+        Linux = new LinuxConfig
         {
             UidMappings = new() { new IdMapping { ContainerId = 0, HostId = 1000, Size = 65536 } },
             GidMappings = new() { new IdMapping { ContainerId = 0, HostId = 1000, Size = 65536 } },
@@ -79,7 +79,7 @@ internal static class FullConfig
                 new Device { Path = "/dev/x", Type = "b" },
             },
             NetDevices = new() { ["eth0"] = new NetDevice { Name = Awkward }, [Awkward] = new NetDevice() },
-            Seccomp = new CsRun.Spec.Seccomp
+            Seccomp = new SeccompConfig
             {
                 DefaultAction = "SCMP_ACT_ERRNO", DefaultErrnoRet = uint.MaxValue,
                 Architectures = new() { "SCMP_ARCH_X86_64" }, Flags = new() { "SECCOMP_FILTER_FLAG_LOG" },

@@ -1,3 +1,4 @@
+using CsRun.Spec;
 using System.Reflection;
 using System.Text.Json.Serialization;
 
@@ -11,7 +12,7 @@ internal static class SpecModelWalk
     public static List<string> Paths()
     {
         var paths = new List<string>();
-        Walk(typeof(CsRun.Spec.Config), "", paths);
+        Walk(typeof(Config), "", paths);
         return paths;
     }
 

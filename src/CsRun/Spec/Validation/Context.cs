@@ -4,14 +4,14 @@ namespace CsRun.Spec.Validation;
 internal sealed class Context
 {
     public Config Config { get; }
-    public Linux Linux { get; }
+    public LinuxConfig Linux { get; }
     public string BundleDir { get; }
     public ValidationOptions Options { get; }
 
     public Context(Config config, string bundleDir, ValidationOptions options)
     {
         Config = config;
-        Linux = config.Linux ?? new Linux();
+        Linux = config.Linux ?? new LinuxConfig();
         BundleDir = bundleDir;
         Options = options;
     }

@@ -24,7 +24,7 @@ internal static class MountRules
             Check.NoNul(m.Source, $"{at}.source");
             Check.NoNul(m.Type, $"{at}.type");
 
-            bool bind = MountOptions.IsBind(m.Options);
+            bool bind = KnownMountOptions.IsBind(m.Options);
 
             if (m.Options != null && m.Options.Contains("tmpcopyup") && (bind || m.Type != "tmpfs"))
                 throw Check.Fail($"{at}.options", "tmpcopyup applies only to a tmpfs mount (type \"tmpfs\", not a bind)");
@@ -34,11 +34,11 @@ internal static class MountRules
     }
 
     /// <summary>idmap, ridmap, or maps of its own (runc 1.2: maps alone mean idmap).</summary>
-    public static bool IsIdMapped(Mount m) =>
+    public static bool IsIdMapped(MountEntry m) =>
         m.UidMappings != null || m.GidMappings != null
-        || (m.Options != null && m.Options.Any(o => MountOptions.TryGet(o, out var meaning) && meaning.Kind == MountOptionKind.IdMap));
+        || (m.Options != null && m.Options.Any(o => KnownMountOptions.TryGet(o, out var meaning) && meaning.Kind == MountOptionKind.IdMap));
 
-    static void IdMapped(Context ctx, Mount m, string at, bool bind, bool hasMaps)
+    static void IdMapped(Context ctx, MountEntry m, string at, bool bind, bool hasMaps)
     {
         if (!bind) throw Check.Fail(at, "an id-mapped mount must be a bind mount");
         if (hasMaps)

@@ -23,7 +23,7 @@ internal static class ProcessRules
     }
 
     /// <summary>scheduler, ioPriority and execCPUAffinity; also for exec's process.json.</summary>
-    public static void Scheduling(Process p)
+    public static void Scheduling(ProcessConfig p)
     {
         if (p.Scheduler != null) Scheduler(p.Scheduler);
         if (p.IoPriority != null)

@@ -31,7 +31,7 @@ internal static class SeccompRules
         for (int i = 0; i < calls.Count; i++) Syscall(s, calls[i], $"{at}.syscalls[{i}]");
     }
 
-    static void Syscall(Seccomp s, SeccompSyscall call, string at)
+    static void Syscall(SeccompConfig s, SeccompSyscall call, string at)
     {
         if (call.Names.Count == 0) throw Check.Fail($"{at}.names", "must not be empty");
         for (int j = 0; j < call.Names.Count; j++)

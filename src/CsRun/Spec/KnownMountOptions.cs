@@ -25,7 +25,7 @@ public readonly record struct MountOption(MountOptionKind Kind, ulong Value);
 
 /// <summary>The mount options config.md lists, plus runc's extensions (r* attributes,
 /// tmpcopyup, idmap), with their flags.</summary>
-public static class MountOptions
+public static class KnownMountOptions
 {
     // mount_setattr(2) attributes (linux/mount.h).
     const ulong AttrRdOnly = 0x1, AttrNoSuid = 0x2, AttrNoDev = 0x4, AttrNoExec = 0x8, AttrRelAtime = 0x0;
@@ -58,7 +58,7 @@ public static class MountOptions
         ["ridmap"] = new(MountOptionKind.IdMap, 1),
     };
 
-    static MountOptions()
+    static KnownMountOptions()
     {
         foreach (var (name, flags) in SpecNames.Propagations) Table[name] = new(MountOptionKind.Propagation, flags);
     }
