@@ -264,10 +264,30 @@ rootless_systemd_test() {
   systemctl daemon-reload
 }
 
+# stacked_test RUNTIME: a second cgroup mount on /sys/fs/cgroup, stacked on the first (legal in
+# the spec: mounts apply in order). The kernel refuses a second cgroup2 mount of the same cgroup
+# on the same mount point (EBUSY); runc binds the container's cgroup instead.
+stacked_test() {
+  local rt=$1 name=$2 id=vm-stacked-$2 b="$W/stacked-$2"
+  echo "== stacked cgroup mounts ($name)"
+  mkdir -p "$b"
+  jq '.process.args=["sh","-c","grep -c \" /sys/fs/cgroup \" /proc/self/mountinfo; cat /sys/fs/cgroup/memory.max"]
+    | .mounts+=[{"destination":"/sys/fs/cgroup","type":"cgroup","source":"cgroup","options":["nosuid","noexec","nodev","relatime","ro"]}]' \
+    "$W/config.json" > "$b/config.json"
+  local out rc=0
+  out=$("$rt" --root "$ROOT" run --bundle "$b" "$id" 2>&1 </dev/null) || rc=$?
+  check "stacked ($name): run exits 0" 0 "$rc"
+  check "stacked ($name): two mounts on /sys/fs/cgroup, the container's limit seen" "2 67108864" "$(echo $out)"
+  "$rt" --root "$ROOT" delete --force "$id" 2>/dev/null
+  rm -rf "$b"
+}
+
 driver_test cgroupfs
 driver_test systemd
 rootless_test
-# rootless_systemd_test: not run while csrun refuses rootless --systemd-cgroup (CgroupManager.Systemd)
+rootless_systemd_test
+stacked_test "$CSRUN" csrun
+stacked_test runc runc
 
 rmdir /sys/fs/cgroup/csrun-vm 2>/dev/null
 left=$(ls "$ROOT" 2>/dev/null)

@@ -6,7 +6,7 @@ namespace CsRun.Cli;
 internal static class CommandLine
 {
     public const string Version = "0.1.0";
-    public const string SpecVersion = "1.2.1";
+    public const string SpecVersion = "1.3.0";
 
     /// <summary>In runc's order (its help lists them so).</summary>
     static readonly ICommand[] Commands =

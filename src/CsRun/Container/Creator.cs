@@ -112,6 +112,7 @@ internal static class Creator
                 SyncChannel.Send(syncFd, SyncType.Payload, 0, HookStateJson.Of(Hooks.State(state, ContainerStatus.Created)));
             journal.Finished();
             undo.Commit();
+            Log.Debug($"container {req.Id} created: init {init.Pid}, waiting on the exec fifo");
             return new CreatedContainer(state, req.KeepSync ? syncFd : -1, program) { ConsoleReceiver = consoleReceiver };
 
             ContainerState? SaveState()

@@ -69,6 +69,7 @@ internal static class Lifecycle
             ReadFifoUntil(fd, s, n => n == 0 || (n < 0 && n != -Errno.EAGAIN));
         }
         finally { Files.Close(fd); }
+        Log.Debug($"exec fifo released: init {s.InitPid} executed the user process");
         File.Delete(fifo);
     }
 

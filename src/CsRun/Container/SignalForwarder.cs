@@ -70,6 +70,13 @@ internal sealed unsafe class SignalForwarder
     /// copying between our stdio and the terminal); returns its wait status.</summary>
     public int WaitForExit(int pid, ConsoleProxy? console = null)
     {
+        int status = WaitForwarding(pid, console);
+        Cli.Log.Debug($"process exited: pid {pid}, status {Spawner.ExitCode(status)}");
+        return status;
+    }
+
+    int WaitForwarding(int pid, ConsoleProxy? console)
+    {
         long pidfd = Libc.Sys(Nr.PidfdOpen, pid, 0);
         if (pidfd < 0 || _signalFd < 0) return Spawner.Reap(pid);
         long* fds = stackalloc long[4];
@@ -95,7 +102,11 @@ internal sealed unsafe class SignalForwarder
                 {
                     int sig = *(int*)info; // ssi_signo
                     if (sig == Sig.Winch && console != null) console.Resize();
-                    else Libc.Sys(Nr.Kill, pid, sig);
+                    else
+                    {
+                        Cli.Log.Debug($"forwarding signal {sig} to {pid}");
+                        Libc.Sys(Nr.Kill, pid, sig);
+                    }
                 }
             }
         }

@@ -117,8 +117,12 @@ internal sealed unsafe class CriuSwrk : IDisposable
 
     public static string Name(CriuReqType t) => t switch
     {
-        CriuReqType.Dump => "DUMP", CriuReqType.Restore => "RESTORE", CriuReqType.PreDump => "PRE_DUMP",
-        CriuReqType.Notify => "NOTIFY", CriuReqType.FeatureCheck => "FEATURE_CHECK", CriuReqType.Version => "VERSION",
+        CriuReqType.Dump => "DUMP",
+        CriuReqType.Restore => "RESTORE",
+        CriuReqType.PreDump => "PRE_DUMP",
+        CriuReqType.Notify => "NOTIFY",
+        CriuReqType.FeatureCheck => "FEATURE_CHECK",
+        CriuReqType.Version => "VERSION",
         _ => ((int)t).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 

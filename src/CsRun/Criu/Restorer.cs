@@ -61,6 +61,7 @@ internal static class Restorer
             cgroup.Create(resources);
             cgroup.Apply(resources);
 
+            RestoreMountpoints.Make(rootfs, config, bundle);
             criuRoot = BindRootfs(rootfs);
             int consoleFd = -1;
             if (config.Process.Terminal) fds.Add(consoleFd = UnixSockets.Connect(req.ConsoleSocket!, "--console-socket"));

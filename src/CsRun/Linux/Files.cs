@@ -192,6 +192,14 @@ internal static unsafe class Files
         return (int)r;
     }
 
+    /// <summary>mkdirat(2) (a directory) or mknodat(2) (an empty regular file) of
+    /// <paramref name="name"/> in <paramref name="dir"/>; 0 or -errno.</summary>
+    public static int TryMakeAt(int dir, string name, bool directory, uint mode)
+    {
+        fixed (byte* p = CString(name))
+            return (int)(directory ? Libc.Sys(Nr.Mkdirat, dir, (long)p, mode) : Libc.Sys(Nr.Mknodat, dir, (long)p, S.IfReg | mode, 0));
+    }
+
     /// <summary>The file system type (statfs f_type) of what <paramref name="fd"/> names, or -errno.</summary>
     public static long FsType(int fd)
     {

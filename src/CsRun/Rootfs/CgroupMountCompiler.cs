@@ -21,7 +21,11 @@ internal static class CgroupMountCompiler
         if (unified || paths.Count == 0)
         {
             p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
-            if (ownNamespace || paths.Count == 0)
+            // A second cgroup2 mount stacked on the first (legal in the spec) would be the same
+            // superblock on the same mount point: EBUSY. runc then binds the container's cgroup,
+            // which is what a cgroup2 mount in its cgroup namespace shows: do that from the start.
+            bool stacked = unified && StackedOnEarlierCgroupMount(ctx, m, dest);
+            if ((ownNamespace || paths.Count == 0) && !stacked)
                 p.Add(StepKind.MountTarget, field, $"mount cgroup2 on {dest}", a.Str("cgroup2"), a.Str("cgroup2"), (long)flags, 0);
             else
             {
@@ -64,4 +68,15 @@ internal static class CgroupMountCompiler
     /// <summary>The hierarchy's directory name under /sys/fs/cgroup ("cpu,cpuacct", "name=systemd" → "systemd").</summary>
     internal static string MountDirName(string controller) =>
         controller.StartsWith("name=") ? controller["name=".Length..] : controller;
+
+    /// <summary>An earlier entry of mounts[] is also a cgroup mount on this destination.</summary>
+    static bool StackedOnEarlierCgroupMount(CompileContext ctx, Spec.Mount m, string dest)
+    {
+        foreach (var earlier in ctx.Config.Mounts ?? new())
+        {
+            if (ReferenceEquals(earlier, m)) return false;
+            if (earlier.Type is "cgroup" or "cgroup2" && earlier.Destination is { } d && RootfsCompiler.Clean(d) == dest) return true;
+        }
+        return false;
+    }
 }

@@ -31,13 +31,14 @@ internal sealed class Containerd : IDisposable
         _sharedDirsBefore = SharedDirs.Where(Directory.Exists).ToHashSet();
     }
 
-    public static Containerd Start(string dir, string ns, string imageArchive)
+    /// <summary><paramref name="env"/>: variables the daemon, and so its shims and their runc, get on top of ours (a PATH with CRIU).</summary>
+    public static Containerd Start(string dir, string ns, string imageArchive, IDictionary<string, string>? env = null)
     {
         Directory.CreateDirectory(dir);
         var c = new Containerd(dir, ns);
         try
         {
-            c.StartDaemon();
+            c.StartDaemon(env);
             var r = c.Ctr("image", "import", "--all-platforms", imageArchive);
             if (r.ExitCode != 0) throw new InvalidOperationException("ctr image import failed: " + r);
             return c;
@@ -49,11 +50,11 @@ internal sealed class Containerd : IDisposable
         }
     }
 
-    void StartDaemon()
+    void StartDaemon(IDictionary<string, string>? env)
     {
         string config = Path.Combine(_dir, "config.toml");
         File.WriteAllText(config, DaemonConfig(_dir, Socket, cri: false));
-        _daemon = Launch(config, Path.Combine(_dir, "containerd.log"));
+        _daemon = Launch(config, Path.Combine(_dir, "containerd.log"), env);
         var until = DateTime.UtcNow.AddSeconds(20);
         while (Ctr("version").ExitCode != 0)
         {
@@ -72,8 +73,11 @@ internal sealed class Containerd : IDisposable
     /// `ctr run` through the runc v2 shim with csrun as the runtime binary: <paramref name="options"/>
     /// are ctr run's, then the image, the container id and the command.
     /// </summary>
-    public CliResult Run(string[] options, string id, params string[] command) =>
-        Ctr(new[] { "run", "--runtime", "io.containerd.runc.v2", "--runc-binary", TestHost.Csrun, "--runc-root", RuncRoot, "--fifo-dir", FifoDir }
+    public CliResult Run(string[] options, string id, params string[] command) => RunWith(TestHost.Csrun, options, id, command);
+
+    /// <summary>`ctr run` as <see cref="Run"/> with another runtime binary (runc, to compare).</summary>
+    public CliResult RunWith(string runcBinary, string[] options, string id, params string[] command) =>
+        Ctr(new[] { "run", "--runtime", "io.containerd.runc.v2", "--runc-binary", runcBinary, "--runc-root", RuncRoot, "--fifo-dir", FifoDir }
             .Concat(options).Concat(new[] { OciImage.Name, id }).Concat(command).ToArray());
 
     public List<string> Tasks() => Lines(Ctr("task", "ls", "--quiet"));
@@ -126,9 +130,10 @@ internal sealed class Containerd : IDisposable
         """;
 
     /// <summary>Starts `containerd --config <paramref name="config"/>`, its output to <paramref name="log"/>.</summary>
-    internal static Process Launch(string config, string log)
+    internal static Process Launch(string config, string log, IDictionary<string, string>? env = null)
     {
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("exec containerd --config \"$0\" >\"$1\" 2>&1 </dev/null");
         psi.ArgumentList.Add(config);

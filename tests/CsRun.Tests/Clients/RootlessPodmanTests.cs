@@ -44,7 +44,7 @@ public sealed class RootlessPodmanTests
             Ok("rm", "c1");
             Ok("ps", "-a", "-q").Should().BeEmpty();
 
-            Directory.EnumerateDirectories(Path.Combine(u.RuntimeDir, "csrun")).Should().BeEmpty("csrun delete removed its state");
+            HostCleanup.CsrunStateDirs(Path.Combine(u.RuntimeDir, "csrun")).Should().BeEmpty("csrun delete removed its state");
             LifecycleTests.WaitFor(() => u.Processes().All(p => !File.ReadAllText($"/proc/{p}/cmdline").StartsWith("sleep")));
             File.ReadAllText("/proc/self/mountinfo").Should().NotContain(u.Dir, "no mount may stay behind");
         }

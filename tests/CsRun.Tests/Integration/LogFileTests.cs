@@ -55,4 +55,24 @@ public class LogFileTests
         again.ExitCode.Should().Be(0, again.ToString());
         File.ReadAllLines(log).Should().HaveCount(1, "appended to, never truncated, and list logs nothing");
     }
+
+    /// <summary>--debug tells a container's life as runc's does (its nsexec stages, "child process
+    /// in init()", "process exited"): the plan, the clone, creation, the fifo, the exit status.</summary>
+    [Fact]
+    public void Debug_logs_the_containers_life_in_json_records()
+    {
+        using var b = new Bundle("sh", "-c", "exit 3");
+        string log = Path.Combine(b.Dir, "debug.json");
+        var r = b.Csrun("--debug", "--log", log, "--log-format", "json", "run", "-b", b.Dir, b.NewId());
+        r.ExitCode.Should().Be(3, r.ToString());
+        var lines = File.ReadAllLines(log);
+        var debug = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("level").GetString() == "debug").Select(e => e.GetProperty("msg").GetString()!).ToList();
+        debug.Should().Contain(m => m.StartsWith("setup program:"));
+        debug.Should().Contain(m => m.Contains(" created: init "));
+        debug.Should().Contain(m => m.StartsWith("exec fifo released: init "));
+        debug.Should().Contain(m => m.StartsWith("process exited: pid ") && m.EndsWith("status 3"));
+        b.Csrun("--log", log, "--log-format", "json", "list").ExitCode.Should().Be(0);
+        File.ReadAllLines(log).Length.Should().Be(lines.Length, "without --debug nothing is logged for a command that succeeds");
+    }
 }

@@ -197,4 +197,21 @@ public class CompilerTests
         var text = Compile(Bundle.DefaultConfig(new[] { "true" })).Describe();
         text.Should().Contain("PivotRoot").And.Contain("[root.path]").And.Contain("execve [\"true\"]");
     }
+
+    [Fact]
+    public void A_cgroup_mount_stacked_on_another_binds_the_containers_cgroup_instead_of_a_second_cgroup2_mount()
+    {
+        // cgroup v2 (the VM test runs it for real: a second cgroup2 mount there is EBUSY).
+        var c = Bundle.DefaultConfig(new[] { "true" });
+        c.Mounts!.Add(new CsRun.Spec.Mount { Destination = "/sys/fs/cgroup/", Type = "cgroup", Source = "cgroup", Options = new() { "ro" } });
+        var p = Compiler.Compile(new CompileContext
+        {
+            Config = c, BundleDir = "/bundle", Rootfs = "/bundle/rootfs", FifoFd = 7,
+            CgroupPaths = new Dictionary<string, string> { [""] = "/sys/fs/cgroup/csrun/c" },
+        });
+        var cgroup = p.Steps.Where(s => s.Text.Contains("/sys/fs/cgroup") && s.Kind is StepKind.MountTarget or StepKind.BindTarget).Select(s => s.Text).ToList();
+        cgroup.Should().HaveCount(2);
+        cgroup[0].Should().Be("mount cgroup2 on /sys/fs/cgroup");
+        cgroup[1].Should().Be("bind /sys/fs/cgroup/csrun/c on /sys/fs/cgroup");
+    }
 }

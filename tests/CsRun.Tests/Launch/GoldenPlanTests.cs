@@ -96,12 +96,13 @@ public class GoldenPlanTests
         foreach (var (field, path) in p.BindSources) sb.Append("bind source ").Append(field).Append(": ").Append(path).Append('\n');
         if (p.NewUserNamespace) sb.Append("new user namespace\n");
         if (p.CgroupAfterClone) sb.Append("cgroup after clone\n");
-        if (p.ReadyIndex != int.MaxValue) sb.Append("ready after step ").Append(p.ReadyIndex).Append('\n');
         foreach (var w in warnings) sb.Append("warning: ").Append(w).Append('\n');
         for (int i = 0; i < p.Steps.Count; i++)
         {
             var s = p.Steps[i];
-            sb.Append(i.ToString("D3")).Append(' ').Append(s.Kind);
+            // No step numbers: one step more or less is a one-line diff, not a renumbered file.
+            if (i == p.ReadyIndex) sb.Append("-- ready: failures from here go to stderr --\n");
+            sb.Append(s.Kind);
             if (s.Field.Length > 0) sb.Append(" [").Append(s.Field).Append(']');
             sb.Append(": ").Append(s.Text.Replace("\n", "\\n"));
             if (s.Subject != null) sb.Append(" (").Append(s.Subject).Append(')');
