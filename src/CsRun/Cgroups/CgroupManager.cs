@@ -68,8 +68,8 @@ internal static class CgroupManager
     /// The systemd driver: a transient unit named by "slice:prefix:name" (see
     /// <see cref="SystemdUnit"/>), with the v2 cgroupfs manager on its directory for the
     /// writes, as runc's systemd managers wrap its fs managers. Only on v2: on v1 and hybrid
-    /// hosts systemd's properties and directories differ per controller. Rootless is refused
-    /// (runc uses the caller's systemd --user: see <see cref="ForUserManager"/>).
+    /// hosts systemd's properties and directories differ per controller. A rootless container's
+    /// unit belongs to the caller's systemd --user (<see cref="ForUserManager"/>), as runc's.
     /// </summary>
     static ICgroupManager Systemd(string id, string? cgroupsPath, bool rootless)
     {
@@ -81,22 +81,16 @@ internal static class CgroupManager
         if (layout.Mode != CgroupMode.V2)
             throw new RuntimeError("the systemd cgroup driver of csrun needs cgroup v2 (a unified hierarchy); this host has cgroup v1: run without --systemd-cgroup");
         string mount = layout.Mounts[CgroupLayout.Unified].MountPoint;
-        if (!rootless) return new SystemdManager(unit, mount);
-        // The user manager's private socket accepts csrun's connection and calls, but the test
-        // VM's systemd 252 answered no property Get there (tests/vm/cgroup-v2.sh,
-        // rootless_systemd_test): refused until that works.
-        throw new RuntimeError("the systemd cgroup driver of csrun does not yet drive systemd --user: run a rootless container without --systemd-cgroup");
+        return rootless ? ForUserManager(unit, mount) : new SystemdManager(unit, mount);
     }
 
     /// <summary>
-    /// The manager of a rootless container in the caller's systemd --user: reached as the
-    /// caller's uid (SASL EXTERNAL), so root in a user namespace (a uid the manager does not
-    /// see) is refused; the unit's cgroup is below the manager's own.
+    /// The manager of a rootless container in the caller's systemd --user ($XDG_RUNTIME_DIR's;
+    /// root in a user namespace authenticates as the uid outside): the unit's cgroup is below
+    /// the manager's own.
     /// </summary>
     internal static SystemdManager ForUserManager(SystemdUnit unit, string mount)
     {
-        if (Identity.EffectiveUid == 0)
-            throw new RuntimeError("rootless --systemd-cgroup as uid 0 (root in a user namespace, or --rootless=true) is not supported by csrun: run without --systemd-cgroup or as the user itself");
         using var manager = SystemdClient.Connect(user: true);
         return new SystemdManager(unit, mount, user: true, manager.ControlGroup());
     }

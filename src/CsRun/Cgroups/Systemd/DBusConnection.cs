@@ -125,16 +125,19 @@ internal sealed class DBusConnection : IDisposable
 
     /// <summary>
     /// SASL EXTERNAL: the bus checks our uid from the socket (SO_PEERCRED) against the one we
-    /// name, in hex of its decimal text. The leading NUL byte is the credentials byte.
+    /// name (<see cref="PeerUid"/>), in hex of its decimal text. The leading NUL byte is the credentials byte. BEGIN
+    /// goes in the same write, as sd-bus clients send it: systemd's own server (its private
+    /// socket) leaves the authentication when it reads BEGIN, and message bytes it read along
+    /// with a late BEGIN wait unparsed until more data comes (the first call hung), so no
+    /// message may follow BEGIN before the OK has come back.
     /// </summary>
     void Authenticate()
     {
-        string uid = Identity.EffectiveUid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Send(Encoding.ASCII.GetBytes("\0AUTH EXTERNAL " + Convert.ToHexStringLower(Encoding.ASCII.GetBytes(uid)) + "\r\n"));
+        string uid = PeerUid.Get().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Send(Encoding.ASCII.GetBytes("\0AUTH EXTERNAL " + Convert.ToHexStringLower(Encoding.ASCII.GetBytes(uid)) + "\r\nBEGIN\r\n"));
         string line = ReadLine();
         if (!line.StartsWith("OK ", StringComparison.Ordinal))
             throw new RuntimeError($"{_peer} refused csrun's authentication: {line}");
-        Send("BEGIN\r\n"u8);
     }
 
     string ReadLine()
