@@ -201,13 +201,15 @@ rootless_test() {
 # systemd (systemd --user, started by lingering): the scope is a unit of the user manager, in
 # its user.slice, below user@UID.service. The image has no dbus-user-session, so csrun talks
 # to the manager's private socket; runc 1.1.5 (user bus only) is run on the same bundle to compare.
+# Then as root in a user namespace (unshare -Ur: rootless podman runs its runtime so).
 rootless_systemd_test() {
   echo "== rootless (systemd driver, the user's systemd --user)"
   local user=csrunvmsd id=vm-rootless-sd b="$W/rootless-sd" home="$W/rootless-sd-home"
   if ! useradd -m -d "$home" -s /bin/sh "$user"; then skip "rootless systemd: useradd failed"; return; fi
   local uid gid; uid=$(id -u "$user"); gid=$(id -g "$user")
   local xdg=/run/user/$uid unit=csrun-$id.scope
-  local cg=/user.slice/user-$uid.slice/user@$uid.service/user.slice/csrun-$id.scope
+  local mgr=/user.slice/user-$uid.slice/user@$uid.service
+  local cg=$mgr/user.slice/csrun-$id.scope
   as() { setpriv --reuid="$uid" --regid="$gid" --init-groups env XDG_RUNTIME_DIR="$xdg" HOME="$home" USER="$user" "$@"; }
   # The image has no libpam-systemd, whose pam_systemd gives the user manager its runtime dir.
   local dropin=/run/systemd/system/user@.service.d
@@ -217,21 +219,28 @@ rootless_systemd_test() {
   if ! wait_for 60 test -S "$xdg/systemd/private"; then
     fail "rootless systemd: user@$uid.service did not start: $(systemctl status "user@$uid.service" 2>&1 | tail -5)"
   else
-    pass "rootless systemd: user@$uid.service up (delegates: $(cat "/sys/fs/cgroup/user.slice/user-$uid.slice/user@$uid.service/cgroup.subtree_control"))"
+    pass "rootless systemd: user@$uid.service up"
     mkdir -p "$b"; chmod 755 "$W"; chown "$uid:$gid" "$b"
     (cd "$b" && as "$CSRUN" spec --rootless) || fail "rootless systemd: spec --rootless"
     jq --arg rootfs "$W/rootfs" '.process.terminal=false | .process.args=["sleep","600"] | .root.path=$rootfs
-      | .linux.resources.memory.limit=67108864 | .linux.resources.pids.limit=64' "$b/config.json" > "$b/c.json" && mv "$b/c.json" "$b/config.json"
+      | .linux.resources.memory.limit=67108864 | .linux.resources.pids.limit=64
+      | .linux.resources.cpu={"quota":50000,"period":100000}' "$b/config.json" > "$b/c.json" && mv "$b/c.json" "$b/config.json"
     as systemctl --user log-level debug
     if as "$CSRUN" --systemd-cgroup run -d --bundle "$b" "$id" > "$b/out.log" 2>&1 </dev/null; then
       pass "rootless systemd: run -d as $user"
       local pid; pid=$(as "$CSRUN" state "$id" | jq -r .pid)
       check "rootless systemd: init's cgroup" "$cg" "$(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
-      check "rootless systemd: unit in the user manager" "active yes" \
-        "$(as systemctl --user show -p ActiveState -p Delegate --value "$unit" | paste -sd' ')"
+      check "rootless systemd: unit active in the user manager" active "$(as systemctl --user show -p ActiveState --value "$unit")"
+      check "rootless systemd: unit delegated" yes "$(as systemctl --user show -p Delegate --value "$unit")"
       check "rootless systemd: the system manager has no such unit" "" "$(systemctl list-units --all --no-legend "$unit")"
       check "rootless systemd: memory.max" 67108864 "$(cat "/sys/fs/cgroup$cg/memory.max")"
       check "rootless systemd: pids.max" 64 "$(cat "/sys/fs/cgroup$cg/pids.max")"
+      # What the manager delegates (memory pids, cpu too on this systemd), once it is set up.
+      local delegated; delegated=$(cat "/sys/fs/cgroup$mgr/cgroup.subtree_control")
+      echo "   user@$uid.service delegates: $delegated"
+      case " $delegated " in
+        *" cpu "*) check "rootless systemd: cpu.max" "50000 100000" "$(cat "/sys/fs/cgroup$cg/cpu.max")" ;;
+      esac
       check "rootless systemd: MemoryMax of the unit" 67108864 "$(as systemctl --user show -p MemoryMax --value "$unit")"
       as "$CSRUN" pause "$id" || fail "rootless systemd: pause"
       check "rootless systemd: status after pause" paused "$(as "$CSRUN" state "$id" | jq -r .status)"
@@ -256,6 +265,23 @@ rootless_systemd_test() {
     else
       echo "runc: run -d failed: $(tail -1 "$b/runc.log")"
     fi
+    # Root in a user namespace mapping the user (csrun authenticates as the uid outside); the
+    # container's own namespace maps its root to that root. Each unshare makes a new namespace:
+    # the same map, the same user.
+    local ns="$b/userns" nid=vm-rootless-sd-ns
+    mkdir -p "$ns"; chown "$uid:$gid" "$ns"
+    jq '.linux.uidMappings=[{"containerID":0,"hostID":0,"size":1}] | .linux.gidMappings=[{"containerID":0,"hostID":0,"size":1}]' \
+      "$b/config.json" > "$ns/config.json"
+    if as unshare -Ur "$CSRUN" --systemd-cgroup run -d --bundle "$ns" "$nid" > "$ns/out.log" 2>&1 </dev/null; then
+      local npid; npid=$(as "$CSRUN" state "$nid" | jq -r .pid)
+      check "rootless systemd in a user namespace: init's cgroup" "$mgr/user.slice/csrun-$nid.scope" "$(sed -n 's/^0:://p' "/proc/$npid/cgroup")"
+      check "rootless systemd in a user namespace: memory.max" 67108864 "$(cat "/sys/fs/cgroup$mgr/user.slice/csrun-$nid.scope/memory.max")"
+      as unshare -Ur "$CSRUN" delete --force "$nid" || fail "rootless systemd in a user namespace: delete --force"
+      check "rootless systemd in a user namespace: no unit left" "" "$(as systemctl --user list-units --all --no-legend "csrun-$nid.scope")"
+    else
+      fail "rootless systemd in a user namespace: run -d: $(cat "$ns/out.log")"
+    fi
+    as "$CSRUN" delete --force "$nid" 2>/dev/null
   fi
   loginctl disable-linger "$user"
   systemctl stop "user@$uid.service"

@@ -76,6 +76,15 @@ public class UserSystemdTests
     public void A_saved_cgroup_below_user_at_uid_service_belongs_to_the_user_manager(string dir, bool user) =>
         SystemdManager.InUserManager(dir).Should().Be(user);
 
+    [Fact]
+    public void Features_says_the_user_manager_is_supported()
+    {
+        var r = CsRun.Tests.Integration.CsrunCli.Run(new[] { "features" });
+        r.ExitCode.Should().Be(0, r.ToString());
+        System.Text.Json.JsonDocument.Parse(r.Stdout).RootElement.GetProperty("linux").GetProperty("cgroup")
+            .GetProperty("systemdUser").GetBoolean().Should().BeTrue();
+    }
+
     [Theory]
     [InlineData("         0          0 4294967295\n", 0u, 0u)]
     [InlineData("         0       1000          1\n", 0u, 1000u)]
