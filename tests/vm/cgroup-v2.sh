@@ -197,6 +197,103 @@ rootless_test() {
   userdel "$user"
 }
 
+# rootless_systemd_test: --systemd-cgroup run by a non-root user, through that user's own
+# systemd (systemd --user, started by lingering): the scope is a unit of the user manager, in
+# its user.slice, below user@UID.service. The image has no dbus-user-session, so csrun talks
+# to the manager's private socket; runc 1.1.5 (user bus only) is run on the same bundle to compare.
+# Then as root in a user namespace (unshare -Ur: rootless podman runs its runtime so).
+rootless_systemd_test() {
+  echo "== rootless (systemd driver, the user's systemd --user)"
+  local user=csrunvmsd id=vm-rootless-sd b="$W/rootless-sd" home="$W/rootless-sd-home"
+  if ! useradd -m -d "$home" -s /bin/sh "$user"; then skip "rootless systemd: useradd failed"; return; fi
+  local uid gid; uid=$(id -u "$user"); gid=$(id -g "$user")
+  local xdg=/run/user/$uid unit=csrun-$id.scope
+  local mgr=/user.slice/user-$uid.slice/user@$uid.service
+  local cg=$mgr/user.slice/csrun-$id.scope
+  as() { setpriv --reuid="$uid" --regid="$gid" --init-groups env XDG_RUNTIME_DIR="$xdg" HOME="$home" USER="$user" "$@"; }
+  # The image has no libpam-systemd, whose pam_systemd gives the user manager its runtime dir.
+  local dropin=/run/systemd/system/user@.service.d
+  mkdir -p "$dropin"; printf '[Service]\nEnvironment=XDG_RUNTIME_DIR=/run/user/%%i\n' > "$dropin/csrun-vm.conf"
+  systemctl daemon-reload
+  loginctl enable-linger "$user"
+  if ! wait_for 60 test -S "$xdg/systemd/private"; then
+    fail "rootless systemd: user@$uid.service did not start: $(systemctl status "user@$uid.service" 2>&1 | tail -5)"
+  else
+    pass "rootless systemd: user@$uid.service up"
+    mkdir -p "$b"; chmod 755 "$W"; chown "$uid:$gid" "$b"
+    (cd "$b" && as "$CSRUN" spec --rootless) || fail "rootless systemd: spec --rootless"
+    jq --arg rootfs "$W/rootfs" '.process.terminal=false | .process.args=["sleep","600"] | .root.path=$rootfs
+      | .linux.resources.memory.limit=67108864 | .linux.resources.pids.limit=64
+      | .linux.resources.cpu={"quota":50000,"period":100000}' "$b/config.json" > "$b/c.json" && mv "$b/c.json" "$b/config.json"
+    as systemctl --user log-level debug
+    if as "$CSRUN" --systemd-cgroup run -d --bundle "$b" "$id" > "$b/out.log" 2>&1 </dev/null; then
+      pass "rootless systemd: run -d as $user"
+      local pid; pid=$(as "$CSRUN" state "$id" | jq -r .pid)
+      check "rootless systemd: init's cgroup" "$cg" "$(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
+      check "rootless systemd: unit active in the user manager" active "$(as systemctl --user show -p ActiveState --value "$unit")"
+      check "rootless systemd: unit delegated" yes "$(as systemctl --user show -p Delegate --value "$unit")"
+      check "rootless systemd: the system manager has no such unit" "" "$(systemctl list-units --all --no-legend "$unit")"
+      check "rootless systemd: memory.max" 67108864 "$(cat "/sys/fs/cgroup$cg/memory.max")"
+      check "rootless systemd: pids.max" 64 "$(cat "/sys/fs/cgroup$cg/pids.max")"
+      # What the manager delegates (memory pids, cpu too on this systemd), once it is set up.
+      local delegated; delegated=$(cat "/sys/fs/cgroup$mgr/cgroup.subtree_control")
+      echo "   user@$uid.service delegates: $delegated"
+      case " $delegated " in
+        *" cpu "*) check "rootless systemd: cpu.max" "50000 100000" "$(cat "/sys/fs/cgroup$cg/cpu.max")" ;;
+      esac
+      check "rootless systemd: MemoryMax of the unit" 67108864 "$(as systemctl --user show -p MemoryMax --value "$unit")"
+      as "$CSRUN" pause "$id" || fail "rootless systemd: pause"
+      check "rootless systemd: status after pause" paused "$(as "$CSRUN" state "$id" | jq -r .status)"
+      as "$CSRUN" resume "$id" || fail "rootless systemd: resume"
+      check "rootless systemd: status after resume" running "$(as "$CSRUN" state "$id" | jq -r .status)"
+      as "$CSRUN" kill "$id" KILL || fail "rootless systemd: kill"
+      wait_for 10 sh -c "[ \"\$(setpriv --reuid=$uid --regid=$gid --init-groups env XDG_RUNTIME_DIR=$xdg $CSRUN state $id | jq -r .status)\" = stopped ]" \
+        || fail "rootless systemd: not stopped after SIGKILL"
+      as "$CSRUN" delete "$id" || fail "rootless systemd: delete"
+      [ -d "/sys/fs/cgroup$cg" ] && fail "rootless systemd: cgroup left behind" || pass "rootless systemd: cgroup removed"
+      check "rootless systemd: no unit left" "" "$(as systemctl --user list-units --all --no-legend "$unit")"
+    else
+      fail "rootless systemd: run -d: $(cat "$b/out.log")"
+      echo "   systemctl --user over the same socket: $(as timeout 20 systemctl --user show -p ControlGroup --value 2>&1)"
+      journalctl -q --no-pager _UID="$uid" -o cat 2>&1 | grep -v Registering | grep -A12 "Accepted new private" | head -30 | sed 's/^/   user manager: /'
+    fi
+    as "$CSRUN" delete --force "$id" 2>/dev/null
+    # runc on the same bundle: it only knows the user bus ($XDG_RUNTIME_DIR/bus, dbus-user-session).
+    if as runc --systemd-cgroup run -d --bundle "$b" "$id" > "$b/runc.log" 2>&1 </dev/null; then
+      echo "runc: run -d worked: $(sed -n 's/^0:://p' "/proc/$(as runc state "$id" | jq -r .pid)/cgroup")"
+      as runc delete --force "$id"
+    else
+      echo "runc: run -d failed: $(tail -1 "$b/runc.log")"
+    fi
+    # Root in a user namespace mapping the user (csrun authenticates as the uid outside); the
+    # container's own namespace maps its root to that root. Each unshare makes a new namespace:
+    # the same map, the same user.
+    local ns="$b/userns" nid=vm-rootless-sd-ns
+    mkdir -p "$ns"; chown "$uid:$gid" "$ns"
+    jq '.linux.uidMappings=[{"containerID":0,"hostID":0,"size":1}] | .linux.gidMappings=[{"containerID":0,"hostID":0,"size":1}]' \
+      "$b/config.json" > "$ns/config.json"
+    if as unshare -Ur "$CSRUN" --systemd-cgroup run -d --bundle "$ns" "$nid" > "$ns/out.log" 2>&1 </dev/null; then
+      local npid; npid=$(as "$CSRUN" state "$nid" | jq -r .pid)
+      check "rootless systemd in a user namespace: init's cgroup" "$mgr/user.slice/csrun-$nid.scope" "$(sed -n 's/^0:://p' "/proc/$npid/cgroup")"
+      check "rootless systemd in a user namespace: memory.max" 67108864 "$(cat "/sys/fs/cgroup$mgr/user.slice/csrun-$nid.scope/memory.max")"
+      as unshare -Ur "$CSRUN" delete --force "$nid" || fail "rootless systemd in a user namespace: delete --force"
+      check "rootless systemd in a user namespace: no unit left" "" "$(as systemctl --user list-units --all --no-legend "csrun-$nid.scope")"
+    elif grep -q 'setgroups \[\]: operation not permitted' "$ns/out.log"; then
+      # unshare -Ur denies setgroups, and so for every namespace below it; csrun still calls
+      # setgroups([]) there (runc skips it when denied): not csrun's systemd driver.
+      skip "rootless systemd in a user namespace: csrun calls setgroups in a setgroups-denied namespace"
+    else
+      fail "rootless systemd in a user namespace: run -d: $(cat "$ns/out.log")"
+    fi
+    as "$CSRUN" delete --force "$nid" 2>/dev/null
+  fi
+  loginctl disable-linger "$user"
+  systemctl stop "user@$uid.service"
+  userdel -r "$user" 2>/dev/null
+  rm -rf "$b" "$home" "$dropin/csrun-vm.conf"; rmdir "$dropin" 2>/dev/null
+  systemctl daemon-reload
+}
+
 # stacked_test RUNTIME: a second cgroup mount on /sys/fs/cgroup, stacked on the first (legal in
 # the spec: mounts apply in order). The kernel refuses a second cgroup2 mount of the same cgroup
 # on the same mount point (EBUSY); runc binds the container's cgroup instead.
@@ -218,6 +315,7 @@ stacked_test() {
 driver_test cgroupfs
 driver_test systemd
 rootless_test
+rootless_systemd_test
 stacked_test "$CSRUN" csrun
 stacked_test runc runc
 

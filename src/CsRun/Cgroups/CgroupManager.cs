@@ -17,9 +17,7 @@ internal static class CgroupManager
     /// are not written (only real root may).</param>
     public static ICgroupManager ForContainer(string id, string? cgroupsPath, bool systemd, bool rootless = false)
     {
-        if (systemd && rootless)
-            throw new RuntimeError("the systemd cgroup driver of csrun talks to the system instance of systemd: run a rootless container without --systemd-cgroup");
-        if (systemd) return Systemd(id, cgroupsPath);
+        if (systemd) return Systemd(id, cgroupsPath, rootless);
         var layout = CgroupLayout.Detect();
         var paths = CgroupPath.Resolve(layout, id, cgroupsPath);
         var lost = rootless ? RootlessCgroups.Filter(paths, !string.IsNullOrEmpty(cgroupsPath), CgroupPath.OwnDirs(layout)) : new LostCgroups();
@@ -71,17 +69,30 @@ internal static class CgroupManager
     /// The systemd driver: a transient unit named by "slice:prefix:name" (see
     /// <see cref="SystemdUnit"/>), with the v2 cgroupfs manager on its directory for the
     /// writes, as runc's systemd managers wrap its fs managers. Only on v2: on v1 and hybrid
-    /// hosts systemd's properties and directories differ per controller.
+    /// hosts systemd's properties and directories differ per controller. A rootless container's
+    /// unit belongs to the caller's systemd --user (<see cref="ForUserManager"/>), as runc's.
     /// </summary>
-    static ICgroupManager Systemd(string id, string? cgroupsPath)
+    static ICgroupManager Systemd(string id, string? cgroupsPath, bool rootless)
     {
         // sd_booted(3): systemd is PID 1 when /run/systemd/system exists.
         if (!KernelFile.Exists("/run/systemd/system"))
             throw new RuntimeError("systemd not running on this host, cannot use systemd cgroups manager");
-        var unit = SystemdUnit.Parse(id, cgroupsPath);
+        var unit = SystemdUnit.Parse(id, cgroupsPath, rootless ? SystemdUnit.UserSlice : SystemdUnit.DefaultSlice);
         var layout = CgroupLayout.Detect();
         if (layout.Mode != CgroupMode.V2)
             throw new RuntimeError("the systemd cgroup driver of csrun needs cgroup v2 (a unified hierarchy); this host has cgroup v1: run without --systemd-cgroup");
-        return new SystemdManager(unit, layout.Mounts[CgroupLayout.Unified].MountPoint);
+        string mount = layout.Mounts[CgroupLayout.Unified].MountPoint;
+        return rootless ? ForUserManager(unit, mount) : new SystemdManager(unit, mount);
+    }
+
+    /// <summary>
+    /// The manager of a rootless container in the caller's systemd --user ($XDG_RUNTIME_DIR's;
+    /// root in a user namespace authenticates as the uid outside): the unit's cgroup is below
+    /// the manager's own.
+    /// </summary>
+    internal static SystemdManager ForUserManager(SystemdUnit unit, string mount)
+    {
+        using var manager = SystemdClient.Connect(user: true);
+        return new SystemdManager(unit, mount, user: true, manager.ControlGroup());
     }
 }

@@ -35,7 +35,7 @@ internal sealed class FeaturesCommand : ICommand
             w.WriteBoolean("v1", true);
             w.WriteBoolean("v2", true);
             w.WriteBoolean("systemd", true);
-            w.WriteBoolean("systemdUser", false);
+            w.WriteBoolean("systemdUser", true);
             w.WriteBoolean("rdma", true);
             w.WriteEndObject();
             w.WriteStartObject("seccomp");

@@ -28,26 +28,58 @@ internal sealed class DBusConnection : IDisposable
     int _inStart, _inEnd;
     readonly List<DBusMessage> _signals = new();
 
-    DBusConnection(int fd) => _fd = fd;
+    readonly string _peer;
+
+    DBusConnection(int fd, string peer)
+    {
+        _fd = fd;
+        _peer = peer;
+    }
 
     public string UniqueName { get; private set; } = "";
 
     /// <summary>How long any one exchange may take before csrun gives up.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>True for a peer-to-peer connection (no bus daemon: no Hello, no AddMatch).</summary>
+    public bool IsPeer { get; private set; }
+
     /// <summary>The system bus: $DBUS_SYSTEM_BUS_ADDRESS (a unix:path= address) or /run/dbus/system_bus_socket.</summary>
     public static DBusConnection ConnectSystemBus() =>
         Connect(SocketPath(Environment.GetEnvironmentVariable("DBUS_SYSTEM_BUS_ADDRESS")));
 
-    /// <summary>Connects to the bus at that socket, authenticates and says Hello.</summary>
-    internal static DBusConnection Connect(string path)
+    /// <summary>
+    /// The caller's own systemd (systemd --user), as systemctl --user finds it: its private
+    /// peer-to-peer socket $XDG_RUNTIME_DIR/systemd/private, which needs no bus daemon (hosts
+    /// without dbus-user-session have none), else the user bus ($DBUS_SESSION_BUS_ADDRESS or
+    /// $XDG_RUNTIME_DIR/bus).
+    /// </summary>
+    public static DBusConnection ConnectUserManager() => ConnectUserManager(
+        Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR"), Environment.GetEnvironmentVariable("DBUS_SESSION_BUS_ADDRESS"));
+
+    internal static DBusConnection ConnectUserManager(string? xdg, string? sessionBus)
     {
+        if (string.IsNullOrEmpty(xdg))
+            throw new RuntimeError("rootless --systemd-cgroup needs the user's systemd instance: $XDG_RUNTIME_DIR is not set");
+        string direct = Path.Combine(xdg, "systemd", "private");
+        if (KernelFile.Exists(direct)) return Connect(direct, peer: "systemd's private socket");
+        return Connect(SocketPath(sessionBus, Path.Combine(xdg, "bus"), "DBUS_SESSION_BUS_ADDRESS"), "the user bus");
+    }
+
+    /// <summary>
+    /// Connects to the bus at that socket, authenticates and says Hello; with a peer name
+    /// instead, to that peer directly (authentication only).
+    /// </summary>
+    internal static DBusConnection Connect(string path, string bus = "the system bus", string? peer = null)
+    {
+        string what = peer ?? bus;
         int fd = UnixSocket.Connect(path);
-        if (fd < 0) throw new RuntimeError($"failed to connect to the system bus: dial unix {path}: {Errno.Message(-fd)}");
-        var c = new DBusConnection(fd);
+        if (fd < 0) throw new RuntimeError($"failed to connect to {what}: dial unix {path}: {Errno.Message(-fd)}");
+        var c = new DBusConnection(fd, what) { IsPeer = peer != null };
         try
         {
             c.Authenticate();
+            if (c.IsPeer) return c;
             var reply = c.Call(BusName, BusPath, BusName, "Hello", "", null);
             c.UniqueName = reply.Body().String();
             return c;
@@ -60,9 +92,8 @@ internal sealed class DBusConnection : IDisposable
     }
 
     /// <summary>The socket of a "unix:path=/x,guid=..." address (the first unix:path entry).</summary>
-    internal static string SocketPath(string? address)
+    internal static string SocketPath(string? address, string fallback = "/run/dbus/system_bus_socket", string variable = "DBUS_SYSTEM_BUS_ADDRESS")
     {
-        const string fallback = "/run/dbus/system_bus_socket";
         if (string.IsNullOrEmpty(address)) return fallback;
         foreach (string entry in address.Split(';'))
         {
@@ -72,7 +103,7 @@ internal sealed class DBusConnection : IDisposable
                 if (kv.StartsWith("path=", StringComparison.Ordinal)) return Unescape(kv[5..]);
             }
         }
-        throw new RuntimeError($"DBUS_SYSTEM_BUS_ADDRESS={address}: csrun can only use a unix:path= address");
+        throw new RuntimeError($"{variable}={address}: csrun can only use a unix:path= address");
     }
 
     /// <summary>D-Bus addresses escape bytes as %XX.</summary>
@@ -94,16 +125,19 @@ internal sealed class DBusConnection : IDisposable
 
     /// <summary>
     /// SASL EXTERNAL: the bus checks our uid from the socket (SO_PEERCRED) against the one we
-    /// name, in hex of its decimal text. The leading NUL byte is the credentials byte.
+    /// name (<see cref="PeerUid"/>), in hex of its decimal text. The leading NUL byte is the credentials byte. BEGIN
+    /// goes in the same write, as sd-bus clients send it: systemd's own server (its private
+    /// socket) leaves the authentication when it reads BEGIN, and message bytes it read along
+    /// with a late BEGIN wait unparsed until more data comes (the first call hung), so no
+    /// message may follow BEGIN before the OK has come back.
     /// </summary>
     void Authenticate()
     {
-        string uid = Identity.EffectiveUid.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Send(Encoding.ASCII.GetBytes("\0AUTH EXTERNAL " + Convert.ToHexStringLower(Encoding.ASCII.GetBytes(uid)) + "\r\n"));
+        string uid = PeerUid.Get().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Send(Encoding.ASCII.GetBytes("\0AUTH EXTERNAL " + Convert.ToHexStringLower(Encoding.ASCII.GetBytes(uid)) + "\r\nBEGIN\r\n"));
         string line = ReadLine();
         if (!line.StartsWith("OK ", StringComparison.Ordinal))
-            throw new RuntimeError($"the system bus refused csrun's authentication: {line}");
-        Send("BEGIN\r\n"u8);
+            throw new RuntimeError($"{_peer} refused csrun's authentication: {line}");
     }
 
     string ReadLine()
@@ -118,7 +152,7 @@ internal sealed class DBusConnection : IDisposable
                 _inStart = nl + 1;
                 return line;
             }
-            if (_inEnd - _inStart > 1024) throw new RuntimeError("the system bus sent an overlong authentication line");
+            if (_inEnd - _inStart > 1024) throw new RuntimeError($"{_peer} sent an overlong authentication line");
             Fill(deadline);
         }
     }
@@ -183,8 +217,9 @@ internal sealed class DBusConnection : IDisposable
         return DBusMessage.Parse(data);
     }
 
-    void Fill(long deadline, string what = "the system bus to answer")
+    void Fill(long deadline, string? what = null)
     {
+        what ??= _peer + " to answer";
         if (_inStart > 0)
         {
             Array.Copy(_in, _inStart, _in, 0, _inEnd - _inStart);
@@ -195,15 +230,15 @@ internal sealed class DBusConnection : IDisposable
         int left = (int)Math.Max(deadline - Environment.TickCount64, 0);
         int n = UnixSocket.Receive(_fd, _in.AsSpan(_inEnd), left);
         if (n == -Errno.ETIMEDOUT) throw new RuntimeError($"timed out after {Timeout.TotalSeconds:0}s waiting for {what}");
-        if (n < 0) throw new RuntimeError($"read from the system bus: {Errno.Message(-n)}");
-        if (n == 0) throw new RuntimeError("the system bus closed the connection");
+        if (n < 0) throw new RuntimeError($"read from {_peer}: {Errno.Message(-n)}");
+        if (n == 0) throw new RuntimeError($"{_peer} closed the connection");
         _inEnd += n;
     }
 
     void Send(ReadOnlySpan<byte> data)
     {
         int r = UnixSocket.SendAll(_fd, data, (int)Timeout.TotalMilliseconds);
-        if (r < 0) throw new RuntimeError($"write to the system bus: {Errno.Message(-r)}");
+        if (r < 0) throw new RuntimeError($"write to {_peer}: {Errno.Message(-r)}");
     }
 
     long Deadline() => Environment.TickCount64 + (long)Timeout.TotalMilliseconds;

@@ -22,13 +22,18 @@ internal sealed class SystemdClient : IDisposable
 
     public SystemdClient(DBusConnection bus) => _bus = bus;
 
-    public static SystemdClient Connect()
+    /// <summary>The system instance, or with user the caller's own (systemd --user).</summary>
+    public static SystemdClient Connect(bool user = false) =>
+        On(user ? DBusConnection.ConnectUserManager() : DBusConnection.ConnectSystemBus());
+
+    /// <summary>A client over that connection, which it then owns.</summary>
+    internal static SystemdClient On(DBusConnection bus)
     {
-        var bus = DBusConnection.ConnectSystemBus();
         try
         {
-            // JobRemoved is broadcast; the bus only forwards it to connections that asked.
-            bus.AddMatch($"type='signal',sender='{Dest}',path='{Path}',interface='{Manager}',member='JobRemoved'");
+            // JobRemoved is broadcast; a bus daemon only forwards it to connections that asked.
+            // systemd sends it to every direct (private socket) connection anyway.
+            if (!bus.IsPeer) bus.AddMatch($"type='signal',sender='{Dest}',path='{Path}',interface='{Manager}',member='JobRemoved'");
             return new SystemdClient(bus);
         }
         catch
@@ -60,6 +65,20 @@ internal sealed class SystemdClient : IDisposable
             }
             return _version.Value;
         }
+    }
+
+    /// <summary>
+    /// The manager's own cgroup ("/user.slice/user-1000.slice/user@1000.service" for a user
+    /// instance, "/" for the system one): its units' cgroups are below it.
+    /// </summary>
+    public string ControlGroup()
+    {
+        var reply = _bus.Call(Dest, Path, "org.freedesktop.DBus.Properties", "Get", "ss", w =>
+        {
+            w.String(Manager);
+            w.String("ControlGroup");
+        });
+        return reply.Body().VariantString() ?? "";
     }
 
     /// <summary>The leading number of "v245.4-1.fc32", "245", "\"252.22-1\""; -1 if none.</summary>

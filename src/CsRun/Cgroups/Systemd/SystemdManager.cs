@@ -29,24 +29,41 @@ internal sealed class SystemdManager : ICgroupManager
     readonly string _unitName;
     readonly SystemdUnit? _unit;
     readonly V2Manager _fs;
+    readonly bool _user;
     Resources? _pending;
     bool _started;
 
-    /// <summary>For a new container: nothing is made until the first process joins.</summary>
-    public SystemdManager(SystemdUnit unit, string mountPoint)
+    /// <summary>
+    /// For a new container: nothing is made until the first process joins. With user, the unit
+    /// belongs to the caller's systemd --user, whose own cgroup is managerCgroup (rootless:
+    /// no device rules are written, as for cgroupfs).
+    /// </summary>
+    public SystemdManager(SystemdUnit unit, string mountPoint, bool user = false, string managerCgroup = "")
     {
         _unit = unit;
         _unitName = unit.UnitName;
-        _fs = new V2Manager(unit.CgroupDir(mountPoint), mountPoint);
+        _user = user;
+        _fs = new V2Manager(unit.CgroupDir(mountPoint.TrimEnd('/') + managerCgroup.TrimEnd('/')), mountPoint) { Rootless = user };
     }
 
-    /// <summary>For an existing container, from the cgroup directory its state saved: the unit is the directory's name.</summary>
+    /// <summary>
+    /// For an existing container, from the cgroup directory its state saved: the unit is the
+    /// directory's name, and a directory below a user@UID.service belongs to that user's manager.
+    /// </summary>
     public SystemdManager(string dir, string mountPoint)
     {
         _unitName = Path.GetFileName(dir.TrimEnd('/'));
-        _fs = new V2Manager(dir, mountPoint);
+        _user = InUserManager(dir);
+        _fs = new V2Manager(dir, mountPoint) { Rootless = _user };
         _started = true;
     }
+
+    /// <summary>Whether a cgroup directory lies below a "user@UID.service" (a user manager's own cgroup).</summary>
+    internal static bool InUserManager(string dir) =>
+        dir.Split('/').Any(part => part.StartsWith("user@", StringComparison.Ordinal)
+            && part.EndsWith(".service", StringComparison.Ordinal)
+            && part.Length > "user@.service".Length
+            && part["user@".Length..^".service".Length].All(char.IsAsciiDigit));
 
     public string UnitName => _unitName;
 
@@ -209,9 +226,9 @@ internal sealed class SystemdManager : ICgroupManager
         }
     }
 
-    static SystemdClient Connect()
+    SystemdClient Connect()
     {
-        var c = SystemdClient.Connect();
+        var c = SystemdClient.Connect(_user);
         c.Timeout = JobTimeout;
         return c;
     }

@@ -6,21 +6,22 @@ namespace CsRun.Cgroups.Systemd;
 /// <summary>
 /// The unit a container gets under --systemd-cgroup, from linux.cgroupsPath "slice:prefix:name"
 /// as runc reads it: the scope "prefix-name.scope" in the slice (a name ending in ".slice" is
-/// made a slice unit instead). An empty slice is system.slice; no cgroupsPath at all is
-/// "system.slice:csrun:ID" (runc's is "system.slice:runc:ID").
+/// made a slice unit instead). An empty slice is system.slice (user.slice for a rootless
+/// container in the user's manager); no cgroupsPath at all is "system.slice:csrun:ID" (runc's
+/// is "system.slice:runc:ID").
 /// </summary>
 internal sealed record SystemdUnit(string Slice, string Prefix, string Name)
 {
     const string Field = "linux.cgroupsPath";
-    public const string DefaultSlice = "system.slice", DefaultPrefix = "csrun";
+    public const string DefaultSlice = "system.slice", UserSlice = "user.slice", DefaultPrefix = "csrun";
 
-    public static SystemdUnit Parse(string id, string? cgroupsPath)
+    public static SystemdUnit Parse(string id, string? cgroupsPath, string defaultSlice = DefaultSlice)
     {
-        if (string.IsNullOrEmpty(cgroupsPath)) return Checked(new SystemdUnit(DefaultSlice, DefaultPrefix, id), id);
+        if (string.IsNullOrEmpty(cgroupsPath)) return Checked(new SystemdUnit(defaultSlice, DefaultPrefix, id), id);
         string[] parts = cgroupsPath.Split(':');
         if (parts.Length != 3)
             throw new RuntimeError($"{Field}: expected cgroupsPath to be of format \"slice:prefix:name\" for systemd cgroups, got \"{cgroupsPath}\" instead");
-        return Checked(new SystemdUnit(parts[0].Length == 0 ? DefaultSlice : parts[0], parts[1], parts[2]), cgroupsPath);
+        return Checked(new SystemdUnit(parts[0].Length == 0 ? defaultSlice : parts[0], parts[1], parts[2]), cgroupsPath);
     }
 
     static SystemdUnit Checked(SystemdUnit u, string given)
