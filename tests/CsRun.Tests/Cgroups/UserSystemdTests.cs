@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using CsRun.Cgroups.Systemd;
-using CsRun.Cli;
+using CsRun.Errors;
 using CsRun.Linux;
 using FluentAssertions;
 using Xunit;
