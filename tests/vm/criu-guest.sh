@@ -151,6 +151,7 @@ i=0; while true; do i=$((i+1)); echo $i; sleep 0.1; done | nc 127.0.0.1 9999' ||
 
 criu_tests() {
   echo "== criu (checkpoint and restore)"
+  local started; started=$(date +%s)
   mkdir -p "$CRIU_MNT"
   if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro criu "$CRIU_MNT" 2>/dev/null; then
     skip "criu: no CRIU shared (tests/vm/run.sh shares tests/criu/get-criu.sh's as the 9p tag criu)"
@@ -170,6 +171,7 @@ criu_tests() {
   check "criu: no runc containers left" "" "$(ls "$ROOT-runc" 2>/dev/null)"
   rm -rf "$CRIU_W" "$ROOT-runc"
   umount "$CRIU_MNT" && rmdir "$CRIU_MNT"
+  echo "   criu tests took $(( $(date +%s) - started ))s"
 }
 
 # Alone: the helpers cgroup-v2.sh would have defined, then the tests and a summary.
