@@ -12,6 +12,10 @@
 # deliver, so a dump hangs; the switch makes CRIU trace syscalls instead (CRIU 4.2 detects this
 # itself). It costs a little speed and nothing else.
 #
+# CRIU runs `ip` (iproute2, which it only recommends) to save and restore a network namespace's
+# addresses and routes; the trixie root gets its own, run through a wrapper the same way and named
+# by CR_IP_TOOL, so that a host (or the test VM, tests/vm/criu-guest.sh) without iproute2 works.
+#
 # Cached once per machine in /var/tmp/csrun-criu-<hash> (CSRUN_CRIU_CACHE overrides /var/tmp),
 # <hash> covering this script; built in a temporary directory renamed into place when complete;
 # parallel callers build once (flock).
@@ -31,18 +35,22 @@ if [ ! -x "$dir/criu" ]; then
     rm -rf --one-file-system "$dir.partial"
     trap 'rm -rf --one-file-system "$dir.partial"' EXIT
     mkdir -p "$dir.partial"
-    mmdebstrap --quiet --variant=apt --include=criu \
+    mmdebstrap --quiet --variant=apt --include=criu,iproute2 \
       --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
       --dpkgopt='path-exclude=/usr/share/locale/*' \
       trixie "$dir.partial/root" http://deb.debian.org/debian >&2
-    cat > "$dir.partial/criu" <<'WRAPPER'
+    # criu and ip: each runs the trixie root's program with that root's loader and libraries
+    for tool in criu:usr/sbin/criu ip:usr/bin/ip; do
+      cat > "$dir.partial/${tool%%:*}" <<WRAPPER
 #!/bin/sh
-# CRIU from the trixie root next to this file, with that root's loader and libraries.
-r=$(dirname "$(readlink -f "$0")")/root
-CRIU_FAULT=130 exec "$r/lib64/ld-linux-x86-64.so.2" --library-path "$r/usr/lib/x86_64-linux-gnu" "$r/usr/sbin/criu" "$@"
+# ${tool#*:} from the trixie root next to this file, with that root's loader and libraries.
+d=\$(dirname "\$(readlink -f "\$0")"); r=\$d/root
+CRIU_FAULT=130 CR_IP_TOOL=\$d/ip exec "\$r/lib64/ld-linux-x86-64.so.2" --library-path "\$r/usr/lib/x86_64-linux-gnu" "\$r/${tool#*:}" "\$@"
 WRAPPER
-    chmod 755 "$dir.partial/criu"
+      chmod 755 "$dir.partial/${tool%%:*}"
+    done
     "$dir.partial/criu" --version >&2
+    "$dir.partial/ip" -V >&2
     mv "$dir.partial" "$dir"
     trap - EXIT
   fi

@@ -318,6 +318,7 @@ rootless_test
 rootless_systemd_test
 stacked_test "$CSRUN" csrun
 stacked_test runc runc
+. "$(dirname "$0")/criu-guest.sh" && criu_tests
 
 rmdir /sys/fs/cgroup/csrun-vm 2>/dev/null
 left=$(ls "$ROOT" 2>/dev/null)

@@ -24,6 +24,9 @@ if [ ! -x "$repo/out/csrun" ]; then
   "$repo/build.sh"
 fi
 img=$("$repo/tests/vm/image.sh")
+# CRIU for the guest's checkpoint tests (criu-guest.sh): the host's, shared, not in the image
+if criu=$("$repo/tests/criu/get-criu.sh"); then export CSRUN_VM_CRIU=${criu%/criu}
+else say "no CRIU (tests/criu/get-criu.sh failed): the guest's checkpoint tests will skip"; fi
 say "booting $img: tests/vm/cgroup-v2.sh"
 rc=0
 "$repo/tests/vm/boot.sh" "$img" "$repo" tests/vm/cgroup-v2.sh || rc=$?

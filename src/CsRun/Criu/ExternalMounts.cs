@@ -6,9 +6,10 @@ namespace CsRun.Criu;
 
 /// <summary>
 /// The mounts whose source lies outside the container, which CRIU cannot dump and must be told
-/// of (ext_mnt), as runc describes them: bind mounts, the v1 cgroup binds (without a cgroup
-/// namespace), masked files (the container's /dev/null bound over them) and, in a user
-/// namespace, the device nodes bound from the host. A dump names each by its destination; a
+/// of (ext_mnt), as runc describes them: bind mounts, the cgroup binds (without a cgroup
+/// namespace: one per v1 hierarchy, or the container's v2 cgroup, where runc mounts cgroup2
+/// afresh), masked files (the container's /dev/null bound over them) and, in a user namespace,
+/// the device nodes bound from the host. A dump names each by its destination; a
 /// restore maps that name to the host source of the container being restored.
 /// </summary>
 internal static class ExternalMounts
@@ -17,14 +18,20 @@ internal static class ExternalMounts
     public static List<(string Dest, string Source)> Of(Config config, string bundle, IReadOnlyDictionary<string, string> cgroupPaths)
     {
         var list = new List<(string, string)>();
-        bool cgroupNs = config.Linux?.Namespaces?.Any(n => n.Type == "cgroup") == true;
+        // As CgroupMountCompiler decides: without a cgroup namespace of its own the container
+        // gets binds of its cgroup directories, which on a systemd host are slaves of the host's
+        // shared cgroup mount ("unreachable sharing" to CRIU) and name the old container's cgroup.
+        bool ownCgroupNs = config.Linux?.Namespaces?.Any(n => n.Type == "cgroup" && string.IsNullOrEmpty(n.Path)) == true;
+        bool unified = cgroupPaths.Count == 1 && cgroupPaths.ContainsKey("");
         bool userNs = config.Linux?.Namespaces?.Any(n => n.Type == "user") == true;
         foreach (var m in config.Mounts ?? new List<MountEntry>())
         {
             string dest = RootfsCompiler.Clean(m.Destination);
             if (m.Type == "bind" || KnownMountOptions.IsBind(m.Options))
                 list.Add((dest, Path.GetFullPath(Path.Combine(bundle, m.Source ?? ""))));
-            else if (m.Type == "cgroup" && !cgroupNs && !(cgroupPaths.Count == 1 && cgroupPaths.ContainsKey("")))
+            else if (m.Type == "cgroup" && !ownCgroupNs && unified)
+                list.Add((dest, cgroupPaths[""]));
+            else if (m.Type == "cgroup" && !ownCgroupNs)
             {
                 foreach (var (controller, hostPath) in cgroupPaths)
                     if (controller.Length > 0)

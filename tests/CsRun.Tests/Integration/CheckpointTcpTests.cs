@@ -84,7 +84,7 @@ public sealed class CriuTcpFactAttribute : FactAttribute
     {
         if (CriuFact.Path.Length == 0) { Skip = "no CRIU: " + CriuFact.Reason; return; }
         if (CriuFact.Version < new Version(4, 2) && !TcpPassCred())
-            Skip = $"CRIU {CriuFact.Version} cannot dump TCP sockets on this kernel (getsockopt SO_PASSCRED on TCP: EOPNOTSUPP; fixed in CRIU 4.2)";
+            Skip = $"CRIU {CriuFact.Version} cannot dump TCP sockets on this kernel (getsockopt SO_PASSCRED on TCP: EOPNOTSUPP; fixed in CRIU 4.2); the VM test runs it on Linux 6.1 (tests/vm/criu-guest.sh, criu_tcp)";
     }
 
     static unsafe bool TcpPassCred()

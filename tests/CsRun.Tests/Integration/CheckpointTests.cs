@@ -361,7 +361,7 @@ public sealed class CriuFactAttribute : FactAttribute
         set
         {
             if (Skip != null) return;
-            if (value && !CriuFact.MemTrack) Skip = "this kernel has no soft-dirty memory tracking (CONFIG_MEM_SOFT_DIRTY): CRIU cannot pre-dump";
+            if (value && !CriuFact.MemTrack) Skip = "this kernel has no soft-dirty memory tracking (CONFIG_MEM_SOFT_DIRTY): CRIU cannot pre-dump; the VM test runs it (tests/vm/criu-guest.sh, criu_predump)";
             if (!value && CriuFact.MemTrack) Skip = "this kernel tracks memory changes: pre-dump works (the other test)";
         }
     }
