@@ -37,7 +37,7 @@ t0=$(date +%s.%N)
 timeout -k 10 "$timeout" qemu-system-x86_64 "${accel[@]}" -machine q35 -smp "$cpus" -m 2G \
   -nodefaults -display none -no-reboot -nic none -device virtio-rng-pci \
   -kernel "$img/vmlinux" -initrd "$img/initrd.img" \
-  -append "console=ttyS0 root=/dev/vda rw quiet panic=-1 systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all systemd.show_status=false systemd.mask=getty.target csrun.vmrun" \
+  -append "console=ttyS0 root=/dev/vda rw quiet panic=-1 no_timer_check systemd.unified_cgroup_hierarchy=1 cgroup_no_v1=all systemd.show_status=false systemd.mask=getty.target csrun.vmrun" \
   -drive "file=$img/rootfs.img,if=virtio,format=raw,snapshot=on,cache=unsafe" \
   -virtfs "local,path=$ctl,mount_tag=ctl,security_model=none" \
   -virtfs "local,path=$share,mount_tag=host,security_model=passthrough" "${extra[@]}" \
