@@ -32,7 +32,7 @@ internal sealed class UsernsHelper : IDisposable
     {
         // The helper only waits on its sync socket (it first closes every other fd it inherited).
         var program = new SetupProgram();
-        program.Add(StepKind.SyncWait, "", "wait to be killed", (long)SyncType.Go);
+        SyncWaitStep.Emit(program, "", "wait to be killed", SyncType.Go);
         var (parentSync, childSync) = SyncChannel.CreatePair();
         int pid = -1;
         try

@@ -45,7 +45,7 @@ internal static unsafe class ChildIdmap
         // parent answers IdmapDone, or reports the failure itself and kills us where we wait.
         SyncMessage msg = new() { Type = (int)SyncType.IdmapTree, Step = index, Value = -1 };
         long r = ChildConsole.SendWithFd(ctx->SyncFd, (byte*)&msg, sizeof(SyncMessage), (int)tree);
-        if (r == 0) r = Interpreter.Wait(ctx, (int)SyncType.IdmapDone);
+        if (r == 0) r = SyncWaitStep.Wait(ctx, (int)SyncType.IdmapDone);
         if (r == 0) r = ChildFs.AttachOnTarget(ctx, (int)tree);
         Libc.Raw(Nr.Close, tree);
         return r;

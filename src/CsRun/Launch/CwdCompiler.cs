@@ -17,7 +17,7 @@ internal static class CwdCompiler
         string clean = RootfsCompiler.Clean(cwd);
         if (clean == "/") return;
         // Resolved in the new root (RESOLVE_IN_ROOT): a symlink on the way stays inside it.
-        p.Add(StepKind.PrepareTarget, "process.cwd", $"mkdir -p {clean} if missing (as runc)",
+        PrepareTargetStep.Emit(p, "process.cwd", $"mkdir -p {clean} if missing (as runc)",
             p.Arena.Str(RootfsCompiler.InRoot(clean)), ChildFs.TargetDirectory);
     }
 }

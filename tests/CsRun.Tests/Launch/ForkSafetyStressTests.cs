@@ -100,9 +100,9 @@ public class ForkSafetyStressTests
     {
         var p = new SetupProgram();
         var a = p.Arena;
-        p.Add(StepKind.Sethostname, "hostname", "sethostname stress", a.Str("stress"), 6);
-        p.Add(StepKind.FindExecutable, "process.args", "find /bin/true", a.StrArray(new[] { "/bin/true" }));
-        p.Add(StepKind.Execve, "process.args", "execve /bin/true", a.StrArray(new[] { "true" }), a.StrArray(Array.Empty<string>()));
+        SethostnameStep.Emit(p, "hostname", "sethostname stress", a.Str("stress"), 6);
+        FindExecutableStep.Emit(p, "process.args", "find /bin/true", a.StrArray(new[] { "/bin/true" }));
+        ExecveStep.Emit(p, "process.args", "execve /bin/true", a.StrArray(new[] { "true" }), a.StrArray(Array.Empty<string>()));
         return p;
     }
 
