@@ -3,7 +3,7 @@ using CsRun.Linux;
 namespace CsRun.Launch;
 
 /// <summary>
-/// Child side of an id-mapped bind (<see cref="Rootfs.IdmapMounts"/>). The tree is cloned here, in
+/// Child side of an id-mapped bind (Rootfs/IdmapMounts). The tree is cloned here, in
 /// the container's mount namespace, from the fd the host opened below it (or by path without a
 /// user namespace): a copy of this namespace's mounts keeps what the user namespace locked
 /// (submounts, a read-only host mount), where one cloned in the host's namespace would not. Only

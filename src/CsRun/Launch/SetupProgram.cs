@@ -78,10 +78,10 @@ internal sealed unsafe class SetupProgram
     /// <summary>The parent makes the cgroup after the clone, while the child creates its network
     /// namespace; the child joins it once the parent says go.</summary>
     public bool CgroupAfterClone { get; set; }
-    /// <summary>Bind mount sources the parent opens for the child, in order (<see cref="Rootfs.HostBindSources"/>).</summary>
+    /// <summary>Bind mount sources the parent opens for the child, in order (Rootfs/HostBindSources).</summary>
     public List<(string Field, string Path)> BindSources { get; } = new();
-    /// <summary>Id-mapped binds, by the index their IdmapBind step sends (<see cref="Rootfs.IdmapMounts"/>).</summary>
-    public List<Rootfs.IdmapMount> IdmapMounts { get; } = new();
+    /// <summary>Id-mapped binds, by the index their IdmapBind step sends (Rootfs/IdmapMounts).</summary>
+    public List<IdmapMount> IdmapMounts { get; } = new();
 
     /// <summary>What of the cgroup join the child did itself, for <see cref="ICgroupManager.AddProcess"/>.</summary>
     public CgroupJoined Joined(bool bornInCgroup) =>

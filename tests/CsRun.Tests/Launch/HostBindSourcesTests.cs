@@ -1,4 +1,5 @@
 using CsRun.Cli;
+using CsRun.Container;
 using CsRun.Launch;
 using CsRun.Linux;
 using CsRun.Rootfs;

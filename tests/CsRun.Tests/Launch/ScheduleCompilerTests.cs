@@ -1,3 +1,4 @@
+using CsRun.Container;
 using CsRun.Launch;
 using CsRun.Tests.Integration;
 using FluentAssertions;

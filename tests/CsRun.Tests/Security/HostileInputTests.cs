@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsRun.Cli;
+using CsRun.Container;
 using CsRun.Launch;
 using CsRun.Spec;
 using CsRun.Tests.Integration;

@@ -6,7 +6,7 @@ namespace CsRun.Launch;
 internal unsafe struct ReceiveBindSourcesStep
 {
     public int* Slots;
-    /// <summary>Set once every bind is compiled (<see cref="Rootfs.HostBindSources.Finish"/>).</summary>
+    /// <summary>Set once every bind is compiled (Rootfs/HostBindSources).</summary>
     public int Count;
 
     public static Step Emit(SetupProgram p, string field, string text, int* slots) =>

@@ -1,9 +1,11 @@
+using CsRun.Launch;
 using CsRun.Rootfs;
 
-namespace CsRun.Launch;
+namespace CsRun.Container;
 
 /// <summary>
-/// config.json to the ordered setup program the child runs. Pure: it reads the config and a
+/// config.json to the ordered setup program the child runs: the glue above the step compilers of
+/// Launch (namespaces, process) and Rootfs (mounts, devices, cwd), which never call each other. Pure: it reads the config and a
 /// few host facts in the context and makes no system call that changes anything, so tests can
 /// assert the plan for a config without running a container.
 /// </summary>

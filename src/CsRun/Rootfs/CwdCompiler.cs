@@ -1,6 +1,6 @@
-using CsRun.Rootfs;
+using CsRun.Launch;
 
-namespace CsRun.Launch;
+namespace CsRun.Rootfs;
 
 /// <summary>
 /// process.cwd at create: a missing directory is made, as runc and crun make it (runc's
