@@ -1,4 +1,5 @@
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Rootfs;
 
 namespace CsRun.Container;

@@ -1,3 +1,4 @@
+using CsRun.Launch.Child;
 using CsRun.Linux;
 
 namespace CsRun.Launch;

@@ -1,4 +1,5 @@
 using CsRun.Cli;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 using CsRun.Spec;
 

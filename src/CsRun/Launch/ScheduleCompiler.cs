@@ -1,4 +1,5 @@
 using CsRun.Cli;
+using CsRun.Launch.Child;
 using CsRun.Spec;
 
 namespace CsRun.Launch;

@@ -1,4 +1,5 @@
 using CsRun.Launch;
+using CsRun.Launch.Child;
 
 namespace CsRun.Rootfs;
 

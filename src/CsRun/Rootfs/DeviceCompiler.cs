@@ -1,5 +1,6 @@
 using CsRun.Cli;
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 using CsRun.Spec;
 

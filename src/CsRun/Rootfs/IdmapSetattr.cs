@@ -1,6 +1,7 @@
 using CsRun.Cli;
 using CsRun.Container;
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 
 namespace CsRun.Rootfs;

@@ -1,5 +1,6 @@
 using CsRun.Container;
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Tests.Integration;
 using FluentAssertions;
 using Xunit;

@@ -113,9 +113,11 @@ public class ForkSafetyStressTests
     static void WarmUpChildCode()
     {
         var asm = typeof(Interpreter).Assembly;
-        // Every Child* class too: a method the child meets un-jitted would make it JIT in a fork.
-        var childTypes = asm.GetTypes().Where(t => t.Namespace == "CsRun.Launch" && t.Name.StartsWith("Child") && t.IsClass).Select(t => t.FullName!);
-        foreach (var name in new[] { "CsRun.Launch.Interpreter", "CsRun.Linux.Libc", "CsRun.Launch.Utf8LiteralExtensions" }.Concat(childTypes).Distinct())
+        // Every child class and every step type too (their Execute): a method the child meets
+        // un-jitted would make it JIT in a fork.
+        var childTypes = asm.GetTypes().Where(t => t.Namespace == "CsRun.Launch.Child" && t.IsClass
+            || t.Namespace == "CsRun.Launch" && t.IsValueType && t.Name.EndsWith("Step")).Select(t => t.FullName!);
+        foreach (var name in new[] { "CsRun.Launch.Interpreter", "CsRun.Launch.StepResult", "CsRun.Linux.Libc" }.Concat(childTypes).Distinct())
         {
             var type = asm.GetType(name, throwOnError: true)!;
             Marshal.PrelinkAll(type);

@@ -1,3 +1,5 @@
+using CsRun.Launch.Child;
+
 namespace CsRun.Launch;
 
 /// <summary>Send "/" (this mount namespace's root) to the parent, which opens every bind source

@@ -1,3 +1,5 @@
+using CsRun.Launch.Child;
+
 namespace CsRun.Launch;
 
 /// <summary>mknod in a directory of the rootfs (a device node), then chown.</summary>

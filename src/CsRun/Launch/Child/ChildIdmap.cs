@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// Child side of an id-mapped bind (Rootfs/IdmapMounts). The tree is cloned here, in
