@@ -35,7 +35,7 @@ def parts(ir):
     export = g("csrun_CsRun_Seccomp_SeccompFilter__ExportBpf")
     key = g("csrun_CsRun_Seccomp_SeccompCacheKey__For")
     load = g("csrun_CsRun_Seccomp_SeccompCache__Open") + g("csrun_CsRun_Seccomp_SeccompCache__Load")
-    compile_ = g("csrun_CsRun_Launch_Compiler__Compile")
+    compile_ = g("csrun_CsRun_Container_Compiler__Compile") or g("csrun_CsRun_Launch_Compiler__Compile")
     return [
         ("the whole process", total),
         ("ld.so, .NET runtime start-up before Main, exit", total - managed),

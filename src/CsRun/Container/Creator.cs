@@ -208,10 +208,11 @@ internal static class Creator
     {
         foreach (var step in program.Steps.Where(s => s.Kind == StepKind.Setns))
         {
-            var (type, path) = program.Joins[(int)step.A];
+            ref var join = ref step.ArgsAs<SetnsStep>();
+            var (type, path) = program.Joins[join.Fd];
             int fd = Files.Open(path, O.RdOnly, $"linux.namespaces: {type}");
             fds.Add(fd);
-            step.A = fd;
+            join.Fd = fd;
         }
     }
 }

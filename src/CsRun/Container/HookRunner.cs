@@ -75,15 +75,15 @@ internal static class HookRunner
                     int fd = Files.TryOpen(path, O.RdOnly);
                     if (fd < 0) continue;
                     fds.Add(fd);
-                    p.Add(StepKind.Setns, "", $"join {ns} namespace of the container", fd, 0);
+                    SetnsStep.Emit(p, "", $"join {ns} namespace of the container", fd, 0);
                 }
             }
-            if (where.Cwd != null) p.Add(StepKind.Chdir, "", $"chdir {where.Cwd}", a.Str(where.Cwd));
-            p.Add(StepKind.Dup2, "", "state on stdin", pair[1], 0);
-            p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
-            p.Add(StepKind.FindExecutable, "", $"find {hook.Path}", a.StrArray(new[] { hook.Path }));
+            if (where.Cwd != null) ChdirStep.Emit(p, "", $"chdir {where.Cwd}", a.Str(where.Cwd));
+            Dup2Step.Emit(p, "", "state on stdin", pair[1], 0);
+            ResetSignalsStep.Emit(p, "", "default signal dispositions, empty mask");
+            FindExecutableStep.Emit(p, "", $"find {hook.Path}", a.StrArray(new[] { hook.Path }));
             var args = hook.Args is { Count: > 0 } ? hook.Args : new List<string> { hook.Path };
-            p.Add(StepKind.Execve, "", $"execve {hook.Path}", a.StrArray(args), a.StrArray(hook.Env ?? where.Env.ToList()));
+            ExecveStep.Emit(p, "", $"execve {hook.Path}", a.StrArray(args), a.StrArray(hook.Env ?? where.Env.ToList()));
             // The child's own step errors come back on its sync socket (stdin is the hook's).
             using var child = SpawnedChild.Start(p);
             Libc.Sys(Nr.Close, pair[1]);

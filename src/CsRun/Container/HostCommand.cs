@@ -26,11 +26,11 @@ internal static unsafe class HostCommand
         int readEnd = pipe[0], writeEnd = pipe[1];
         try
         {
-            program.Add(StepKind.Dup2, "", "stdout to csrun", writeEnd, 1);
-            program.Add(StepKind.Dup2, "", "stderr to csrun", writeEnd, 2);
-            program.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
-            program.Add(StepKind.FindExecutable, "", $"find {file}", a.StrArray(ProcessCompiler.ExecCandidates(file, env)), subject: file);
-            program.Add(StepKind.Execve, "", $"execve {file}", a.StrArray(new[] { file }.Concat(args)), a.StrArray(env));
+            Dup2Step.Emit(program, "", "stdout to csrun", writeEnd, 1);
+            Dup2Step.Emit(program, "", "stderr to csrun", writeEnd, 2);
+            ResetSignalsStep.Emit(program, "", "default signal dispositions, empty mask");
+            FindExecutableStep.Emit(program, "", $"find {file}", a.StrArray(ProcessCompiler.ExecCandidates(file, env)), subject: file);
+            ExecveStep.Emit(program, "", $"execve {file}", a.StrArray(new[] { file }.Concat(args)), a.StrArray(env));
             using var child = SpawnedChild.Start(program);
             Files.Close(writeEnd);
             writeEnd = -1;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using CsRun.Errors;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 using CsRun.Spec;
 
@@ -23,7 +24,7 @@ internal static unsafe class SeccompListener
             {
                 byte[] json = ProcessState(seccomp.ListenerMetadata, config, id, bundle, pid, status);
                 long r;
-                fixed (byte* data = json) r = Launch.ChildConsole.SendWithFd(socket, data, json.Length, notifyFd);
+                fixed (byte* data = json) r = Launch.Child.ChildConsole.SendWithFd(socket, data, json.Length, notifyFd);
                 if (r < 0) throw new RuntimeError($"linux.seccomp.listenerPath: send to {seccomp.ListenerPath}: {Errno.Message((int)-r)}");
             }
             finally { Files.Close(socket); }

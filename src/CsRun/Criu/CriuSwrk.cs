@@ -45,12 +45,12 @@ internal sealed unsafe class CriuSwrk : IDisposable
             int rpc = HighCopy(theirs, moved);
             var program = new SetupProgram();
             var a = program.Arena;
-            program.Add(StepKind.Dup2, "", "criu's rpc socket as fd 3", rpc, 3);
+            Dup2Step.Emit(program, "", "criu's rpc socket as fd 3", rpc, 3);
             for (int i = 0; i < (extraFds?.Count ?? 0); i++)
-                program.Add(StepKind.Dup2, "", $"inherited fd {4 + i}", HighCopy(extraFds![i], moved), 4 + i);
-            program.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
-            program.Add(StepKind.FindExecutable, "", $"find {criu}", a.StrArray(ProcessCompiler.ExecCandidates(criu, env)), subject: criu);
-            program.Add(StepKind.Execve, "", $"execve {criu}", a.StrArray(new[] { criu, "swrk", "3" }), a.StrArray(env));
+                Dup2Step.Emit(program, "", $"inherited fd {4 + i}", HighCopy(extraFds![i], moved), 4 + i);
+            ResetSignalsStep.Emit(program, "", "default signal dispositions, empty mask");
+            FindExecutableStep.Emit(program, "", $"find {criu}", a.StrArray(ProcessCompiler.ExecCandidates(criu, env)), subject: criu);
+            ExecveStep.Emit(program, "", $"execve {criu}", a.StrArray(new[] { criu, "swrk", "3" }), a.StrArray(env));
             int pid = Spawner.Spawn(program, 0, childSync, parentSync);
             Files.Close(childSync);
             childSync = -1;

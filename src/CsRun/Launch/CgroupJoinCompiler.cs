@@ -13,6 +13,6 @@ internal static class CgroupJoinCompiler
     public static void Compile(SetupProgram p, CompileContext ctx)
     {
         foreach (var (file, bestEffort) in ctx.CgroupSelfJoin)
-            p.Add(StepKind.JoinCgroup, "linux.cgroupsPath", $"join the cgroup: write 0 to {file}", p.Arena.Str(file), bestEffort ? 1 : 0);
+            JoinCgroupStep.Emit(p, "linux.cgroupsPath", $"join the cgroup: write 0 to {file}", p.Arena.Str(file), bestEffort);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CsRun.Launch.Child;
 
 namespace CsRun.Launch;
 

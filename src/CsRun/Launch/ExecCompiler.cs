@@ -23,14 +23,14 @@ internal static class ExecCompiler
         var p = new SetupProgram();
         ScheduleCompiler.InitialAffinity(p, ctx.Config.Process);
         CgroupJoinCompiler.Compile(p, ctx);
-        p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups joined)", (long)SyncType.Go);
+        SyncWaitStep.Emit(p, "", "wait for the parent's go (cgroups joined)", SyncType.Go);
         ScheduleCompiler.FinalAffinity(p, ctx.Config.Process);
         // Still in the host's mount namespace: /proc/self is the host's procfs, and a fork keeps it.
         ProcessCompiler.CompileOomScoreAdj(p, ctx.Config.Process);
         foreach (var (type, fd) in joins)
         {
             long flag = JoinOrder.First(j => j.Proc == type).Flag;
-            p.Add(StepKind.Setns, "", $"join the container's {type} namespace", fd, flag);
+            SetnsStep.Emit(p, "", $"join the container's {type} namespace", fd, flag);
         }
         bool pid = joins.Any(j => j.Type == "pid");
         // Late, with final credentials, unless a terminal (its session and controlling tty belong
@@ -39,11 +39,11 @@ internal static class ExecCompiler
         // the process earlier.
         bool late = pid && ctx.Config.Process?.Terminal != true && !NotifiesSeccomp(ctx) && ScheduleCompiler.SurvivesFork(ctx.Config.Process);
         if (pid && !late)
-            p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace");
+            ForkInitStep.Emit(p, "", "fork into the container's pid namespace");
         ProcessCompiler.CompileKernelSettings(p, ctx);
         // A session of its own, with or without a terminal, as runc's exec (nsexec) gives; after
         // a late fork the new process makes it (ProcessCompiler).
-        if (!late) p.Add(StepKind.Setsid, "", "setsid");
+        if (!late) SetsidStep.Emit(p, "", "setsid");
         ProcessCompiler.CompileProcess(p, ctx, forkBeforeReady: late);
         return p;
     }

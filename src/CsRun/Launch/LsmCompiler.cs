@@ -24,14 +24,14 @@ internal static class LsmCompiler
                 throw new RuntimeError($"process.apparmorProfile: \"{proc.ApparmorProfile}\" requested, but AppArmor is not enabled on this host");
             var bytes = System.Text.Encoding.UTF8.GetBytes("exec " + proc.ApparmorProfile);
             string file = Directory.Exists("/proc/self/attr/apparmor") ? "/proc/self/attr/apparmor/exec" : "/proc/self/attr/exec";
-            p.Add(StepKind.WriteFile, "process.apparmorProfile", $"write {file} \"exec {proc.ApparmorProfile}\"", a.Str(file), a.Bytes(bytes), bytes.Length, 1);
+            WriteFileStep.Emit(p, "process.apparmorProfile", $"write {file} \"exec {proc.ApparmorProfile}\"", a.Str(file), a.Bytes(bytes), bytes.Length, true);
         }
         if (!string.IsNullOrEmpty(proc.SelinuxLabel))
         {
             if (!SelinuxEnabled())
                 throw new RuntimeError($"process.selinuxLabel: \"{proc.SelinuxLabel}\" requested, but SELinux is not enabled on this host");
             var bytes = System.Text.Encoding.UTF8.GetBytes(proc.SelinuxLabel);
-            p.Add(StepKind.WriteFile, "process.selinuxLabel", $"write /proc/self/attr/exec \"{proc.SelinuxLabel}\"", a.Str("/proc/self/attr/exec"), a.Bytes(bytes), bytes.Length, 1);
+            WriteFileStep.Emit(p, "process.selinuxLabel", $"write /proc/self/attr/exec \"{proc.SelinuxLabel}\"", a.Str("/proc/self/attr/exec"), a.Bytes(bytes), bytes.Length, true);
         }
     }
 

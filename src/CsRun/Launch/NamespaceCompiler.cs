@@ -25,7 +25,7 @@ internal static class NamespaceCompiler
     /// <summary>Join order: the user namespace first, so the rest are joined with its privileges.</summary>
     static readonly string[] JoinOrder = { "user", "ipc", "uts", "network", "pid", "cgroup", "time", "mount" };
 
-    static void NotDumpable(SetupProgram p) => p.Add(StepKind.Prctl, "", "not dumpable now the id maps are written", Pr.SetDumpable, 0);
+    static void NotDumpable(SetupProgram p) => PrctlStep.Emit(p, "", "not dumpable now the id maps are written", Pr.SetDumpable, 0);
 
     /// <summary>The steps up to and including the moment the container init exists in all its namespaces.</summary>
     public static void Compile(SetupProgram p, CompileContext ctx)
@@ -53,12 +53,12 @@ internal static class NamespaceCompiler
         p.CgroupAfterClone = selfJoin && !plainClone;
         long childUnshares = p.CgroupAfterClone ? create & CloneFlags.NewNet : 0;
         if (childUnshares != 0)
-            p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(childUnshares)} (while the parent makes the cgroup)", childUnshares);
+            UnshareStep.Emit(p, "linux.namespaces", $"unshare {Describe(childUnshares)} (while the parent makes the cgroup)", childUnshares);
         if (joinAfterClone) AddJoins(p, nss, joins);
         if (selfJoin && !p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
         // Without root the parent can write the maps only to a dumpable child's /proc files.
         p.DumpableUntilMaps = p.NewUserNamespace && Identity.EffectiveUid != 0;
-        p.Add(StepKind.SyncWait, "", "wait for the parent's go (cgroups made or joined, id maps written)", (long)SyncType.Go);
+        SyncWaitStep.Emit(p, "", "wait for the parent's go (cgroups made or joined, id maps written)", SyncType.Go);
         if (p.DumpableUntilMaps && joins.Count == 0) NotDumpable(p);
         if (p.CgroupAfterClone) CgroupJoinCompiler.Compile(p, ctx);
         // In every cgroup now: drop the affinity csrun was given (or CpuHandoff's) for the cpuset's.
@@ -74,35 +74,35 @@ internal static class NamespaceCompiler
             AddJoins(p, nss, joins);
             if (p.NewUserNamespace)
             {
-                p.Add(StepKind.Unshare, "linux.namespaces", "unshare user namespace", CloneFlags.NewUser);
-                p.Add(StepKind.SyncSend, "", "ask the parent for the id maps", (long)SyncType.NeedMaps);
-                p.Add(StepKind.SyncWait, "", "wait for the id maps", (long)SyncType.MapsDone);
+                UnshareStep.Emit(p, "linux.namespaces", "unshare user namespace", CloneFlags.NewUser);
+                SyncSendStep.Emit(p, "", "ask the parent for the id maps", SyncType.NeedMaps);
+                SyncWaitStep.Emit(p, "", "wait for the id maps", SyncType.MapsDone);
                 if (p.DumpableUntilMaps) NotDumpable(p);
             }
             if (p.NewUserNamespace || joins.Any(n => n.Type == "user")) BecomeRoot(p);
             long rest = create & ~late & ~CloneFlags.NewUser;
-            if (rest != 0) p.Add(StepKind.Unshare, "linux.namespaces", $"unshare {Describe(rest)}", rest);
+            if (rest != 0) UnshareStep.Emit(p, "linux.namespaces", $"unshare {Describe(rest)}", rest);
         }
         if (p.NewUserNamespace)
         {
             // Until now we run as the host's root, which has no id in the new namespace: become its root.
-            p.Add(StepKind.Setgid, "linux.gidMappings", "setresgid 0 in the user namespace", 0);
-            p.Add(StepKind.Setuid, "linux.uidMappings", "setresuid 0 in the user namespace", 0);
+            SetgidStep.Emit(p, "linux.gidMappings", "setresgid 0 in the user namespace", 0);
+            SetuidStep.Emit(p, "linux.uidMappings", "setresuid 0 in the user namespace", 0);
         }
         if ((create & CloneFlags.NewTime) != 0) CompileTime(p, ctx);
         if ((create & CloneFlags.NewCgroup) != 0)
-            p.Add(StepKind.Unshare, "linux.namespaces", "unshare cgroup namespace (rooted at the container's cgroup)", CloneFlags.NewCgroup);
+            UnshareStep.Emit(p, "linux.namespaces", "unshare cgroup namespace (rooted at the container's cgroup)", CloneFlags.NewCgroup);
         if ((create & CloneFlags.NewNet) != 0)
-            p.Add(StepKind.LoopbackUp, "linux.namespaces", "bring lo up in the new network namespace");
+            LoopbackUpStep.Emit(p, "linux.namespaces", "bring lo up in the new network namespace");
         if (ctx.Config.Linux?.NetDevices?.Count > 0)
         {
             // The parent moves them (Container/NetDevices) while the child, its init-to-be, waits.
-            p.Add(StepKind.SyncSend, "linux.netDevices", "ask the parent to move the network devices in", (long)SyncType.NetDevices);
-            p.Add(StepKind.SyncWait, "linux.netDevices", "wait for the network devices", (long)SyncType.NetDevicesDone);
+            SyncSendStep.Emit(p, "linux.netDevices", "ask the parent to move the network devices in", SyncType.NetDevices);
+            SyncWaitStep.Emit(p, "linux.netDevices", "wait for the network devices", SyncType.NetDevicesDone);
         }
         bool pidInvolved = nss.Any(n => n.Type == "pid");
         if (plainClone && pidInvolved)
-            p.Add(StepKind.ForkInit, "linux.namespaces", "fork the init into the pid namespace");
+            ForkInitStep.Emit(p, "linux.namespaces", "fork the init into the pid namespace");
     }
 
     static void AddJoins(SetupProgram p, List<Namespace> nss, List<Namespace> joins)
@@ -112,7 +112,7 @@ internal static class NamespaceCompiler
             int index = p.Joins.Count;
             p.Joins.Add((ns.Type, ns.Path!));
             // A: the fd slot; the launcher patches in the real fd number once it has opened the file.
-            p.Add(StepKind.Setns, $"linux.namespaces[{nss.IndexOf(ns)}].path", $"join {ns.Type} namespace {ns.Path}", index, Flags[ns.Type]);
+            SetnsStep.Emit(p, $"linux.namespaces[{nss.IndexOf(ns)}].path", $"join {ns.Type} namespace {ns.Path}", index, Flags[ns.Type]);
         }
     }
 
@@ -123,20 +123,20 @@ internal static class NamespaceCompiler
     /// </summary>
     static void BecomeRoot(SetupProgram p)
     {
-        p.Add(StepKind.Setgid, "linux.gidMappings", "setresgid 0 (root of the user namespace)", 0);
-        p.Add(StepKind.Setuid, "linux.uidMappings", "setresuid 0 (root of the user namespace)", 0);
+        SetgidStep.Emit(p, "linux.gidMappings", "setresgid 0 (root of the user namespace)", 0);
+        SetuidStep.Emit(p, "linux.uidMappings", "setresuid 0 (root of the user namespace)", 0);
     }
 
     static void CompileTime(SetupProgram p, CompileContext ctx)
     {
         var a = p.Arena;
-        p.Add(StepKind.Unshare, "linux.namespaces", "unshare time namespace", CloneFlags.NewTime);
+        UnshareStep.Emit(p, "linux.namespaces", "unshare time namespace", CloneFlags.NewTime);
         var offsets = ctx.Config.Linux?.TimeOffsets;
         if (offsets == null || offsets.Count == 0) return;
         string text = string.Concat(offsets.Select(kv => $"{kv.Key} {kv.Value.Secs} {kv.Value.Nanosecs}\n"));
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        p.Add(StepKind.WriteFile, "linux.timeOffsets", $"write /proc/self/timens_offsets \"{text.TrimEnd().Replace("\n", "; ")}\"",
-            a.Str("/proc/self/timens_offsets"), a.Bytes(bytes), bytes.Length, 1);
+        WriteFileStep.Emit(p, "linux.timeOffsets", $"write /proc/self/timens_offsets \"{text.TrimEnd().Replace("\n", "; ")}\"",
+            a.Str("/proc/self/timens_offsets"), a.Bytes(bytes), bytes.Length, true);
     }
 
     /// <summary>"network,pid" for the flags, in <see cref="Flags"/>' order. A plain loop: LINQ over

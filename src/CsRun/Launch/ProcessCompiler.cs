@@ -1,4 +1,5 @@
 using CsRun.Errors;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 using CsRun.Spec;
 
@@ -22,16 +23,16 @@ internal static class ProcessCompiler
         var a = p.Arena;
         var c = ctx.Config;
         var nss = c.Linux?.Namespaces ?? new List<Namespace>();
-        p.Add(StepKind.Setsid, "", "setsid");
+        SetsidStep.Emit(p, "", "setsid");
         if (!string.IsNullOrEmpty(c.Hostname))
-            p.Add(StepKind.Sethostname, "hostname", $"sethostname \"{c.Hostname}\"", a.Str(c.Hostname), System.Text.Encoding.UTF8.GetByteCount(c.Hostname));
+            SethostnameStep.Emit(p, "hostname", $"sethostname \"{c.Hostname}\"", a.Str(c.Hostname), System.Text.Encoding.UTF8.GetByteCount(c.Hostname));
         if (!string.IsNullOrEmpty(c.Domainname))
-            p.Add(StepKind.Setdomainname, "domainname", $"setdomainname \"{c.Domainname}\"", a.Str(c.Domainname), System.Text.Encoding.UTF8.GetByteCount(c.Domainname));
+            SetdomainnameStep.Emit(p, "domainname", $"setdomainname \"{c.Domainname}\"", a.Str(c.Domainname), System.Text.Encoding.UTF8.GetByteCount(c.Domainname));
         CompileOomScoreAdj(p, c.Process);
         if (!ctx.NoNewKeyring)
         {
             // A fresh session keyring, so containers do not share the host's (runc does the same).
-            p.Add(StepKind.JoinKeyring, "", "join a new session keyring", p.Arena.Str("_ses.csrun"));
+            JoinKeyringStep.Emit(p, "", "join a new session keyring", p.Arena.Str("_ses.csrun"));
         }
     }
 
@@ -40,8 +41,8 @@ internal static class ProcessCompiler
     {
         if (proc?.OomScoreAdj is not int oom) return;
         var bytes = System.Text.Encoding.ASCII.GetBytes(oom.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        p.Add(StepKind.WriteFile, "process.oomScoreAdj", $"write /proc/self/oom_score_adj {oom}",
-            p.Arena.Str("/proc/self/oom_score_adj"), p.Arena.Bytes(bytes), bytes.Length, 1);
+        WriteFileStep.Emit(p, "process.oomScoreAdj", $"write /proc/self/oom_score_adj {oom}",
+            p.Arena.Str("/proc/self/oom_score_adj"), p.Arena.Bytes(bytes), bytes.Length, true);
     }
 
     /// <summary>linux.sysctl, written in the container's /proc after the root switch but before
@@ -53,7 +54,7 @@ internal static class ProcessCompiler
         {
             string path = "/proc/sys/" + key.Replace('.', '/');
             var bytes = System.Text.Encoding.UTF8.GetBytes(value);
-            p.Add(StepKind.WriteFile, $"linux.sysctl[\"{key}\"]", $"write {path} \"{value}\"", a.Str(path), a.Bytes(bytes), bytes.Length, 1);
+            WriteFileStep.Emit(p, $"linux.sysctl[\"{key}\"]", $"write {path} \"{value}\"", a.Str(path), a.Bytes(bytes), bytes.Length, true);
         }
     }
 
@@ -69,7 +70,7 @@ internal static class ProcessCompiler
                 "LINUX32" => 8,
                 _ => throw new RuntimeError($"linux.personality.domain: unknown domain \"{pers.Domain}\""),
             };
-            p.Add(StepKind.Personality, "linux.personality", $"personality {pers.Domain}", persona);
+            PersonalityStep.Emit(p, "linux.personality", $"personality {pers.Domain}", persona);
         }
     }
 
@@ -87,7 +88,7 @@ internal static class ProcessCompiler
             if (ctx.ConsoleFd < 0) throw new RuntimeError("process.terminal: cannot allocate tty if csrun will detach without setting console socket");
             // The group is the one devpts gives (its gid= option, tty in runc's spec), as in runc.
             long owner = ((long)proc.User.Uid << 32) | uint.MaxValue;
-            p.Add(StepKind.SetupConsole, "process.terminal", "open a pseudoterminal and send its master to the console socket",
+            SetupConsoleStep.Emit(p, "process.terminal", "open a pseudoterminal and send its master to the console socket",
                 ctx.ConsoleFd, proc.ConsoleSize?.Height ?? 0, proc.ConsoleSize?.Width ?? 0, owner);
         }
         var rlimits = proc.Rlimits ?? new List<Rlimit>();
@@ -95,20 +96,20 @@ internal static class ProcessCompiler
         {
             int res = Array.IndexOf(RlimitNames, rlimits[i].Type);
             if (res < 0) throw new RuntimeError($"process.rlimits[{i}].type: unknown rlimit \"{rlimits[i].Type}\"");
-            p.Add(StepKind.Setrlimit, $"process.rlimits[{i}]", $"setrlimit {rlimits[i].Type} soft {rlimits[i].Soft} hard {rlimits[i].Hard}",
+            SetrlimitStep.Emit(p, $"process.rlimits[{i}]", $"setrlimit {rlimits[i].Type} soft {rlimits[i].Soft} hard {rlimits[i].Hard}",
                 res, (long)rlimits[i].Soft, (long)rlimits[i].Hard);
         }
         string cwd = string.IsNullOrEmpty(proc.Cwd) ? "/" : proc.Cwd;
-        p.Add(StepKind.Chdir, "process.cwd", $"chdir {cwd}", a.Str(cwd), ChildCwd.AsRoot);
-        p.Add(StepKind.VerifyCwd, "process.cwd", "check the cwd is inside the container");
-        p.Add(StepKind.Umask, "process.user.umask", $"umask 0{Convert.ToString(proc.User.Umask ?? 0x12, 8)}", proc.User.Umask ?? 0x12);
+        ChdirStep.Emit(p, "process.cwd", $"chdir {cwd}", a.Str(cwd), ChildCwd.AsRoot);
+        VerifyCwdStep.Emit(p, "process.cwd", "check the cwd is inside the container");
+        UmaskStep.Emit(p, "process.user.umask", $"umask 0{Convert.ToString(proc.User.Umask ?? 0x12, 8)}", proc.User.Umask ?? 0x12);
         // HOME is looked up as the container's root, before the uid change, as runc does (a 0600 passwd).
         var (env, envp) = Environment(p, proc);
 
         // Before any seccomp filter: a profile without close_range (most predate it) would fail it.
         p.PreservedFds = ctx.PreserveFds;
         if (ctx.FifoFd >= 0) p.InheritedFds.Add(ctx.FifoFd);
-        p.Add(StepKind.CloseHostFds, "", $"close every fd from {3 + ctx.PreserveFds} but the sync socket and the exec fifo", 3 + ctx.PreserveFds, ctx.FifoFd);
+        CloseHostFdsStep.Emit(p, "", $"close every fd from {3 + ctx.PreserveFds} but the sync socket and the exec fifo", 3 + ctx.PreserveFds, ctx.FifoFd);
         // runc's order: before the seccomp filter and the capability drop (a real-time policy
         // or a negative nice needs CAP_SYS_NICE).
         ScheduleCompiler.Compile(p, c);
@@ -120,9 +121,9 @@ internal static class ProcessCompiler
         if (early) p.Steps.Add(seccomp!);
 
         // runc's fixStdioPermissions: a non-root process must be able to reopen its stdio.
-        p.Add(StepKind.FixStdioOwner, "process.user.uid", $"give stdio (pipes, sockets, ptys) to uid {proc.User.Uid}", proc.User.Uid);
-        p.Add(StepKind.DropBounding, "process.capabilities.bounding", $"keep bounding capabilities 0x{caps.Bounding:x}", (long)caps.Bounding);
-        p.Add(StepKind.Prctl, "process.user", "keep capabilities across the uid change", Pr.SetKeepCaps, 1);
+        FixStdioOwnerStep.Emit(p, "process.user.uid", $"give stdio (pipes, sockets, ptys) to uid {proc.User.Uid}", proc.User.Uid);
+        DropBoundingStep.Emit(p, "process.capabilities.bounding", $"keep bounding capabilities 0x{caps.Bounding:x}", caps.Bounding);
+        PrctlStep.Emit(p, "process.user", "keep capabilities across the uid change", Pr.SetKeepCaps, 1);
         var groups = proc.User.AdditionalGids ?? new List<uint>();
         long gidArray = a.Zeroed(Math.Max(1, groups.Count) * 4);
         unsafe { for (int i = 0; i < groups.Count; i++) ((uint*)gidArray)[i] = groups[i]; }
@@ -130,47 +131,47 @@ internal static class ProcessCompiler
             throw new RuntimeError("process.user.additionalGids: cannot be set: the container's user namespace denies setgroups (a rootless container mapping only the caller's gid; more gids can be mapped from /etc/subgid with newgidmap)");
         // runc's rootless init leaves the groups alone: the user namespace's are one unmapped group.
         if (!ctx.SetgroupsDenied)
-            p.Add(StepKind.Setgroups, "process.user.additionalGids", $"setgroups [{string.Join(",", groups)}]", groups.Count, gidArray);
-        p.Add(StepKind.Setgid, "process.user.gid", $"setresgid {proc.User.Gid}", proc.User.Gid);
-        p.Add(StepKind.Setuid, "process.user.uid", $"setresuid {proc.User.Uid}", proc.User.Uid);
+            unsafe { SetgroupsStep.Emit(p, "process.user.additionalGids", $"setgroups [{string.Join(",", groups)}]", groups.Count, (uint*)gidArray); }
+        SetgidStep.Emit(p, "process.user.gid", $"setresgid {proc.User.Gid}", proc.User.Gid);
+        SetuidStep.Emit(p, "process.user.uid", $"setresuid {proc.User.Uid}", proc.User.Uid);
         // runc: a cwd root was refused is entered again as the user (ChildCwd).
-        p.Add(StepKind.Chdir, "process.cwd", $"chdir {cwd} again after the uid change to {proc.User.Uid}, root having been refused", a.Str(cwd), ChildCwd.AsUser);
-        p.Add(StepKind.VerifyCwd, "process.cwd", "check the cwd is inside the container");
-        p.Add(StepKind.Prctl, "process.user", "clear keep-capabilities", Pr.SetKeepCaps, 0);
-        p.Add(StepKind.Capset, "process.capabilities", $"capset effective 0x{caps.Effective:x} permitted 0x{caps.Permitted:x} inheritable 0x{caps.Inheritable:x}",
-            (long)caps.Effective, (long)caps.Permitted, (long)caps.Inheritable);
+        ChdirStep.Emit(p, "process.cwd", $"chdir {cwd} again after the uid change to {proc.User.Uid}, root having been refused", a.Str(cwd), ChildCwd.AsUser);
+        VerifyCwdStep.Emit(p, "process.cwd", "check the cwd is inside the container");
+        PrctlStep.Emit(p, "process.user", "clear keep-capabilities", Pr.SetKeepCaps, 0);
+        CapsetStep.Emit(p, "process.capabilities", $"capset effective 0x{caps.Effective:x} permitted 0x{caps.Permitted:x} inheritable 0x{caps.Inheritable:x}",
+            caps.Effective, caps.Permitted, caps.Inheritable);
         if (caps.Ambient != 0)
-            p.Add(StepKind.RaiseAmbient, "process.capabilities.ambient", $"raise ambient 0x{caps.Ambient:x}", (long)caps.Ambient);
+            RaiseAmbientStep.Emit(p, "process.capabilities.ambient", $"raise ambient 0x{caps.Ambient:x}", caps.Ambient);
         // A new uid or fewer capabilities set dumpable to fs.suid_dumpable, which may be 1.
-        p.Add(StepKind.Prctl, "", "stay not dumpable until execve", Pr.SetDumpable, 0);
+        PrctlStep.Emit(p, "", "stay not dumpable until execve", Pr.SetDumpable, 0);
         if (forkBeforeReady)
         {
             // From here on in the pid namespace: /proc/self in the container's /proc is us again.
-            p.Add(StepKind.ForkInit, "", "fork into the container's pid namespace, credentials final");
-            p.Add(StepKind.Setsid, "", "setsid");
+            ForkInitStep.Emit(p, "", "fork into the container's pid namespace, credentials final");
+            SetsidStep.Emit(p, "", "setsid");
         }
 
         var args = proc.Args ?? throw new RuntimeError("process.args: must not be empty");
         var candidates = ExecCandidates(args[0], env);
-        p.Add(StepKind.FindExecutable, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
+        FindExecutableStep.Emit(p, "process.args", $"find executable \"{args[0]}\" in {(args[0].Contains('/') ? "" : "$PATH ")}{string.Join(":", candidates)}",
             a.StrArray(candidates), subject: args[0]);
-        p.Add(StepKind.ResetSignals, "", "default signal dispositions, empty mask");
-        p.Add(StepKind.SyncSend, "", "tell the parent the container is created", (long)SyncType.Ready);
+        ResetSignalsStep.Emit(p, "", "default signal dispositions, empty mask");
+        SyncSendStep.Emit(p, "", "tell the parent the container is created", SyncType.Ready);
         p.ReadyIndex = p.Steps.Count;
         var startHooks = c.Hooks?.StartContainer ?? new List<Hook>();
         if (startHooks.Count > 0)
-            p.Add(StepKind.SyncReceivePayload, "", "receive the state for startContainer hooks", a.Zeroed(64 * 1024), 64 * 1024);
+            SyncReceivePayloadStep.Emit(p, "", "receive the state for startContainer hooks", a.Zeroed(64 * 1024), 64 * 1024);
         if (ctx.FifoFd >= 0)
         {
             var (start, length) = RuntimeData.Hydrated;
             if (length > 0)
-                p.Add(StepKind.ReleaseRuntimeData, "", $"unmap the runtime's type data ({length / 1024} KiB), unused from here on", start, length);
+                ReleaseRuntimeDataStep.Emit(p, "", $"unmap the runtime's type data ({length / 1024} KiB), unused from here on", start, length);
             // Resolved in the procfs OpenPrivateProc or OpenHostProc kept, if any (ChildStart).
-            p.Add(StepKind.WaitStart, "", $"open exec fifo /proc/self/fd/{ctx.FifoFd}", a.Str($"/proc/self/fd/{ctx.FifoFd}"), ctx.FifoFd);
+            WaitStartStep.Emit(p, "", $"open exec fifo /proc/self/fd/{ctx.FifoFd}", a.Str($"/proc/self/fd/{ctx.FifoFd}"), ctx.FifoFd);
         }
         LsmCompiler.Compile(p, proc);
         if (proc.NoNewPrivileges)
-            p.Add(StepKind.Prctl, "process.noNewPrivileges", "set no_new_privs", Pr.SetNoNewPrivs, 1, 0, 0);
+            PrctlStep.Emit(p, "process.noNewPrivileges", "set no_new_privs", Pr.SetNoNewPrivs, 1, 0, 0);
         if (seccomp != null && !early) p.Steps.Add(seccomp);
         // startContainer hooks run as the process would: runc 1.1.5 runs them from its init
         // right before the execve, with the LSM labels, no_new_privs and the seccomp filter in
@@ -179,10 +180,10 @@ internal static class ProcessCompiler
         for (int i = 0; i < startHooks.Count; i++)
         {
             var h = startHooks[i];
-            p.Add(StepKind.RunHook, $"hooks.startContainer[{i}]", $"run startContainer hook {h.Path}",
+            RunHookStep.Emit(p, $"hooks.startContainer[{i}]", $"run startContainer hook {h.Path}",
                 a.Str(h.Path), a.StrArray(h.Args is { Count: > 0 } ? h.Args : new List<string> { h.Path }), h.Env != null ? a.StrArray(h.Env) : envp, h.Timeout ?? 0);
         }
-        p.Add(StepKind.Execve, "process.args", $"execve [{string.Join(" ", args.Select(x => "\"" + x + "\""))}]", a.StrArray(args), envp);
+        ExecveStep.Emit(p, "process.args", $"execve [{string.Join(" ", args.Select(x => "\"" + x + "\""))}]", a.StrArray(args), envp);
     }
 
     /// <summary>
@@ -202,7 +203,7 @@ internal static class ProcessCompiler
             "HOME=/"u8.CopyTo(new Span<byte>((byte*)entry, ChildPasswd.EntrySize));
             ((long*)envp)[env.Count - 1] = entry;
         }
-        p.Add(StepKind.LookupHome, "process.env", $"HOME from /etc/passwd in the container for uid {proc.User.Uid} (else /)", entry, proc.User.Uid);
+        LookupHomeStep.Emit(p, "process.env", $"HOME from /etc/passwd in the container for uid {proc.User.Uid} (else /)", entry, proc.User.Uid);
         return (env, envp);
     }
 

@@ -1,3 +1,5 @@
+using CsRun.Launch.Child;
+
 namespace CsRun.Launch;
 
 /// <summary>The parent's words for the errors the child reports in the errno slot

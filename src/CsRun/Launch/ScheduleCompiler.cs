@@ -1,4 +1,5 @@
 using CsRun.Errors;
+using CsRun.Launch.Child;
 using CsRun.Spec;
 
 namespace CsRun.Launch;
@@ -23,7 +24,7 @@ internal static class ScheduleCompiler
         {
             if (!SpecNames.IoPriorityClasses.TryGetValue(io.Class, out int cls))
                 throw new RuntimeError($"process.ioPriority.class: unknown class \"{io.Class}\"");
-            p.Add(StepKind.SetIoPriority, "process.ioPriority", $"ioprio_set {io.Class} priority {io.Priority}", ((long)cls << 13) | (uint)io.Priority);
+            SetIoPriorityStep.Emit(p, "process.ioPriority", $"ioprio_set {io.Class} priority {io.Priority}", ((long)cls << 13) | (uint)io.Priority);
         }
         if (c.Linux?.MemoryPolicy is { } m) MemoryPolicy(p, m);
     }
@@ -56,7 +57,7 @@ internal static class ScheduleCompiler
             _ => $"nice {s.Nice ?? 0}",
         };
         if (s.Flags is { Count: > 0 }) text += " flags " + string.Join("|", s.Flags);
-        p.Add(StepKind.SetScheduler, "process.scheduler", $"sched_setattr {s.Policy} {text}", (long)attr);
+        SetSchedulerStep.Emit(p, "process.scheduler", $"sched_setattr {s.Policy} {text}", (long)attr);
     }
 
     static void MemoryPolicy(SetupProgram p, MemoryPolicy m)
@@ -71,7 +72,7 @@ internal static class ScheduleCompiler
         long maxNode = mask.Length == 0 ? 0 : mask.Length * 8 + 1;
         string flags = m.Flags is { Count: > 0 } ? "|" + string.Join("|", m.Flags) : "";
         string text = $"set_mempolicy {m.Mode}{flags}" + (string.IsNullOrEmpty(m.Nodes) ? "" : $" nodes {m.Nodes}");
-        p.Add(StepKind.SetMemoryPolicy, "linux.memoryPolicy", text, mode, nodes, maxNode);
+        SetMemoryPolicyStep.Emit(p, "linux.memoryPolicy", text, mode, nodes, maxNode);
     }
 
     /// <summary>The init, once in its cgroups: every CPU the cgroup's cpuset allows.</summary>
@@ -79,7 +80,7 @@ internal static class ScheduleCompiler
     {
         var all = new byte[AllCpusBytes];
         Array.Fill(all, (byte)0xff);
-        p.Add(StepKind.SetAffinity, "", "allow every CPU the cgroup allows, not csrun's own affinity", p.Arena.Bytes(all), all.Length);
+        SetAffinityStep.Emit(p, "", "allow every CPU the cgroup allows, not csrun's own affinity", p.Arena.Bytes(all), all.Length);
     }
 
     /// <summary>exec: process.execCPUAffinity.initial, first thing, before the cgroup is joined (runc 1.3).</summary>
@@ -101,7 +102,7 @@ internal static class ScheduleCompiler
     static void Affinity(SetupProgram p, string list, string field)
     {
         var mask = Mask(list, field);
-        p.Add(StepKind.SetAffinity, field, $"sched_setaffinity {list}", p.Arena.Bytes(mask), mask.Length);
+        SetAffinityStep.Emit(p, field, $"sched_setaffinity {list}", p.Arena.Bytes(mask), mask.Length);
     }
 
     /// <summary>A list such as "0-3,7" as a bit mask in whole 64-bit words (set_mempolicy reads

@@ -19,11 +19,8 @@ internal static class SeccompStep
         long prog = a.Zeroed(16);
         *(ushort*)prog = (ushort)(compiled.Bpf.Length / 8);
         *(long*)(prog + 8) = filter;
-        var kind = compiled.UsesNotify ? StepKind.SeccompNotify : StepKind.Seccomp;
         string what = compiled.UsesNotify ? $", listener to {spec!.ListenerPath}" : "";
-        return new Step(kind, "linux.seccomp", $"load seccomp filter ({compiled.Bpf.Length / 8} instructions, flags 0x{compiled.Flags:x}{what})")
-        {
-            A = prog, B = compiled.Flags,
-        };
+        return SeccompLoadStep.Make("linux.seccomp", $"load seccomp filter ({compiled.Bpf.Length / 8} instructions, flags 0x{compiled.Flags:x}{what})",
+            prog, compiled.Flags, compiled.UsesNotify);
     }
 }

@@ -1,7 +1,20 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CsRun.Cgroups;
 
 namespace CsRun.Launch;
+
+/// <summary>
+/// A step's arguments as stored: opaque room that each step type (Launch/Steps) overlays with
+/// its own struct of named, typed fields, writing them in its Emit and reading them in its
+/// Execute. Nothing else looks inside.
+/// </summary>
+internal unsafe struct StepArgs
+{
+#pragma warning disable CS0169 // read and written only through the step structs that overlay it
+    fixed long _room[5];
+#pragma warning restore CS0169
+}
 
 /// <summary>One step as the child reads it. Args are integers or pointers into the arena.</summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -9,7 +22,7 @@ internal struct NativeStep
 {
     public int Kind;
     public int Pad;
-    public long A, B, C, D, E;
+    public StepArgs Args;
     /// <summary>C string describing the step, for messages the child writes itself.</summary>
     public long Desc;
 }
@@ -20,10 +33,23 @@ internal struct NativeStep
 /// </summary>
 internal sealed record Step(StepKind Kind, string Field, string Text)
 {
-    public long A, B, C, D, E;
+    /// <summary>The arguments; read and written as the step's own struct (<see cref="ArgsAs{T}"/>).</summary>
+    public StepArgs Args;
     /// <summary>The name or path the step is about, for messages (the executable for FindExecutable).</summary>
     public string? Subject { get; init; }
     public override string ToString() => $"{Kind} {Text}";
+
+    /// <summary>A step of <paramref name="kind"/> whose arguments are <paramref name="args"/>, a step struct.</summary>
+    public static Step Of<T>(StepKind kind, string field, string text, T args, string? subject = null) where T : unmanaged
+    {
+        if (Unsafe.SizeOf<T>() > Unsafe.SizeOf<StepArgs>()) throw new InvalidOperationException($"{typeof(T).Name}: arguments larger than a step holds");
+        var s = new Step(kind, field, text) { Subject = subject };
+        s.ArgsAs<T>() = args;
+        return s;
+    }
+
+    /// <summary>The arguments as the step struct <typeparamref name="T"/> lays them out.</summary>
+    public ref T ArgsAs<T>() where T : unmanaged => ref Unsafe.As<StepArgs, T>(ref Args);
 }
 
 /// <summary>The container's setup compiled to a flat list of steps plus the memory they point into.</summary>
@@ -52,18 +78,19 @@ internal sealed unsafe class SetupProgram
     /// <summary>The parent makes the cgroup after the clone, while the child creates its network
     /// namespace; the child joins it once the parent says go.</summary>
     public bool CgroupAfterClone { get; set; }
-    /// <summary>Bind mount sources the parent opens for the child, in order (<see cref="Rootfs.HostBindSources"/>).</summary>
+    /// <summary>Bind mount sources the parent opens for the child, in order (Rootfs/HostBindSources).</summary>
     public List<(string Field, string Path)> BindSources { get; } = new();
-    /// <summary>Id-mapped binds, by the index their IdmapBind step sends (<see cref="Rootfs.IdmapMounts"/>).</summary>
-    public List<Rootfs.IdmapMount> IdmapMounts { get; } = new();
+    /// <summary>Id-mapped binds, by the index their IdmapBind step sends (Rootfs/IdmapMounts).</summary>
+    public List<IdmapMount> IdmapMounts { get; } = new();
 
     /// <summary>What of the cgroup join the child did itself, for <see cref="ICgroupManager.AddProcess"/>.</summary>
     public CgroupJoined Joined(bool bornInCgroup) =>
         (bornInCgroup ? CgroupJoined.CloneDir : CgroupJoined.None) | (SelfJoinsCgroup ? CgroupJoined.SelfJoinFiles : CgroupJoined.None);
 
-    public Step Add(StepKind kind, string field, string text, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, string? subject = null)
+    /// <summary>Append a step; called by the step types' Emit (Launch/Steps), nothing else.</summary>
+    public Step Add<T>(StepKind kind, string field, string text, T args, string? subject = null) where T : unmanaged
     {
-        var s = new Step(kind, field, text) { A = a, B = b, C = c, D = d, E = e, Subject = subject };
+        var s = Step.Of(kind, field, text, args, subject);
         Steps.Add(s);
         return s;
     }
@@ -74,7 +101,13 @@ internal sealed unsafe class SetupProgram
     {
         var keep = new List<int>(InheritedFds) { syncFd };
         foreach (var s in Steps)
-            if (s.Kind is StepKind.Setns or StepKind.Dup2 or StepKind.SetupConsole) keep.Add((int)s.A);
+            if (s.Kind switch
+            {
+                StepKind.Setns => s.ArgsAs<SetnsStep>().Fd,
+                StepKind.Dup2 => s.ArgsAs<Dup2Step>().From,
+                StepKind.SetupConsole => s.ArgsAs<SetupConsoleStep>().ConsoleSocket,
+                _ => -1,
+            } is int fd and >= 0) keep.Add(fd);
         keep.RemoveAll(fd => fd < 3 + PreservedFds);
         keep.Sort();
         return keep;
@@ -89,7 +122,7 @@ internal sealed unsafe class SetupProgram
             var s = Steps[i];
             steps[i] = new NativeStep
             {
-                Kind = (int)s.Kind, A = s.A, B = s.B, C = s.C, D = s.D, E = s.E,
+                Kind = (int)s.Kind, Args = s.Args,
                 // Before the ready point the parent words every error itself.
                 Desc = i >= ReadyIndex ? Arena.Str(s.Text) : 0,
             };

@@ -26,7 +26,7 @@ internal enum SyncType
     /// <summary>Child → parent: the seccomp notify listener rides along (SCM_RIGHTS); Receive puts its fd in Value.</summary>
     SeccompFd = 10,
     /// <summary>Child → parent: in its final mount namespace, its "/" rides along (SCM_RIGHTS): open
-    /// the bind mount sources there with the host's credentials (<see cref="Rootfs.HostBindSources"/>).</summary>
+    /// the bind mount sources there with the host's credentials (Rootfs/HostBindSources).</summary>
     BindSources = 11,
     /// <summary>Parent → child: one bind mount source, an O_PATH fd (SCM_RIGHTS); Value is its index.</summary>
     BindSource = 12,
@@ -34,7 +34,7 @@ internal enum SyncType
     NetDevices = 13,
     NetDevicesDone = 14,
     /// <summary>Child → parent: a cloned, detached tree rides along (SCM_RIGHTS); Step is its index in
-    /// the id-mapped mounts: set MOUNT_ATTR_IDMAP on it (<see cref="Rootfs.IdmapSetattr"/>).</summary>
+    /// the id-mapped mounts: set MOUNT_ATTR_IDMAP on it (Rootfs/IdmapSetattr).</summary>
     IdmapTree = 15,
     IdmapDone = 16,
 }

@@ -21,48 +21,48 @@ internal static class CgroupMountCompiler
         bool unified = paths.Count == 1 && paths.ContainsKey("");
         if (unified || paths.Count == 0)
         {
-            p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
+            PrepareTargetStep.Emit(p, field + ".destination", $"mkdir {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
             // A second cgroup2 mount stacked on the first (legal in the spec) would be the same
             // superblock on the same mount point: EBUSY. runc then binds the container's cgroup,
             // which is what a cgroup2 mount in its cgroup namespace shows: do that from the start.
             bool stacked = unified && StackedOnEarlierCgroupMount(ctx, m, dest);
             if ((ownNamespace || paths.Count == 0) && !stacked)
-                p.Add(StepKind.MountTarget, field, $"mount cgroup2 on {dest}", a.Str("cgroup2"), a.Str("cgroup2"), (long)flags, 0);
+                MountTargetStep.Emit(p, field, $"mount cgroup2 on {dest}", a.Str("cgroup2"), a.Str("cgroup2"), (long)flags, 0);
             else
             {
-                p.Add(StepKind.BindTarget, field, $"bind {paths[""]} on {dest}", a.Str(paths[""]), (long)Ms.Rec);
-                p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} {MountOptions.Describe(flags)}", (long)flags);
+                BindTargetStep.Emit(p, field, $"bind {paths[""]} on {dest}", a.Str(paths[""]), (long)Ms.Rec);
+                RemountTargetStep.Emit(p, field + ".options", $"remount {dest} {MountOptions.Describe(flags)}", (long)flags);
             }
             return;
         }
         // v1: a tmpfs holding one directory per hierarchy, then read-only on top of it all.
-        p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
-        p.Add(StepKind.MountTarget, field, $"mount tmpfs on {dest}", a.Str("tmpfs"), a.Str("tmpfs"),
+        PrepareTargetStep.Emit(p, field + ".destination", $"mkdir {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
+        MountTargetStep.Emit(p, field, $"mount tmpfs on {dest}", a.Str("tmpfs"), a.Str("tmpfs"),
             (long)(Ms.NoSuid | Ms.NoExec | Ms.NoDev), a.Str("mode=755"));
         foreach (var (controller, hostPath) in paths.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             if (controller.Length == 0) continue; // the hybrid unified mount
             string sub = dest + "/" + MountDirName(controller);
             string rel = RootfsCompiler.InRoot(sub);
-            p.Add(StepKind.PrepareTarget, field, $"mkdir {sub}", a.Str(rel), 1);
+            PrepareTargetStep.Emit(p, field, $"mkdir {sub}", a.Str(rel), 1);
             if (ownNamespace)
             {
-                p.Add(StepKind.MountTarget, field, $"mount cgroup {controller} on {sub}", a.Str("cgroup"), a.Str("cgroup"),
+                MountTargetStep.Emit(p, field, $"mount cgroup {controller} on {sub}", a.Str("cgroup"), a.Str("cgroup"),
                     (long)(Ms.NoSuid | Ms.NoExec | Ms.NoDev), a.Str(controller));
             }
             else
             {
-                p.Add(StepKind.BindTarget, field, $"bind {hostPath} on {sub}", a.Str(hostPath), 0);
+                BindTargetStep.Emit(p, field, $"bind {hostPath} on {sub}", a.Str(hostPath), 0);
             }
-            p.Add(StepKind.RemountTarget, field + ".options", $"remount {sub} {MountOptions.Describe(flags)}", (long)flags);
+            RemountTargetStep.Emit(p, field + ".options", $"remount {sub} {MountOptions.Describe(flags)}", (long)flags);
             foreach (var alias in controller.Split(','))
                 if (alias != controller && !alias.StartsWith("name="))
-                    p.Add(StepKind.SymlinkInRoot, field, $"symlink {dest}/{alias} -> {controller}", a.Str(controller), a.Str(RootfsCompiler.InRoot(dest)), a.Str(alias));
+                    SymlinkInRootStep.Emit(p, field, $"symlink {dest}/{alias} -> {controller}", a.Str(controller), a.Str(RootfsCompiler.InRoot(dest)), a.Str(alias));
         }
         if ((flags & Ms.RdOnly) != 0)
         {
-            p.Add(StepKind.PrepareTarget, field, $"reopen {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
-            p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} read-only", (long)(Ms.RdOnly | Ms.NoSuid | Ms.NoExec | Ms.NoDev));
+            PrepareTargetStep.Emit(p, field, $"reopen {dest}", a.Str(RootfsCompiler.InRoot(dest)), 1);
+            RemountTargetStep.Emit(p, field + ".options", $"remount {dest} read-only", (long)(Ms.RdOnly | Ms.NoSuid | Ms.NoExec | Ms.NoDev));
         }
     }
 

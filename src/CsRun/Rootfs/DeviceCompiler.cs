@@ -1,5 +1,6 @@
 using CsRun.Errors;
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 using CsRun.Spec;
 
@@ -27,7 +28,7 @@ internal static class DeviceCompiler
             devices.Add((configured[i], $"linux.devices[{i}]"));
         }
         // Device nodes go into /dev: refuse an image whose /dev is a symlink, wherever it points.
-        p.Add(StepKind.PrepareTarget, "linux.devices", "check /dev is a real directory", p.Arena.Str("dev"), ChildFs.TargetRealDirectory);
+        PrepareTargetStep.Emit(p, "linux.devices", "check /dev is a real directory", p.Arena.Str("dev"), ChildFs.TargetRealDirectory);
         foreach (var (d, field) in devices) CompileDevice(p, ctx, d, field);
 
         var a = p.Arena;
@@ -40,7 +41,7 @@ internal static class DeviceCompiler
         if (hasProc && File.Exists("/proc/kcore")) links.Add(("/proc/kcore", "core"));
         if (hasPts) links.Add(("pts/ptmx", "ptmx"));
         foreach (var (target, name) in links)
-            p.Add(StepKind.SymlinkInRoot, "", $"symlink /dev/{name} -> {target}", a.Str(target), a.Str("dev"), a.Str(name));
+            SymlinkInRootStep.Emit(p, "", $"symlink /dev/{name} -> {target}", a.Str(target), a.Str("dev"), a.Str(name));
     }
 
     static void CompileDevice(SetupProgram p, CompileContext ctx, Device d, string field)
@@ -58,8 +59,8 @@ internal static class DeviceCompiler
         {
             // mknod is not allowed in a user namespace, new, joined or csrun's own: bind the host's node instead, as runc does.
             if (type == S.IfIfo) throw new RuntimeError($"{field}: cannot create a fifo device in a user namespace");
-            p.Add(StepKind.PrepareTarget, field + ".path", $"touch {path}", a.Str(RootfsCompiler.InRoot(path)), 0);
-            p.Add(StepKind.BindTarget, field, $"bind host {path} on {path}", a.Str(path), 0);
+            PrepareTargetStep.Emit(p, field + ".path", $"touch {path}", a.Str(RootfsCompiler.InRoot(path)), 0);
+            BindTargetStep.Emit(p, field, $"bind host {path} on {path}", a.Str(path), 0);
             return;
         }
         string parent = Path.GetDirectoryName(path) ?? "/";
@@ -67,7 +68,7 @@ internal static class DeviceCompiler
         uint mode = type | ((d.FileMode ?? 0x1b6) & 0xfff);
         long dev = MakeDev(d.Major, d.Minor);
         long owner = d.Uid == null && d.Gid == null ? -1 : ((long)(d.Uid ?? 0) << 32) | (d.Gid ?? 0);
-        p.Add(StepKind.MknodInRoot, field, $"mknod {path} {d.Type} {d.Major}:{d.Minor} mode 0{Convert.ToString(mode & 0xfff, 8)}",
+        MknodInRootStep.Emit(p, field, $"mknod {path} {d.Type} {d.Major}:{d.Minor} mode 0{Convert.ToString(mode & 0xfff, 8)}",
             a.Str(RootfsCompiler.InRoot(parent)), a.Str(name), mode, dev, owner);
     }
 

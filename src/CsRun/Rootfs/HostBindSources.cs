@@ -1,5 +1,6 @@
 using CsRun.Errors;
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 
 namespace CsRun.Rootfs;
@@ -21,21 +22,21 @@ internal static unsafe class HostBindSources
     {
         int* slots = (int*)p.Arena.Alloc(sizeof(int) * Math.Max(1, mounts));
         for (int i = 0; i < mounts; i++) slots[i] = -1;
-        return p.Add(StepKind.ReceiveBindSources, "mounts", "open the bind mount sources on the host", (long)slots, 0);
+        return ReceiveBindSourcesStep.Emit(p, "mounts", "open the bind mount sources on the host", slots);
     }
 
     /// <summary>Bind the next source, opened by the parent, on the prepared target.</summary>
     public static void Bind(SetupProgram p, Step receive, string field, string source, string dest, ulong recursive)
     {
-        long slot = Reserve(p, receive, field, source);
-        p.Add(StepKind.BindFromSource, field, $"bind {source} (opened on the host) on {dest}{(recursive != 0 ? " recursively" : "")}",
+        int* slot = Reserve(p, receive, field, source);
+        BindFromSourceStep.Emit(p, field, $"bind {source} (opened on the host) on {dest}{(recursive != 0 ? " recursively" : "")}",
             slot, (long)recursive);
     }
 
     /// <summary>The slot the parent's fd for the next source goes into.</summary>
-    public static long Reserve(SetupProgram p, Step receive, string field, string source)
+    public static int* Reserve(SetupProgram p, Step receive, string field, string source)
     {
-        long slot = receive.A + sizeof(int) * p.BindSources.Count;
+        int* slot = receive.ArgsAs<ReceiveBindSourcesStep>().Slots + p.BindSources.Count;
         p.BindSources.Add((field, source));
         return slot;
     }
@@ -43,7 +44,7 @@ internal static unsafe class HostBindSources
     /// <summary>Set the count, or drop the step when no mount is a bind.</summary>
     public static void Finish(SetupProgram p, Step receive)
     {
-        receive.B = p.BindSources.Count;
+        receive.ArgsAs<ReceiveBindSourcesStep>().Count = p.BindSources.Count;
         if (p.BindSources.Count == 0) p.Steps.Remove(receive);
     }
 

@@ -4,17 +4,6 @@ using CsRun.Spec;
 namespace CsRun.Rootfs;
 
 /// <summary>
-/// An id-mapped bind mount as compiled. <see cref="Uid"/>/<see cref="Gid"/> are the mount's own
-/// maps, or null for the container's user namespace (idmap/ridmap without maps: config.md's
-/// "MAY use the container's user namespace mapping", runc 1.2 alike). <see cref="InRootfs"/>:
-/// the source's path below the rootfs when it is named inside it.
-/// </summary>
-internal sealed record IdmapMount(string Field, string Source, bool RecursiveIdmap, List<IdMapping>? Uid, List<IdMapping>? Gid)
-{
-    public string? InRootfs { get; init; }
-}
-
-/// <summary>
 /// Id-mapped bind mounts (runc 1.2's mountFd): the child clones the source's tree
 /// (open_tree OPEN_TREE_CLONE, AT_RECURSIVE for rbind) in its own mount namespace, so the copy
 /// keeps what a user namespace locked there; it hands the detached tree to the parent, which alone
@@ -53,16 +42,16 @@ internal static class IdmapMounts
     /// container with a user namespace), by path (the child has the host's credentials), or by
     /// its path in the rootfs (<see cref="IdmapMount.InRootfs"/>).
     /// </summary>
-    public static void Compile(SetupProgram p, Step? hostSources, IdmapMount im, string dest, ulong recursiveBind)
+    public static unsafe void Compile(SetupProgram p, Step? hostSources, IdmapMount im, string dest, ulong recursiveBind)
     {
         bool fromHost = hostSources != null && im.InRootfs == null;
-        long slot = fromHost ? HostBindSources.Reserve(p, hostSources!, im.Field, im.Source) : 0;
+        int* slot = fromHost ? HostBindSources.Reserve(p, hostSources!, im.Field, im.Source) : null;
         long path = fromHost ? 0 : p.Arena.Str(im.InRootfs ?? im.Source);
         int index = p.IdmapMounts.Count;
         p.IdmapMounts.Add(im);
         string how = (im.RecursiveIdmap ? "ridmap" : "idmap") + (im.Uid != null ? " with the mount's maps" : " with the container's user namespace");
         string from = fromHost ? " (opened on the host)" : im.InRootfs != null ? " (resolved in the rootfs)" : "";
-        p.Add(StepKind.IdmapBind, im.Field, $"bind {im.Source}{from} on {dest}{(recursiveBind != 0 ? " recursively" : "")}, {how}",
-            slot, path, (long)recursiveBind, index, im.InRootfs != null ? 1 : 0);
+        IdmapBindStep.Emit(p, im.Field, $"bind {im.Source}{from} on {dest}{(recursiveBind != 0 ? " recursively" : "")}, {how}",
+            slot, path, (long)recursiveBind, index, im.InRootfs != null);
     }
 }

@@ -1,6 +1,7 @@
 using CsRun.Container;
 using CsRun.Errors;
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 
 namespace CsRun.Rootfs;

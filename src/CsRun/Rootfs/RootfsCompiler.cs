@@ -1,5 +1,6 @@
 using CsRun.Errors;
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Linux;
 using CsRun.Spec;
 
@@ -16,8 +17,8 @@ internal static class RootfsCompiler
         // The config's propagation from the start, as runc does: with rshared the volumes stay
         // peers of the host's mounts (Kubernetes' Bidirectional); unset, rslave.
         ulong rootProp = RootPropagation(c.Linux) ?? Ms.Slave | Ms.Rec;
-        p.Add(StepKind.Umask, "", "umask 0 while creating files", 0);
-        p.Add(StepKind.MountHost, "linux.rootfsPropagation", rootProp == (Ms.Slave | Ms.Rec)
+        UmaskStep.Emit(p, "", "umask 0 while creating files", 0);
+        MountHostStep.Emit(p, "linux.rootfsPropagation", rootProp == (Ms.Slave | Ms.Rec)
                 ? "make / rec|slave so nothing propagates back to the host" : $"make / {MountOptions.Describe(rootProp)}",
             0, a.Str("/"), 0, (long)rootProp, 0);
         // rslave, rprivate or runbindable leave no mount shared; anything else may leave the
@@ -25,12 +26,12 @@ internal static class RootfsCompiler
         if ((rootProp & Ms.Rec) == 0 || (rootProp & Ms.Shared) != 0)
         {
             ulong parent = (rootProp & Ms.Slave) != 0 ? Ms.Slave : Ms.Private;
-            p.Add(StepKind.IsolateRootfsMount, "linux.rootfsPropagation", $"make the mount holding {rootfs} {MountOptions.Describe(parent)}",
+            IsolateRootfsMountStep.Emit(p, "linux.rootfsPropagation", $"make the mount holding {rootfs} {MountOptions.Describe(parent)}",
                 a.Str(rootfs), (long)parent);
         }
-        p.Add(StepKind.MountHost, "root.path", $"bind {rootfs} on itself",
+        MountHostStep.Emit(p, "root.path", $"bind {rootfs} on itself",
             a.Str(rootfs), a.Str(rootfs), 0, (long)(Ms.Bind | Ms.Rec), 0);
-        p.Add(StepKind.OpenRoot, "root.path", $"open rootfs {rootfs}", a.Str(rootfs));
+        OpenRootStep.Emit(p, "root.path", $"open rootfs {rootfs}", a.Str(rootfs));
 
         var mounts = c.Mounts ?? new List<MountEntry>();
         string? label = LsmCompiler.MountLabel(ctx);
@@ -60,21 +61,21 @@ internal static class RootfsCompiler
         {
             string source = BindSource(ctx, m, field);
             bool dir = Directory.Exists(source);
-            p.Add(StepKind.PrepareTarget, field + ".destination", $"{(dir ? "mkdir" : "touch")} {dest}", a.Str(rel), dir ? 1 : 0);
+            PrepareTargetStep.Emit(p, field + ".destination", $"{(dir ? "mkdir" : "touch")} {dest}", a.Str(rel), dir ? 1 : 0);
             if (IdmapMounts.Of(m, o, field, source, ctx.Rootfs) is { } idmap) IdmapMounts.Compile(p, hostSources, idmap, dest, o.Flags & Ms.Rec);
             else if (hostSources != null) HostBindSources.Bind(p, hostSources, field, source, dest, o.Flags & Ms.Rec);
-            else p.Add(StepKind.BindTarget, field, $"bind {source} on {dest}{((o.Flags & Ms.Rec) != 0 ? " recursively" : "")}",
+            else BindTargetStep.Emit(p, field, $"bind {source} on {dest}{((o.Flags & Ms.Rec) != 0 ? " recursively" : "")}",
                 a.Str(source), (long)(o.Flags & Ms.Rec));
             ulong rest = o.Flags & ~(Ms.Bind | Ms.Rec | Ms.Remount);
             if (rest != 0)
-                p.Add(StepKind.RemountTarget, field + ".options", $"remount {dest} {MountOptions.Describe(rest)}", (long)rest);
+                RemountTargetStep.Emit(p, field + ".options", $"remount {dest} {MountOptions.Describe(rest)}", (long)rest);
         }
         else
         {
             // proc, sysfs and /dev must land on a real directory: a symlink there in the image
             // could aim them somewhere else (CVE-2019-19921, CVE-2026-41579).
             int mode = type is "proc" or "sysfs" || dest == "/dev" ? ChildFs.TargetRealDirectory : ChildFs.TargetDirectory;
-            p.Add(StepKind.PrepareTarget, field + ".destination", $"mkdir {dest}", a.Str(rel), mode);
+            PrepareTargetStep.Emit(p, field + ".destination", $"mkdir {dest}", a.Str(rel), mode);
             string source = string.IsNullOrEmpty(m.Source) ? type : m.Source;
             // proc, sysfs and cgroup take no context= option; filesystems like tmpfs do.
             string data = type is "proc" or "sysfs" or "mqueue" ? o.Data : LsmCompiler.WithMountLabel(o.Data, mountLabel);
@@ -86,9 +87,9 @@ internal static class RootfsCompiler
             // tmpcopyup (validation allows it on tmpfs only): the same mount, then the copy.
             // A read-only one is filled first and made read-only last (CompileLateReadOnly).
             ulong flags = LateReadOnly(m) ? o.Flags & ~Ms.RdOnly : o.Flags;
-            p.Add(o.CopyUp ? StepKind.MountTargetCopyUp : StepKind.MountTarget, field,
+            MountTargetStep.Emit(p, field,
                 $"mount {type} {source} on {dest} flags {MountOptions.Describe(flags)} data \"{shown}\"{(o.CopyUp ? $" and copy what {dest} held into it (tmpcopyup)" : "")}",
-                a.Str(source), a.Str(type), (long)flags, dataPtr, coveredMode ? 1 : 0);
+                a.Str(source), a.Str(type), (long)flags, dataPtr, coveredMode, copyUp: o.CopyUp);
         }
         CompileAttributes(p, field, dest, o);
     }
@@ -110,8 +111,8 @@ internal static class RootfsCompiler
             if (!LateReadOnly(mounts[i])) continue;
             string dest = Clean(mounts[i].Destination);
             ulong flags = MountOptions.Parse(mounts[i].Options).Flags & ~Ms.Remount;
-            p.Add(StepKind.PrepareTarget, $"mounts[{i}].destination", $"open {dest}", p.Arena.Str(InRoot(dest)), ChildFs.TargetDirectory);
-            p.Add(StepKind.RemountTarget, $"mounts[{i}].options", $"remount {dest} {MountOptions.Describe(flags)} now that what goes under it is there", (long)flags);
+            PrepareTargetStep.Emit(p, $"mounts[{i}].destination", $"open {dest}", p.Arena.Str(InRoot(dest)), ChildFs.TargetDirectory);
+            RemountTargetStep.Emit(p, $"mounts[{i}].options", $"remount {dest} {MountOptions.Describe(flags)} now that what goes under it is there", (long)flags);
         }
     }
 
@@ -123,11 +124,11 @@ internal static class RootfsCompiler
                 if ((o.Propagation & flag) != 0)
                 {
                     ulong f = flag | (o.Propagation & Ms.Rec);
-                    p.Add(StepKind.PropagateTarget, field + ".options", $"make {dest} {MountOptions.Describe(f)}", (long)f);
+                    PropagateTargetStep.Emit(p, field + ".options", $"make {dest} {MountOptions.Describe(f)}", (long)f);
                 }
         }
         if (o.RecursiveSet != 0 || o.RecursiveClear != 0)
-            p.Add(StepKind.SetattrTarget, field + ".options", $"mount_setattr {dest} recursively set 0x{o.RecursiveSet:x} clear 0x{o.RecursiveClear:x}",
+            SetattrTargetStep.Emit(p, field + ".options", $"mount_setattr {dest} recursively set 0x{o.RecursiveSet:x} clear 0x{o.RecursiveClear:x}",
                 (long)o.RecursiveSet, (long)o.RecursiveClear, 0);
     }
 
@@ -162,17 +163,17 @@ internal static class RootfsCompiler
         var a = p.Arena;
         var linux = c.Linux;
         foreach (var (path, i) in (linux?.MaskedPaths ?? new()).Select((x, i) => (x, i)))
-            p.Add(StepKind.MaskPath, $"linux.maskedPaths[{i}]", $"mask {path}", a.Str(Clean(path)));
+            MaskPathStep.Emit(p, $"linux.maskedPaths[{i}]", $"mask {path}", a.Str(Clean(path)));
         foreach (var (path, i) in (linux?.ReadonlyPaths ?? new()).Select((x, i) => (x, i)))
-            p.Add(StepKind.ReadonlyPath, $"linux.readonlyPaths[{i}]", $"make {path} read-only", a.Str(Clean(path)));
+            ReadonlyPathStep.Emit(p, $"linux.readonlyPaths[{i}]", $"make {path} read-only", a.Str(Clean(path)));
         CompileLateReadOnly(p, c);
         if (c.Root?.Readonly == true)
-            p.Add(StepKind.RemountRoot, "root.readonly", "remount / read-only", (long)Ms.RdOnly);
+            RemountRootStep.Emit(p, "root.readonly", "remount / read-only", (long)Ms.RdOnly);
         // The new root joins a peer group of its own (shared) or becomes unbindable; private and
         // slave were settled before the bind, and applying them again would undo what a mount's
         // own options asked (an rshared volume under an rslave root).
         if (RootPropagation(linux) is { } flag && (flag & (Ms.Shared | Ms.Unbindable)) != 0)
-            p.Add(StepKind.MountHost, "linux.rootfsPropagation", $"make / {linux!.RootfsPropagation}", 0, a.Str("/"), 0, (long)flag, 0);
+            MountHostStep.Emit(p, "linux.rootfsPropagation", $"make / {linux!.RootfsPropagation}", 0, a.Str("/"), 0, (long)flag, 0);
     }
 
     static ulong? RootPropagation(LinuxConfig? linux) =>

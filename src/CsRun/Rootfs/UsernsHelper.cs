@@ -34,7 +34,7 @@ internal sealed class UsernsHelper : IDisposable
     {
         // The helper only waits on its sync socket (it first closes every other fd it inherited).
         var program = new SetupProgram();
-        program.Add(StepKind.SyncWait, "", "wait to be killed", (long)SyncType.Go);
+        SyncWaitStep.Emit(program, "", "wait to be killed", SyncType.Go);
         using var child = SpawnedChild.Start(program, CloneFlags.NewUser);
         try
         {

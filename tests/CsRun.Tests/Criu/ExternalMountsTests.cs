@@ -19,8 +19,8 @@ public class ExternalMountsTests
 
     static Config With(params Namespace[] namespaces) => new()
     {
-        Mounts = new() { new Mount { Destination = "/sys/fs/cgroup", Type = "cgroup", Source = "cgroup", Options = new() { "ro" } } },
-        Linux = new CsRun.Spec.Linux { Namespaces = new List<Namespace> { new Namespace { Type = "mount" } }.Concat(namespaces).ToList() },
+        Mounts = new() { new MountEntry { Destination = "/sys/fs/cgroup", Type = "cgroup", Source = "cgroup", Options = new() { "ro" } } },
+        Linux = new LinuxConfig { Namespaces = new List<Namespace> { new Namespace { Type = "mount" } }.Concat(namespaces).ToList() },
     };
 
     [Fact]

@@ -1,4 +1,6 @@
+using CsRun.Container;
 using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Spec;
 using CsRun.Tests.Integration;
 using FluentAssertions;
@@ -18,6 +20,7 @@ public class CompilerTests
             HostBounding = ulong.MaxValue, CgroupSelfJoin = selfJoin ?? Array.Empty<(string, bool)>(), CpuMask = cpuMask,
         });
 
+    static T Args<T>(Step s) where T : unmanaged => s.ArgsAs<T>();
     static List<StepKind> Kinds(SetupProgram p) => p.Steps.Select(s => s.Kind).ToList();
 
     [Fact]
@@ -28,7 +31,7 @@ public class CompilerTests
         p.CloneFlags.Should().Be(CsRun.Linux.CloneFlags.NewPid | CsRun.Linux.CloneFlags.NewNet | CsRun.Linux.CloneFlags.NewIpc
             | CsRun.Linux.CloneFlags.NewUts | CsRun.Linux.CloneFlags.NewNs);
         p.Steps[0].Kind.Should().Be(StepKind.SyncWait, "nothing happens before the parent has put the child in its cgroup");
-        p.Steps.Should().ContainSingle(s => s.Kind == StepKind.Unshare && s.A == CsRun.Linux.CloneFlags.NewCgroup);
+        p.Steps.Should().ContainSingle(s => s.Kind == StepKind.Unshare && Args<UnshareStep>(s).CloneFlags == CsRun.Linux.CloneFlags.NewCgroup);
         Kinds(p).Should().NotContain(StepKind.ForkInit);
     }
 
@@ -39,7 +42,7 @@ public class CompilerTests
         p.Steps.Skip(2).Take(2).Select(s => (s.Kind, s.Field)).Should().Equal(
             (StepKind.JoinCgroup, "linux.cgroupsPath"), (StepKind.JoinCgroup, "linux.cgroupsPath"));
         p.Steps[2].Text.Should().Be("join the cgroup: write 0 to /sys/fs/cgroup/memory/c/tasks");
-        p.Steps.Skip(2).Take(2).Select(s => s.B).Should().Equal(0, 1);
+        p.Steps.Skip(2).Take(2).Select(s => Args<JoinCgroupStep>(s).BestEffort).Should().Equal(false, true);
         p.SelfJoinsCgroup.Should().BeTrue();
         p.Joined(bornInCgroup: true).Should().Be(CsRun.Cgroups.CgroupJoined.CloneDir | CsRun.Cgroups.CgroupJoined.SelfJoinFiles);
     }
@@ -52,8 +55,8 @@ public class CompilerTests
         (p.CloneFlags & CsRun.Linux.CloneFlags.NewNet).Should().Be(0);
         p.Steps.Take(5).Select(s => s.Kind).Should().Equal(
             StepKind.Unshare, StepKind.SyncWait, StepKind.JoinCgroup, StepKind.JoinCgroup, StepKind.SetAffinity);
-        p.Steps[0].A.Should().Be(CsRun.Linux.CloneFlags.NewNet);
-        p.Steps[4].B.Should().Be(1024, "once in the cgroup the child asks for every CPU, not the mask CpuHandoff or csrun's caller gave");
+        Args<UnshareStep>(p.Steps[0]).CloneFlags.Should().Be(CsRun.Linux.CloneFlags.NewNet);
+        Args<SetAffinityStep>(p.Steps[4]).Length.Should().Be(1024, "once in the cgroup the child asks for every CPU, not the mask CpuHandoff or csrun's caller gave");
 
         var c = Bundle.DefaultConfig(new[] { "true" });
         c.Linux!.Namespaces!.RemoveAll(n => n.Type == "network");
@@ -122,7 +125,7 @@ public class CompilerTests
         var c = Bundle.DefaultConfig(new[] { "true" });
         var p = Compile(c);
         var proc = p.Steps.First(s => s.Kind == StepKind.PrepareTarget && s.Field == "mounts[0].destination");
-        proc.B.Should().Be(ChildFs.TargetRealDirectory, "proc must not land on a symlink");
+        Args<PrepareTargetStep>(proc).Kind.Should().Be(ChildFs.TargetRealDirectory, "proc must not land on a symlink");
         p.Steps.First(s => s.Kind == StepKind.MountTarget && s.Field == "mounts[1]").Text
             .Should().Be("mount tmpfs tmpfs on /dev flags nosuid|strictatime data \"mode=755,size=65536k\"");
     }
@@ -151,7 +154,7 @@ public class CompilerTests
         p.CgroupAfterClone.Should().BeTrue("nothing is joined before the clone");
         var k = Kinds(p);
         k.Should().NotContain(StepKind.ForkInit);
-        p.Steps.Where(s => s.Kind == StepKind.Unshare).Should().OnlyContain(s => s.A == CsRun.Linux.CloneFlags.NewCgroup, "only the cgroup namespace is unshared, late as always");
+        p.Steps.Where(s => s.Kind == StepKind.Unshare).Should().OnlyContain(s => Args<UnshareStep>(s).CloneFlags == CsRun.Linux.CloneFlags.NewCgroup, "only the cgroup namespace is unshared, late as always");
         k.Take(2).Should().Equal(StepKind.Setns, StepKind.SyncWait);
         p.Joins.Should().Equal(("network", "/proc/1/ns/net"));
     }
@@ -162,13 +165,13 @@ public class CompilerTests
     public void Net_devices_are_asked_for_after_the_namespaces_and_before_the_fork_into_a_joined_pid_namespace()
     {
         var c = Bundle.DefaultConfig(new[] { "true" });
-        Compile(c).Steps.Should().NotContain(s => s.Kind == StepKind.SyncSend && s.A == (long)SyncType.NetDevices, "no device, no sync point");
+        Compile(c).Steps.Should().NotContain(s => s.Kind == StepKind.SyncSend && Args<SyncSendStep>(s).Type == SyncType.NetDevices, "no device, no sync point");
         c.Linux!.NetDevices = new() { ["eth0"] = new NetDevice() };
         c.Linux.Namespaces!.First(n => n.Type == "pid").Path = "/proc/1/ns/pid";
         var p = Compile(c);
-        var ask = p.Steps.FindIndex(s => s.Kind == StepKind.SyncSend && s.A == (long)SyncType.NetDevices);
+        var ask = p.Steps.FindIndex(s => s.Kind == StepKind.SyncSend && Args<SyncSendStep>(s).Type == SyncType.NetDevices);
         ask.Should().BeGreaterThan(p.Steps.FindLastIndex(s => s.Kind is StepKind.Setns or StepKind.Unshare));
-        p.Steps[ask + 1].Should().Match<Step>(s => s.Kind == StepKind.SyncWait && s.A == (long)SyncType.NetDevicesDone);
+        p.Steps[ask + 1].Should().Match<Step>(s => s.Kind == StepKind.SyncWait && Args<SyncWaitStep>(s).Expected == SyncType.NetDevicesDone);
         ask.Should().BeLessThan(p.Steps.FindIndex(s => s.Kind == StepKind.ForkInit));
     }
 

@@ -100,9 +100,9 @@ public class ForkSafetyStressTests
     {
         var p = new SetupProgram();
         var a = p.Arena;
-        p.Add(StepKind.Sethostname, "hostname", "sethostname stress", a.Str("stress"), 6);
-        p.Add(StepKind.FindExecutable, "process.args", "find /bin/true", a.StrArray(new[] { "/bin/true" }));
-        p.Add(StepKind.Execve, "process.args", "execve /bin/true", a.StrArray(new[] { "true" }), a.StrArray(Array.Empty<string>()));
+        SethostnameStep.Emit(p, "hostname", "sethostname stress", a.Str("stress"), 6);
+        FindExecutableStep.Emit(p, "process.args", "find /bin/true", a.StrArray(new[] { "/bin/true" }));
+        ExecveStep.Emit(p, "process.args", "execve /bin/true", a.StrArray(new[] { "true" }), a.StrArray(Array.Empty<string>()));
         return p;
     }
 
@@ -113,9 +113,11 @@ public class ForkSafetyStressTests
     static void WarmUpChildCode()
     {
         var asm = typeof(Interpreter).Assembly;
-        // Every Child* class too: a method the child meets un-jitted would make it JIT in a fork.
-        var childTypes = asm.GetTypes().Where(t => t.Namespace == "CsRun.Launch" && t.Name.StartsWith("Child") && t.IsClass).Select(t => t.FullName!);
-        foreach (var name in new[] { "CsRun.Launch.Interpreter", "CsRun.Linux.Libc", "CsRun.Launch.Utf8LiteralExtensions" }.Concat(childTypes).Distinct())
+        // Every child class and every step type too (their Execute): a method the child meets
+        // un-jitted would make it JIT in a fork.
+        var childTypes = asm.GetTypes().Where(t => t.Namespace == "CsRun.Launch.Child" && t.IsClass
+            || t.Namespace == "CsRun.Launch" && t.IsValueType && t.Name.EndsWith("Step")).Select(t => t.FullName!);
+        foreach (var name in new[] { "CsRun.Launch.Interpreter", "CsRun.Launch.StepResult", "CsRun.Linux.Libc" }.Concat(childTypes).Distinct())
         {
             var type = asm.GetType(name, throwOnError: true)!;
             Marshal.PrelinkAll(type);

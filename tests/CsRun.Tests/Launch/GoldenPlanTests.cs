@@ -1,4 +1,5 @@
 using System.Text;
+using CsRun.Container;
 using CsRun.Launch;
 using CsRun.Spec;
 using CsRun.Tests.Spec;

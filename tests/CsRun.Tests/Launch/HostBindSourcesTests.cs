@@ -1,3 +1,4 @@
+using CsRun.Container;
 using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Linux;
@@ -30,14 +31,15 @@ public unsafe class HostBindSourcesTests
     {
         var p = Compile(WithBinds(userns: true));
         var receive = p.Steps.Single(s => s.Kind == StepKind.ReceiveBindSources);
-        receive.B.Should().Be(2);
+        var slots = receive.ArgsAs<ReceiveBindSourcesStep>();
+        slots.Count.Should().Be(2);
         p.BindSources.Should().Equal(("mounts[7]", "/tmp"), ("mounts[9]", "/etc/hostname"));
         var binds = p.Steps.Where(s => s.Kind == StepKind.BindFromSource).ToList();
-        binds.Select(s => s.A).Should().Equal(new[] { receive.A, receive.A + sizeof(int) }, "each bind takes its own slot, in order");
-        binds.Select(s => s.B).Should().Equal((long)Ms.Rec, 0);
+        binds.Select(s => (long)s.ArgsAs<BindFromSourceStep>().Slot).Should().Equal(new[] { (long)slots.Slots, (long)(slots.Slots + 1) }, "each bind takes its own slot, in order");
+        binds.Select(s => s.ArgsAs<BindFromSourceStep>().Flags).Should().Equal((long)Ms.Rec, 0);
         binds[0].Text.Should().Be("bind /tmp (opened on the host) on /a recursively");
         p.Steps.IndexOf(receive).Should().BeLessThan(p.Steps.IndexOf(binds[0]));
-        ((int*)receive.A)[0].Should().Be(-1, "a slot the parent never filled is no fd");
+        slots.Slots[0].Should().Be(-1, "a slot the parent never filled is no fd");
         // ro and the rest still apply to the bind, as before.
         p.Steps[p.Steps.IndexOf(binds[0]) + 1].Kind.Should().Be(StepKind.RemountTarget);
     }

@@ -1,3 +1,4 @@
+using CsRun.Container;
 using CsRun.Launch;
 using CsRun.Spec;
 using CsRun.Tests.Integration;
@@ -8,7 +9,7 @@ namespace CsRun.Tests.Launch;
 
 /// <summary>Id-mapped binds in the compiled program: where the child gets each source, and what
 /// the parent is told to map it with (<see cref="Rootfs.IdmapMounts"/>).</summary>
-public class IdmapCompileTests : IDisposable
+public unsafe class IdmapCompileTests : IDisposable
 {
     readonly string _bundle = Directory.CreateTempSubdirectory("csrun-idmc-").FullName;
     string Rootfs => Path.Combine(_bundle, "rootfs");
@@ -49,13 +50,15 @@ public class IdmapCompileTests : IDisposable
         idmaps.Select(s => s.Field).Should().Equal("mounts[0]", "mounts[1]", "mounts[3]");
         // mounts[0] and [1] take the first two slots the parent fills; [2] is a plain bind in the third.
         var receive = p.Steps.Single(s => s.Kind == StepKind.ReceiveBindSources);
-        receive.B.Should().Be(3);
-        idmaps[0].A.Should().Be(receive.A);
-        idmaps[1].A.Should().Be(receive.A + sizeof(int));
-        p.Steps.Single(s => s.Kind == StepKind.BindFromSource).A.Should().Be(receive.A + 2 * sizeof(int));
+        var slots = receive.ArgsAs<ReceiveBindSourcesStep>();
+        slots.Count.Should().Be(3);
+        Slot(idmaps[0]).Should().Be((long)slots.Slots);
+        Slot(idmaps[1]).Should().Be((long)(slots.Slots + 1));
+        ((long)p.Steps.Single(s => s.Kind == StepKind.BindFromSource).ArgsAs<BindFromSourceStep>().Slot).Should().Be((long)(slots.Slots + 2));
         p.BindSources.Select(s => s.Field).Should().Equal("mounts[0]", "mounts[1]", "mounts[2]");
-        idmaps.Select(s => (s.C, s.D, s.E)).Should().Equal(((long)CsRun.Linux.Ms.Rec, 0, 0), (0, 1, 0), (0, 2, 1));
-        idmaps[2].A.Should().Be(0, "a source in the rootfs is resolved by the child in it, not opened by the host");
+        idmaps.Select(s => s.ArgsAs<IdmapBindStep>()).Select(a => (a.BindFlags, a.Index, a.InRootfs))
+            .Should().Equal(((long)CsRun.Linux.Ms.Rec, 0, false), (0, 1, false), (0, 2, true));
+        Slot(idmaps[2]).Should().Be(0, "a source in the rootfs is resolved by the child in it, not opened by the host");
         idmaps[2].Text.Should().Be($"bind {Rootfs}/data (resolved in the rootfs) on /d, idmap with the container's user namespace");
         p.IdmapMounts.Select(m => (m.RecursiveIdmap, m.Uid == null, m.InRootfs)).Should().Equal((true, true, null), (false, false, null), (false, true, "data"));
     }
@@ -66,9 +69,12 @@ public class IdmapCompileTests : IDisposable
         var p = Compile(WithMounts(false, new MountEntry { Destination = "/a", Source = "/tmp", Options = new() { "bind", "idmap" }, UidMappings = Own, GidMappings = Own }));
         p.Steps.Should().NotContain(s => s.Kind == StepKind.ReceiveBindSources);
         var step = p.Steps.Single(s => s.Kind == StepKind.IdmapBind);
-        (step.A, step.E).Should().Be((0L, 0L));
-        step.B.Should().NotBe(0);
+        var args = step.ArgsAs<IdmapBindStep>();
+        ((long)args.Slot, args.InRootfs).Should().Be((0L, false));
+        args.Path.Should().NotBe(0);
         step.Text.Should().Be("bind /tmp on /a, idmap with the mount's maps");
         p.IdmapMounts.Single().Uid.Should().BeSameAs(Own);
     }
+
+    static long Slot(Step s) => (long)s.ArgsAs<IdmapBindStep>().Slot;
 }

@@ -1,3 +1,4 @@
+using CsRun.Container;
 using CsRun.Launch;
 using CsRun.Spec;
 using CsRun.Tests.Integration;
@@ -32,7 +33,7 @@ public unsafe class ScheduleCompilerTests
         var step = p.Steps.Single(s => s.Kind == StepKind.SetScheduler);
         step.Field.Should().Be("process.scheduler");
         step.Text.Should().Be("sched_setattr SCHED_RR priority 7 flags SCHED_FLAG_RESET_ON_FORK");
-        byte* attr = (byte*)step.A;
+        byte* attr = (byte*)step.ArgsAs<SetSchedulerStep>().Attr;
         (*(uint*)attr).Should().Be(56);
         (*(uint*)(attr + 4)).Should().Be(2);
         (*(ulong*)(attr + 8)).Should().Be(1);
@@ -48,14 +49,14 @@ public unsafe class ScheduleCompilerTests
             c.Process!.IoPriority = new() { Class = "IOPRIO_CLASS_BE", Priority = 6 };
             c.Linux!.MemoryPolicy = new() { Mode = "MPOL_BIND", Nodes = "0,65", Flags = new() { "MPOL_F_STATIC_NODES" } };
         }));
-        p.Steps.Single(s => s.Kind == StepKind.SetIoPriority).A.Should().Be((2 << 13) | 6);
+        p.Steps.Single(s => s.Kind == StepKind.SetIoPriority).ArgsAs<SetIoPriorityStep>().Value.Should().Be((2 << 13) | 6);
         var m = p.Steps.Single(s => s.Kind == StepKind.SetMemoryPolicy);
-        m.A.Should().Be(2 | (1 << 15));
-        m.C.Should().Be(2 * 64 + 1, "two longs of mask, and maxnode counts one past the last bit");
-        ((ulong*)m.B)[0].Should().Be(1);
-        ((ulong*)m.B)[1].Should().Be(2);
+        m.ArgsAs<SetMemoryPolicyStep>().Mode.Should().Be(2 | (1 << 15));
+        m.ArgsAs<SetMemoryPolicyStep>().MaxNode.Should().Be(2 * 64 + 1, "two longs of mask, and maxnode counts one past the last bit");
+        ((ulong*)m.ArgsAs<SetMemoryPolicyStep>().NodeMask)[0].Should().Be(1);
+        ((ulong*)m.ArgsAs<SetMemoryPolicyStep>().NodeMask)[1].Should().Be(2);
         var local = Create(Config(c => c.Linux!.MemoryPolicy = new() { Mode = "MPOL_LOCAL" })).Steps.Single(s => s.Kind == StepKind.SetMemoryPolicy);
-        (local.B, local.C).Should().Be((0L, 0L));
+        (local.ArgsAs<SetMemoryPolicyStep>().NodeMask, local.ArgsAs<SetMemoryPolicyStep>().MaxNode).Should().Be((0L, 0L));
     }
 
     [Fact]
@@ -65,15 +66,15 @@ public unsafe class ScheduleCompilerTests
         p.Steps.Take(4).Select(s => (s.Kind, s.Field)).Should().Equal(
             (StepKind.SetAffinity, "process.execCPUAffinity.initial"), (StepKind.JoinCgroup, "linux.cgroupsPath"),
             (StepKind.SyncWait, ""), (StepKind.SetAffinity, "process.execCPUAffinity.final"));
-        (*(byte*)p.Steps[0].A).Should().Be(2);
-        (*(byte*)p.Steps[3].A).Should().Be(3);
+        (*(byte*)p.Steps[0].ArgsAs<SetAffinityStep>().Mask).Should().Be(2);
+        (*(byte*)p.Steps[3].ArgsAs<SetAffinityStep>().Mask).Should().Be(3);
     }
 
     [Fact]
     public void Exec_without_exec_affinity_gets_every_cpu_and_with_only_an_initial_one_keeps_it()
     {
         var none = Exec(Config(_ => { }));
-        none.Steps.Where(s => s.Kind == StepKind.SetAffinity).Should().ContainSingle().Which.B.Should().Be(1024);
+        none.Steps.Where(s => s.Kind == StepKind.SetAffinity).Should().ContainSingle().Which.ArgsAs<SetAffinityStep>().Length.Should().Be(1024);
         none.Steps.FindIndex(s => s.Kind == StepKind.SetAffinity).Should().BeGreaterThan(none.Steps.FindIndex(s => s.Kind == StepKind.SyncWait));
         var initial = Exec(Config(c => c.Process!.ExecCpuAffinity = new() { Initial = "0" }));
         initial.Steps.Where(s => s.Kind == StepKind.SetAffinity).Should().ContainSingle().Which.Field.Should().Be("process.execCPUAffinity.initial");

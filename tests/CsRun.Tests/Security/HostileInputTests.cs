@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CsRun.Container;
 using CsRun.Errors;
 using CsRun.Launch;
 using CsRun.Spec;

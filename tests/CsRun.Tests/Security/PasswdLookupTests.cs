@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CsRun.Container;
 using CsRun.Launch;
 using CsRun.Tests.Integration;
 using FluentAssertions;

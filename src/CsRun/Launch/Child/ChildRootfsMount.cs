@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// Before the rootfs is bound on itself, the mount that holds it (the rootfs itself when it is a

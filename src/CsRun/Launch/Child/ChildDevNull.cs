@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// runc's reOpenDevNull: a stdio fd that is the null device (`run -d` or podman's detached

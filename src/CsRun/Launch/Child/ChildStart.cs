@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// The init reopens its O_PATH fd of the exec fifo for writing through /proc/self/fd/N. The

@@ -1,4 +1,4 @@
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>Failures the child detects itself, reported in the errno slot above the kernel's range.</summary>
 internal static class ChildErrors

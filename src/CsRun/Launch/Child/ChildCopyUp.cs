@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// Mount option tmpcopyup: a tmpfs mounted on a directory of the image starts with that

@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// The child's file descriptors. It is a fork of csrun, so it starts with every fd csrun had:

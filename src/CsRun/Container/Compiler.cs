@@ -1,9 +1,12 @@
+using CsRun.Launch;
+using CsRun.Launch.Child;
 using CsRun.Rootfs;
 
-namespace CsRun.Launch;
+namespace CsRun.Container;
 
 /// <summary>
-/// config.json to the ordered setup program the child runs. Pure: it reads the config and a
+/// config.json to the ordered setup program the child runs: the glue above the step compilers of
+/// Launch (namespaces, process) and Rootfs (mounts, devices, cwd), which never call each other. Pure: it reads the config and a
 /// few host facts in the context and makes no system call that changes anything, so tests can
 /// assert the plan for a config without running a container.
 /// </summary>
@@ -21,33 +24,33 @@ internal static class Compiler
         }
         if (HasCreateHooks(ctx))
         {
-            p.Add(StepKind.SyncSend, "hooks", "ask the parent to run prestart, createRuntime and createContainer hooks", (long)SyncType.Hooks);
-            p.Add(StepKind.SyncWait, "hooks", "wait for the hooks", (long)SyncType.HooksDone);
+            SyncSendStep.Emit(p, "hooks", "ask the parent to run prestart, createRuntime and createContainer hooks", SyncType.Hooks);
+            SyncWaitStep.Emit(p, "hooks", "wait for the hooks", SyncType.HooksDone);
         }
         var a = p.Arena;
         if (ownMountNamespace && ctx.FifoFd >= 0)
-            p.Add(StepKind.OpenPrivateProc, "", "make a private procfs to reach the exec fifo without the container's /proc");
+            OpenPrivateProcStep.Emit(p, "", "make a private procfs to reach the exec fifo without the container's /proc");
         if (ownMountNamespace && !ctx.NoPivot)
-            p.Add(StepKind.PivotRoot, "root.path", $"pivot_root {ctx.Rootfs}", a.Str(ctx.Rootfs));
+            PivotRootStep.Emit(p, "root.path", $"pivot_root {ctx.Rootfs}", a.Str(ctx.Rootfs));
         else if (ownMountNamespace)
         {
             // The host's mounts stay under the moved rootfs: a full /proc or /sys among them would
             // let a nested user namespace mount a fresh, unmasked one (runc's msMoveRoot does this too).
-            p.Add(StepKind.HideHostProcAndSysfs, "root.path", "detach the host's proc and sysfs mounts outside the rootfs (--no-pivot)",
+            HideHostProcAndSysfsStep.Emit(p, "root.path", "detach the host's proc and sysfs mounts outside the rootfs (--no-pivot)",
                 a.Zeroed(ChildHostMounts.BufferSize), ChildHostMounts.BufferSize);
-            p.Add(StepKind.MoveRoot, "root.path", $"move {ctx.Rootfs} to / and chroot (--no-pivot)", a.Str(ctx.Rootfs));
+            MoveRootStep.Emit(p, "root.path", $"move {ctx.Rootfs} to / and chroot (--no-pivot)", a.Str(ctx.Rootfs));
         }
         else
         {
-            p.Add(StepKind.OpenHostProc, "", "keep the host's /proc to reach the exec fifo after chroot");
-            p.Add(StepKind.Chroot, "root.path", $"chroot {ctx.Rootfs} (no mount namespace)", a.Str(ctx.Rootfs));
+            OpenHostProcStep.Emit(p, "", "keep the host's /proc to reach the exec fifo after chroot");
+            ChrootStep.Emit(p, "root.path", $"chroot {ctx.Rootfs} (no mount namespace)", a.Str(ctx.Rootfs));
         }
         CwdCompiler.Compile(p, ctx);
         ProcessCompiler.CompileSysctls(p, ctx);
         if (ownMountNamespace) RootfsCompiler.CompileAfterPivot(p, ctx);
         ProcessCompiler.CompileKernelSettings(p, ctx);
         // runc's reOpenDevNull: the host's /dev/null as stdio would make the container impossible to checkpoint.
-        p.Add(StepKind.ReopenDevNull, "", "stdio that is the host's /dev/null: the container's /dev/null instead");
+        ReopenDevNullStep.Emit(p, "", "stdio that is the host's /dev/null: the container's /dev/null instead");
         ProcessCompiler.CompileProcess(p, ctx);
         return p;
     }

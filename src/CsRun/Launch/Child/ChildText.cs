@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>Messages the child writes itself, once nobody is left to report to (after `create` exited).</summary>
 internal static unsafe class ChildText

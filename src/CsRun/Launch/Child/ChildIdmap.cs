@@ -1,9 +1,9 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
-/// Child side of an id-mapped bind (<see cref="Rootfs.IdmapMounts"/>). The tree is cloned here, in
+/// Child side of an id-mapped bind (Rootfs/IdmapMounts). The tree is cloned here, in
 /// the container's mount namespace, from the fd the host opened below it (or by path without a
 /// user namespace): a copy of this namespace's mounts keeps what the user namespace locked
 /// (submounts, a read-only host mount), where one cloned in the host's namespace would not. Only
@@ -45,7 +45,7 @@ internal static unsafe class ChildIdmap
         // parent answers IdmapDone, or reports the failure itself and kills us where we wait.
         SyncMessage msg = new() { Type = (int)SyncType.IdmapTree, Step = index, Value = -1 };
         long r = ChildConsole.SendWithFd(ctx->SyncFd, (byte*)&msg, sizeof(SyncMessage), (int)tree);
-        if (r == 0) r = Interpreter.Wait(ctx, (int)SyncType.IdmapDone);
+        if (r == 0) r = SyncWaitStep.Wait(ctx, (int)SyncType.IdmapDone);
         if (r == 0) r = ChildFs.AttachOnTarget(ctx, (int)tree);
         Libc.Raw(Nr.Close, tree);
         return r;

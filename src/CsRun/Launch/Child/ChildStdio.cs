@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// Before the uid change: stdio that is a pipe, a socket or a pseudoterminal is given to the

@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// process.cwd as runc's finalizeNamespace enters it: first as root, before the uid change (a

@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// --no-pivot: before the rootfs is moved over / and chrooted into, every full procfs and sysfs

@@ -1,6 +1,7 @@
-using CsRun.Rootfs;
+using CsRun.Launch;
+using CsRun.Launch.Child;
 
-namespace CsRun.Launch;
+namespace CsRun.Rootfs;
 
 /// <summary>
 /// process.cwd at create: a missing directory is made, as runc and crun make it (runc's
@@ -17,7 +18,7 @@ internal static class CwdCompiler
         string clean = RootfsCompiler.Clean(cwd);
         if (clean == "/") return;
         // Resolved in the new root (RESOLVE_IN_ROOT): a symlink on the way stays inside it.
-        p.Add(StepKind.PrepareTarget, "process.cwd", $"mkdir -p {clean} if missing (as runc)",
+        PrepareTargetStep.Emit(p, "process.cwd", $"mkdir -p {clean} if missing (as runc)",
             p.Arena.Str(RootfsCompiler.InRoot(clean)), ChildFs.TargetDirectory);
     }
 }

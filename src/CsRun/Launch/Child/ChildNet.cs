@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// A new network namespace starts with `lo` down; runc brings it up in every namespace it

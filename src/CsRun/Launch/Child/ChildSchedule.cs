@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>
 /// process.scheduler, process.ioPriority and linux.memoryPolicy, each one system call on ourselves

@@ -1,6 +1,6 @@
 using CsRun.Linux;
 
-namespace CsRun.Launch;
+namespace CsRun.Launch.Child;
 
 /// <summary>The child's credential and signal steps (raw syscalls: glibc's set*id would try to
 /// broadcast to threads that do not exist in this forked copy).</summary>
