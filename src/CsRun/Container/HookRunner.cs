@@ -92,7 +92,7 @@ internal static class HookRunner
             pair[1] = -1;
             Libc.Sys(Nr.Close, errChild);
             fds.Remove(errChild);
-            fixed (byte* b = payload) Libc.Sys(44 /*sendto*/, pair[0], (long)b, payload.Length, Launch.SyncChannel.MsgNoSignal, 0, 0);
+            fixed (byte* b = payload) Libc.Sys(Nr.Sendto, pair[0], (long)b, payload.Length, Launch.SyncChannel.MsgNoSignal, 0, 0);
             Libc.Sys(Nr.Close, pair[0]);
             pair[0] = -1;
             int timeoutMs = hook.Timeout is > 0 ? hook.Timeout.Value * 1000 : -1;
@@ -133,6 +133,6 @@ internal static class HookRunner
     internal static unsafe int OpenReadOnly(string path)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes) return (int)Libc.Sys(Nr.Open, (long)p, O.RdOnly | O.CloExec);
+        fixed (byte* p = bytes) return (int)Libc.Sys(Nr.Openat, O.AtFdCwd, (long)p, O.RdOnly | O.CloExec);
     }
 }

@@ -37,7 +37,7 @@ internal static unsafe partial class Interpreter
     public static void Fail(ChildContext* ctx, int step, int errno)
     {
         SyncMessage msg = new() { Type = (int)SyncType.Error, Step = step, Errno = errno };
-        Libc.Raw(44 /*sendto*/, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0);
+        Libc.Raw(Nr.Sendto, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0);
         if (step >= ctx->ReadyIndex && step < ctx->Count) ChildText.ReportOnStderr(ctx->Steps[step].Desc, errno);
         Libc.Raw(Nr.ExitGroup, 1);
     }
@@ -97,7 +97,7 @@ internal static unsafe partial class Interpreter
             case StepKind.Execve: return Libc.Raw(Nr.Execve, ctx->ExecPath, s->A, s->B);
             case StepKind.SetupConsole: return ChildConsole.Setup(ctx, (int)s->A, s->B, s->C, s->D);
             case StepKind.JoinKeyring: return JoinKeyring(s->A);
-            case StepKind.Dup2: return Ok(Libc.Raw(Nr.Dup2, s->A, s->B));
+            case StepKind.Dup2: return Ok(Portable.Dup2Raw(s->A, s->B));
             case StepKind.OpenHostProc: return OpenHostProc(ctx);
             case StepKind.JoinCgroup: return JoinCgroup(s->A, s->B != 0);
             case StepKind.LoopbackUp: return ChildNet.LoopbackUp();
@@ -122,7 +122,7 @@ internal static unsafe partial class Interpreter
     static long Send(ChildContext* ctx, int type, int value)
     {
         SyncMessage msg = new() { Type = type, Value = value };
-        long r = Libc.Raw(44 /*sendto*/, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0);
+        long r = Libc.Raw(Nr.Sendto, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0);
         return r < 0 ? r : 0;
     }
 
@@ -190,14 +190,14 @@ internal static unsafe partial class Interpreter
 
     static long JoinKeyring(long name)
     {
-        long r = Libc.Raw(250 /*keyctl*/, 1 /*KEYCTL_JOIN_SESSION_KEYRING*/, name);
+        long r = Libc.Raw(Nr.Keyctl, 1 /*KEYCTL_JOIN_SESSION_KEYRING*/, name);
         return r >= 0 || r == -Errno.ENOSYS || r == -122 /*EDQUOT*/ ? 0 : r;
     }
 
     static long OpenRoot(ChildContext* ctx, long path)
     {
         if (ctx->RootFd >= 0) Libc.Raw(Nr.Close, ctx->RootFd);
-        long fd = Libc.Raw(Nr.Open, path, O.Path | O.Directory | O.CloExec);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, path, O.Path | O.Directory | O.CloExec);
         if (fd < 0) return fd;
         ctx->RootFd = (int)fd;
         return 0;
@@ -219,7 +219,7 @@ internal static unsafe partial class Interpreter
 
     static long OpenHostProc(ChildContext* ctx)
     {
-        long fd = Libc.Raw(Nr.Open, (long)"/proc\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, (long)"/proc\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
         if (fd < 0) return fd;
         ctx->ProcFd = (int)fd;
         return 0;
@@ -250,11 +250,11 @@ internal static unsafe partial class Interpreter
         long last = -Errno.ENOENT;
         for (; *candidates != 0; candidates++)
         {
-            long r = Libc.Raw(Nr.Stat, *candidates, (long)st);
+            long r = Libc.Raw(Nr.Newfstatat, O.AtFdCwd, *candidates, (long)st);
             if (r < 0) { last = r; continue; }
-            uint mode = *(uint*)(st + 24);
+            uint mode = *(uint*)(st + KStat.Mode);
             if ((mode & S.IfMt) != S.IfReg) { last = -Errno.EACCES; continue; }
-            r = Libc.Raw(Nr.Access, *candidates, 1 /*X_OK*/);
+            r = Libc.Raw(Nr.Faccessat, O.AtFdCwd, *candidates, 1 /*X_OK*/);
             if (r < 0) { last = r; continue; }
             ctx->ExecPath = *candidates;
             return 0;
