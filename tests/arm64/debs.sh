@@ -22,10 +22,14 @@ if [ "$1" = --depends ]; then
   exit 0
 fi
 cd "$base/debs"
+# one apt-cache call for every version (each call reads the whole index)
+declare -A version
+while read -r p v; do version[$p]=$v; done < <(apt-cache "${opts[@]}" show --no-all-versions "${@/%/:arm64}" |
+  awk '/^Package: /{p=$2} /^Version: /{print p, $2}')
 names=()
 for p in "$@"; do
   # apt-get download's file name: name_version_arch.deb, an epoch's colon written %3a
-  v=$(apt-cache "${opts[@]}" show --no-all-versions "$p:arm64" | sed -n 's/^Version: //p' | head -1)
+  v=${version[$p]:-}
   [ -n "$v" ] || { echo "$0: no arm64 package $p" >&2; exit 1; }
   prefix="${p}_${v//:/%3a}_"
   f=$(ls "${prefix}arm64.deb" "${prefix}all.deb" 2>/dev/null | head -1 || true)
