@@ -10,6 +10,9 @@ base=/var/tmp/csrun-arm64
 apt_dir=$base/apt
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$base/debs"
 touch "$apt_dir/status"
+# parallel runs (the VM test while a build fetches libseccomp) share the private apt state
+exec 9> "$base/lock"
+flock 9
 opts=(-o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" -o Dir::State::status="$apt_dir/status"
   -o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o Debug::NoLocking=1 -o APT::Sandbox::User=root -qq)
 # The index is refreshed once a day at most.
