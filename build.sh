@@ -3,16 +3,18 @@
 # ./build.sh deps    install what building and testing need (Debian 12)
 # ./build.sh demo    deps + build + run a container from a busybox bundle
 # ./build.sh test    deps + build + every test
+# ./build.sh arm64   cross-compile out/csrun-arm64 (linux-arm64) on this x86_64 host
 set -euo pipefail
 cd "$(dirname "$0")"
 
 deps() {
-  # Building: clang, zlib and libseccomp for NativeAOT; testing: the peers and managers csrun is
+  # Building: clang, zlib and libseccomp for NativeAOT; the arm64 cross build: the aarch64
+  # binutils, glibc and libgcc that gcc-aarch64-linux-gnu brings (clang links with them); testing: the peers and managers csrun is
   # compared with and run under (containernetworking-plugins: the CRI tests' pod network), and the
-  # tools the tests call; the VM test (tests/vm): QEMU, mmdebstrap, mke2fs and cpio. The .NET SDK
+  # tools the tests call; the VM tests (tests/vm, tests/arm64): QEMU, mmdebstrap, mke2fs and cpio. The .NET SDK
   # is not a Debian package: README, "Set-up".
   local pkgs=(clang zlib1g-dev libseccomp-dev busybox-static runc crun podman uidmap containerd containernetworking-plugins docker.io skopeo umoci hyperfine strace jq iproute2 util-linux time binutils python3 libseccomp2
-    qemu-system-x86 mmdebstrap e2fsprogs cpio)
+    qemu-system-x86 mmdebstrap e2fsprogs cpio gcc-aarch64-linux-gnu qemu-system-arm)
   local missing=()
   for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   echo "build.sh deps: Debian packages: ${pkgs[*]}"
@@ -43,10 +45,24 @@ build() {
   echo "built out/csrun ($(stat -c %s out/csrun) bytes)"
 }
 
+# linux-arm64: NativeAOT cross-compiles (the SDK restores the arm64 ILCompiler and runtime packs
+# from NuGet); clang --target=aarch64-linux-gnu links with Debian's cross glibc, and libseccomp
+# comes from libseccomp-dev:arm64, extracted (tests/arm64/debs.sh) rather than installed.
+build_arm64() {
+  local root
+  root=$(tests/arm64/debs.sh libseccomp-dev)
+  dotnet publish src/CsRun/CsRun.csproj -c Release -r linux-arm64 -o out/publish-arm64 -nologo -v quiet -p:TreatWarningsAsErrors=true \
+    -p:LibSeccompStatic="$root/usr/lib/aarch64-linux-gnu/libseccomp.a"
+  mkdir -p out
+  cp out/publish-arm64/csrun out/csrun-arm64.new && mv -f out/csrun-arm64.new out/csrun-arm64
+  echo "built out/csrun-arm64 ($(stat -c %s out/csrun-arm64) bytes)"
+}
+
 case "${1:-build}" in
   build) build ;;
   deps) deps ;;
   demo) deps; build; exec tests/demo.sh ;;
-  test) deps; build; exec tests/run-all.sh ;;
-  *) echo "usage: $0 [build|deps|demo|test]" >&2; exit 2 ;;
+  test) deps; build; build_arm64; exec tests/run-all.sh ;;
+  arm64) build_arm64 ;;
+  *) echo "usage: $0 [build|deps|demo|test|arm64]" >&2; exit 2 ;;
 esac

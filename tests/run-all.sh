@@ -28,6 +28,15 @@ if [ "${CSRUN_SKIP_VM:-0}" != 1 ]; then
   if [ "$vm" = 0 ]; then passed=$(( ${passed:-0} + 1 )); else failed=$(( ${failed:-0} + 1 )); fi
 fi
 
+# linux/arm64: out/csrun-arm64 (./build.sh arm64) in an emulated arm64 machine (tests/arm64);
+# a VM that timed out or died is booted once more, as above.
+arm64=0
+if [ "${CSRUN_SKIP_ARM64:-0}" != 1 ]; then
+  tests/arm64/run.sh || arm64=$?
+  if [ "$arm64" = 124 ] || [ "$arm64" = 125 ]; then arm64=0; tests/arm64/run.sh || arm64=$?; fi
+  if [ "$arm64" = 0 ]; then passed=$(( ${passed:-0} + 1 )); else failed=$(( ${failed:-0} + 1 )); fi
+fi
+
 # The benchmark in its short mode: proves it still runs csrun, runc and crun side by side.
 bench=0
 if [ "${CSRUN_SKIP_BENCH:-0}" != 1 ]; then
@@ -37,4 +46,4 @@ fi
 
 echo
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
-if [ "$status" -ne 0 ] || [ -z "$summary" ] || [ "$vm" != 0 ] || [ "$bench" != 0 ] || [ "$fmt" != 0 ]; then exit 1; fi
+if [ "$status" -ne 0 ] || [ -z "$summary" ] || [ "$vm" != 0 ] || [ "$arm64" != 0 ] || [ "$bench" != 0 ] || [ "$fmt" != 0 ]; then exit 1; fi

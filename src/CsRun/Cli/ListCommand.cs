@@ -80,10 +80,10 @@ internal sealed class ListCommand : ICommand
 
     static unsafe uint StatUid(string path)
     {
-        byte* st = stackalloc byte[144];
+        byte* st = stackalloc byte[Linux.KStat.Size];
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes) Linux.Libc.Sys(Linux.Nr.Stat, (long)p, (long)st);
-        return *(uint*)(st + 28);
+        fixed (byte* p = bytes) Linux.Libc.Sys(Linux.Nr.Newfstatat, Linux.O.AtFdCwd, (long)p, (long)st);
+        return *(uint*)(st + Linux.KStat.Uid);
     }
 
     static string UserName(uint uid)

@@ -25,8 +25,6 @@ internal sealed unsafe class CreateJournal : IDisposable
 {
     public const string FileName = "create.journal";
 
-    const int OTmpFile = 0x410000; // O_TMPFILE | O_DIRECTORY
-    const long NrLinkat = 265;
     const int AtSymlinkFollow = 0x400;
     const int FGetLk = 5, FSetLk = 6;
     const short FWrLck = 1, FUnLck = 2;
@@ -43,7 +41,7 @@ internal sealed unsafe class CreateJournal : IDisposable
     /// </summary>
     public static CreateJournal? Claim(string dir)
     {
-        int fd = Files.TryOpen(dir, OTmpFile | O.WrOnly, 0x180 /*0600*/);
+        int fd = Files.TryOpen(dir, O.TmpFile | O.WrOnly, 0x180 /*0600*/);
         if (fd == -Errno.ENOENT) return null;
         if (fd < 0) throw new RuntimeError($"open {dir} (O_TMPFILE): {Errno.Message(-fd)}");
         try
@@ -54,7 +52,7 @@ internal sealed unsafe class CreateJournal : IDisposable
             long r;
             fixed (byte* from = Encoding.UTF8.GetBytes($"/proc/self/fd/{fd}\0"))
             fixed (byte* to = Encoding.UTF8.GetBytes(Path.Combine(dir, FileName) + "\0"))
-                r = Libc.Sys(NrLinkat, O.AtFdCwd, (long)from, O.AtFdCwd, (long)to, AtSymlinkFollow);
+                r = Libc.Sys(Nr.Linkat, O.AtFdCwd, (long)from, O.AtFdCwd, (long)to, AtSymlinkFollow);
             if (r == -Errno.EEXIST || r == -Errno.ENOENT)
             {
                 Files.Close(fd);

@@ -59,7 +59,7 @@ internal static unsafe class EventStream
             int timeout = PollTimeout(next - clock.Elapsed);
             SetPollFd(fds, 0, pidfd);
             SetPollFd(fds, 1, oom?.Fd ?? -1);
-            long n = Libc.Sys(Nr.Poll, (long)fds, 2, timeout);
+            long n = Portable.Poll(fds, 2, timeout);
             if (n == -Errno.EINTR) continue;
             if (n < 0) throw new RuntimeError($"poll: {Errno.Message((int)-n)}");
             bool exited = Revents(fds, 0) != 0;

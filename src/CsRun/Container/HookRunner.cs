@@ -88,7 +88,7 @@ internal static class HookRunner
             using var child = SpawnedChild.Start(p);
             Libc.Sys(Nr.Close, pair[1]);
             pair[1] = -1;
-            fixed (byte* b = payload) Libc.Sys(44 /*sendto*/, pair[0], (long)b, payload.Length, Launch.SyncChannel.MsgNoSignal, 0, 0);
+            fixed (byte* b = payload) Libc.Sys(Nr.Sendto, pair[0], (long)b, payload.Length, Launch.SyncChannel.MsgNoSignal, 0, 0);
             Libc.Sys(Nr.Close, pair[0]);
             pair[0] = -1;
             int timeoutMs = hook.Timeout is > 0 ? hook.Timeout.Value * 1000 : -1;

@@ -90,7 +90,7 @@ internal sealed unsafe class SignalForwarder
                 fds[1] = Poll(_signalFd);
                 int count = 2;
                 if (console != null) count += console.FillPoll(fds + 2);
-                long n = Libc.Sys(Nr.Poll, (long)fds, count, -1);
+                long n = Portable.Poll(fds, count, -1);
                 if (n == -Errno.EINTR) continue;
                 if (n < 0) return Spawner.Reap(pid);
                 if (console != null) console.Pump(fds + 2);

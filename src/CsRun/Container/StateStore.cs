@@ -135,7 +135,7 @@ internal sealed class StateStore
     static unsafe long MkdirOnce(string path)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
-        fixed (byte* p = bytes) return Libc.Sys(Nr.Mkdir, (long)p, 0x1c0 /*0700*/);
+        fixed (byte* p = bytes) return Libc.Sys(Nr.Mkdirat, O.AtFdCwd, (long)p, 0x1c0 /*0700*/);
     }
 
     public void Remove(string id)
@@ -185,7 +185,7 @@ internal sealed unsafe class FileLock : IDisposable
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(dir + "\0");
         long fd;
-        fixed (byte* p = bytes) fd = Libc.Sys(Nr.Open, (long)p, O.RdOnly | O.Directory | O.CloExec);
+        fixed (byte* p = bytes) fd = Libc.Sys(Nr.Openat, O.AtFdCwd, (long)p, O.RdOnly | O.Directory | O.CloExec);
         if (fd == -Errno.ENOENT) throw new RuntimeError("container does not exist");
         if (fd < 0) throw new RuntimeError($"open {dir}: {Errno.Message((int)-fd)}");
         long r;

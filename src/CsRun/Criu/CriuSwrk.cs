@@ -131,7 +131,7 @@ internal sealed unsafe class CriuSwrk : IDisposable
         long r;
         fixed (byte* p = data)
         {
-            do r = Libc.Sys(44 /*sendto*/, _socket, (long)p, data.Length, SyncChannel.MsgNoSignal, 0, 0);
+            do r = Libc.Sys(Nr.Sendto, _socket, (long)p, data.Length, SyncChannel.MsgNoSignal, 0, 0);
             while (r == -Errno.EINTR);
         }
         if (r < 0) throw new RuntimeError($"criu: send request: {Errno.Message((int)-r)}");

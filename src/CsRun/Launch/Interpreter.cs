@@ -38,7 +38,7 @@ internal static unsafe partial class Interpreter
     public static void Fail(ChildContext* ctx, int step, int errno)
     {
         SyncMessage msg = new() { Type = (int)SyncType.Error, Step = step, Errno = errno };
-        Libc.Raw(44 /*sendto*/, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0);
+        Libc.Raw(Nr.Sendto, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0);
         if (step >= ctx->ReadyIndex && step < ctx->Count) ChildText.ReportOnStderr(ctx->Steps[step].Desc, errno);
         Libc.Raw(Nr.ExitGroup, 1);
     }

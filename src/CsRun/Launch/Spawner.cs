@@ -134,7 +134,7 @@ internal static unsafe class Spawner
         *(int*)&pfd = fd;
         ((short*)&pfd)[2] = 1; // POLLIN
         long n;
-        do n = Libc.Sys(Nr.Poll, (long)&pfd, 1, timeoutMs);
+        do n = Portable.Poll(&pfd, 1, timeoutMs);
         while (n == -Errno.EINTR);
         return n > 0;
     }

@@ -79,7 +79,7 @@ internal static unsafe class SyncChannel
         fixed (byte* p = buf)
         {
             long r;
-            do r = Libc.Sys(44 /*sendto*/, fd, (long)p, buf.Length, MsgNoSignal, 0, 0);
+            do r = Libc.Sys(Nr.Sendto, fd, (long)p, buf.Length, MsgNoSignal, 0, 0);
             while (r == -Errno.EINTR);
             if (r < 0) throw new RuntimeError($"sync with container init: send: {Errno.Message((int)-r)}");
         }

@@ -8,8 +8,6 @@ namespace CsRun.Linux;
 /// </summary>
 internal static unsafe class Bpf
 {
-    const long NrBpf = 321; // x86_64
-
     const int ProgLoad = 5, ProgAttach = 8, ProgDetach = 9, ProgGetFdById = 13, ProgQuery = 16;
 
     /// <summary>BPF_PROG_TYPE_CGROUP_DEVICE.</summary>
@@ -158,7 +156,7 @@ internal static unsafe class Bpf
     {
         long r;
         int again = 0;
-        do r = Libc.Sys(NrBpf, cmd, (long)attr, size);
+        do r = Libc.Sys(Nr.Bpf, cmd, (long)attr, size);
         while (r == -Errno.EINTR || r == -Errno.EAGAIN && ++again < 5);
         return r;
     }

@@ -1,11 +1,18 @@
 namespace CsRun.Linux;
 
-/// <summary>Flags and numbers from the kernel's uapi headers (x86_64).</summary>
+/// <summary>Flags and numbers from the kernel's uapi headers (asm-generic, and x86_64's or arm64's where they differ).</summary>
 internal static class O
 {
     public const int RdOnly = 0, WrOnly = 1, RdWr = 2, Creat = 0x40, Excl = 0x80, NoCtty = 0x100;
-    public const int Trunc = 0x200, Append = 0x400, NonBlock = 0x800, Directory = 0x10000;
-    public const int NoFollow = 0x20000, CloExec = 0x80000, Path = 0x200000;
+    public const int Trunc = 0x200, Append = 0x400, NonBlock = 0x800, CloExec = 0x80000, Path = 0x200000;
+#if ARM64
+    // arch/arm64/include/uapi/asm/fcntl.h
+    public const int Directory = 0x4000, NoFollow = 0x8000;
+#else
+    public const int Directory = 0x10000, NoFollow = 0x20000;
+#endif
+    /// <summary>O_TMPFILE: __O_TMPFILE with O_DIRECTORY.</summary>
+    public const int TmpFile = 0x400000 | Directory;
     public const int AtFdCwd = -100;
     public const int AtSymlinkNoFollow = 0x100, AtRemoveDir = 0x200, AtEmptyPath = 0x1000;
 }
@@ -74,4 +81,22 @@ internal static class SeccompConst
 internal static class Mfd
 {
     public const uint CloExec = 1;
+}
+
+/// <summary>
+/// Offsets in the kernel's struct stat (fstat, newfstatat), which differs between x86_64
+/// (arch/x86/include/uapi/asm/stat.h, 144 bytes) and arm64 (asm-generic/stat.h, 128 bytes).
+/// st_dev, st_ino, st_size and the timestamps are at the same place on both; st_nlink is 8 bytes
+/// on x86_64 and 4 on arm64 (read its low 4 bytes: little-endian on both).
+/// </summary>
+internal static class KStat
+{
+    /// <summary>A buffer this large holds either layout.</summary>
+    public const int Size = 144;
+    public const int Dev = 0, Ino = 8, FileSize = 48, Atime = 72, Mtime = 88;
+#if ARM64
+    public const int Mode = 16, Nlink = 20, Uid = 24, Gid = 28, Rdev = 32;
+#else
+    public const int Mode = 24, Nlink = 16, Uid = 28, Gid = 32, Rdev = 40;
+#endif
 }

@@ -65,12 +65,11 @@ internal static unsafe class Files
         if (fd < 0) return new(-fd, Array.Empty<byte>(), 0, 0);
         try
         {
-            // struct stat on x86_64: st_mode at 24, st_size at 48.
-            byte* st = stackalloc byte[144];
+            byte* st = stackalloc byte[KStat.Size];
             long r = Libc.Sys(Nr.Fstat, fd, (long)st);
             if (r < 0) return new((int)-r, Array.Empty<byte>(), 0, 0);
-            uint type = *(uint*)(st + 24) & S.IfMt;
-            long size = *(long*)(st + 48);
+            uint type = *(uint*)(st + KStat.Mode) & S.IfMt;
+            long size = *(long*)(st + KStat.FileSize);
             if (type == S.IfDir) return new(Errno.EISDIR, Array.Empty<byte>(), type, size);
             if (type != S.IfReg) return new(0, Array.Empty<byte>(), type, size);
             if (size > limit) return new(Errno.EFBIG, Array.Empty<byte>(), type, size);
@@ -132,12 +131,11 @@ internal static unsafe class Files
     public static int Stat(string path, out FileId id)
     {
         id = default;
-        // struct stat on x86_64 is 144 bytes: st_dev at 0, st_ino at 8, st_mode at 24.
-        byte* st = stackalloc byte[144];
+        byte* st = stackalloc byte[KStat.Size];
         long r;
         fixed (byte* p = CString(path)) r = Libc.Sys(Nr.Newfstatat, O.AtFdCwd, (long)p, (long)st, 0);
         if (r < 0) return (int)-r;
-        id = new FileId(*(ulong*)st, *(ulong*)(st + 8), *(uint*)(st + 24));
+        id = new FileId(*(ulong*)(st + KStat.Dev), *(ulong*)(st + KStat.Ino), *(uint*)(st + KStat.Mode));
         return 0;
     }
 
@@ -161,16 +159,16 @@ internal static unsafe class Files
     public static void Mkfifo(string path, uint mode)
     {
         long r;
-        fixed (byte* p = CString(path)) r = Libc.Sys(Nr.Mknod, (long)p, S.IfIfo | mode, 0);
+        fixed (byte* p = CString(path)) r = Libc.Sys(Nr.Mknodat, O.AtFdCwd, (long)p, S.IfIfo | mode, 0);
         if (r < 0) throw new RuntimeError($"mkfifo {path}: {Errno.Message((int)-r)}");
         // mknod honours the umask; the fifo must be writable by the container's user.
-        fixed (byte* p = CString(path)) Libc.Sys(Nr.Chmod, (long)p, mode);
+        fixed (byte* p = CString(path)) Libc.Sys(Nr.Fchmodat, O.AtFdCwd, (long)p, mode);
     }
 
     /// <summary>open(2); returns the fd or -errno.</summary>
     public static int TryOpen(string path, int flags, uint mode = 0)
     {
-        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Open, (long)p, flags | O.CloExec, mode);
+        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Openat, O.AtFdCwd, (long)p, flags | O.CloExec, mode);
     }
 
     /// <summary>openat2(RESOLVE_IN_ROOT) of <paramref name="path"/> (absolute or not) below
@@ -303,13 +301,13 @@ internal static unsafe class Files
     {
         string full = Path.GetFullPath(path);
         string tmp = Path.Combine(Path.GetDirectoryName(full) ?? "/", "." + Path.GetFileName(full) + ".tmp");
-        fixed (byte* p = CString(tmp)) Libc.Sys(Nr.Unlink, (long)p); // left by a crash, if at all
+        fixed (byte* p = CString(tmp)) Libc.Sys(Nr.Unlinkat, O.AtFdCwd, (long)p, 0); // left by a crash, if at all
         int e = WriteNew(tmp, content, 0x1b6 /*0666 & ~umask, as File.Write*/);
         if (e == 0)
         {
             fixed (byte* from = CString(tmp))
             fixed (byte* to = CString(full))
-                e = (int)-Libc.Sys(Nr.Rename, (long)from, (long)to);
+                e = (int)-Libc.Sys(Nr.Renameat, O.AtFdCwd, (long)from, O.AtFdCwd, (long)to);
         }
         if (e != 0) throw new RuntimeError($"write {full}: {Errno.Message(e)}");
     }

@@ -3,8 +3,6 @@ namespace CsRun.Linux;
 /// <summary>The caller's effective ids (`csrun spec --rootless` maps them to root, as runc does).</summary>
 internal static class Identity
 {
-    const long Geteuid = 107, Getegid = 108;
-
-    public static uint EffectiveUid => (uint)Libc.Sys(Geteuid);
-    public static uint EffectiveGid => (uint)Libc.Sys(Getegid);
+    public static uint EffectiveUid => (uint)Libc.Sys(Nr.Geteuid);
+    public static uint EffectiveGid => (uint)Libc.Sys(Nr.Getegid);
 }

@@ -30,11 +30,7 @@ internal static unsafe class KernelFile
     {
         byte[] bytes = Encoding.UTF8.GetBytes(value);
         long n;
-        fixed (byte* p = bytes)
-        {
-            do n = Libc.Sys(Nr.Write, fd, (long)p, bytes.Length);
-            while (n == -Errno.EINTR);
-        }
+        fixed (byte* p = bytes) n = Libc.SysRetry(Nr.Write, fd, (long)p, bytes.Length);
         return n < 0 ? (int)n : 0;
     }
 
@@ -75,23 +71,23 @@ internal static unsafe class KernelFile
 
     public static int Mkdir(string path, int mode)
     {
-        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Mkdir, (long)p, mode);
+        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Mkdirat, O.AtFdCwd, (long)p, mode);
     }
 
     public static int Rmdir(string path)
     {
-        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Rmdir, (long)p);
+        fixed (byte* p = CString(path)) return (int)Libc.Sys(Nr.Unlinkat, O.AtFdCwd, (long)p, O.AtRemoveDir);
     }
 
     public static bool Exists(string path)
     {
-        fixed (byte* p = CString(path)) return Libc.Sys(Nr.Access, (long)p, 0 /* F_OK */) == 0;
+        fixed (byte* p = CString(path)) return Libc.Sys(Nr.Faccessat, O.AtFdCwd, (long)p, 0 /* F_OK */) == 0;
     }
 
     /// <summary>statfs(2) f_type (see <see cref="Magic"/>), or -errno.</summary>
     public static long FsType(string path)
     {
-        long* buf = stackalloc long[16]; // struct statfs is 120 bytes on x86_64; f_type comes first
+        long* buf = stackalloc long[16]; // struct statfs is 120 bytes on x86_64 and arm64; f_type comes first
         fixed (byte* p = CString(path))
         {
             long r = Libc.Sys(Nr.Statfs, (long)p, (long)buf);
@@ -103,10 +99,7 @@ internal static unsafe class KernelFile
     {
         fixed (byte* p = CString(path))
         {
-            long fd;
-            do fd = Libc.Sys(Nr.Openat, O.AtFdCwd, (long)p, flags | O.CloExec);
-            while (fd == -Errno.EINTR);
-            return (int)fd;
+            return (int)Libc.SysRetry(Nr.Openat, O.AtFdCwd, (long)p, flags | O.CloExec);
         }
     }
 

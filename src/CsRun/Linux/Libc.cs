@@ -38,6 +38,9 @@ internal static unsafe partial class Libc
     /// <summary>errno of the last failed call on this thread.</summary>
     public static int Errno => *ErrnoLocation();
 
+    // Errno convention, the same for every call here and for the layers above: a system call
+    // returns its result (>= 0) or -errno, as the kernel does; nothing reads errno later.
+
     /// <summary>
     /// A system call that may block (read, wait4, open of a fifo). Returns the result or -errno.
     /// </summary>
@@ -55,5 +58,23 @@ internal static unsafe partial class Libc
     {
         long r = SyscallFast(nr, a1, a2, a3, a4, a5, a6);
         return r == -1 ? -*ErrnoLocation() : r;
+    }
+
+    /// <summary><see cref="Sys"/>, called again while a signal interrupts it (EINTR).</summary>
+    public static long SysRetry(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0)
+    {
+        long r;
+        do r = Sys(nr, a1, a2, a3, a4, a5, a6);
+        while (r == -CsRun.Linux.Errno.EINTR);
+        return r;
+    }
+
+    /// <summary><see cref="Raw"/>, called again while a signal interrupts it (EINTR); for the forked child.</summary>
+    public static long RawRetry(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0)
+    {
+        long r;
+        do r = Raw(nr, a1, a2, a3, a4, a5, a6);
+        while (r == -CsRun.Linux.Errno.EINTR);
+        return r;
     }
 }

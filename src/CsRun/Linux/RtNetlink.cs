@@ -12,7 +12,6 @@ internal sealed unsafe class RtNetlink : IDisposable
     public const ushort RtmNewLink = 16, RtmGetLink = 18, RtmNewAddr = 20, RtmGetAddr = 22;
     public const ushort FRequest = 1, FAck = 4, FDump = 0x300, FReplace = 0x100, FCreate = 0x400;
     const ushort NlmsgError = 2, NlmsgDone = 3;
-    const long NrSendto = 44, NrRecvfrom = 45;
     const int AfNetlink = 16, SockRaw = 3, NetlinkRoute = 0, SockCloexec = 0x80000;
     // A dump answers in datagrams of up to 32 KiB (and a page more on large-page hosts).
     const int ReceiveSize = 64 * 1024;
@@ -115,9 +114,7 @@ internal sealed unsafe class RtNetlink : IDisposable
         *(ushort*)to = AfNetlink;
         fixed (byte* p = msg)
         {
-            long r;
-            do r = Libc.Sys(NrSendto, _fd, (long)p, msg.Length, 0, (long)to, 12);
-            while (r == -Errno.EINTR);
+            long r = Libc.SysRetry(Nr.Sendto, _fd, (long)p, msg.Length, 0, (long)to, 12);
             return r < 0 ? (int)r : 0;
         }
     }
@@ -128,11 +125,7 @@ internal sealed unsafe class RtNetlink : IDisposable
     int ReceiveAll(uint seq, Func<ushort, byte[], int> handle)
     {
         long n;
-        fixed (byte* p = _receive)
-        {
-            do n = Libc.Sys(NrRecvfrom, _fd, (long)p, _receive.Length, 0, 0, 0);
-            while (n == -Errno.EINTR);
-        }
+        fixed (byte* p = _receive) n = Libc.SysRetry(Nr.Recvfrom, _fd, (long)p, _receive.Length, 0, 0, 0);
         if (n < 0) return (int)n;
         int at = 0;
         while (at + NetlinkMessage.HeaderSize <= n)

@@ -8,7 +8,6 @@ namespace CsRun.Linux;
 /// </summary>
 internal static unsafe class UnixSocket
 {
-    const long NrConnect = 42, NrSendto = 44, NrRecvfrom = 45;
     const int AfUnix = 1, SockStream = 1, SockCloexec = 0x80000, MsgNosignal = 0x4000;
     const short PollIn = 1, PollOut = 4;
 
@@ -24,9 +23,7 @@ internal static unsafe class UnixSocket
         new Span<byte>(addr, 110).Clear();
         *(ushort*)addr = AfUnix;
         name.CopyTo(new Span<byte>(addr + 2, 108));
-        long r;
-        do r = Libc.Sys(NrConnect, fd, (long)addr, 2 + name.Length + 1);
-        while (r == -Errno.EINTR);
+        long r = Libc.SysRetry(Nr.Connect, fd, (long)addr, 2 + name.Length + 1);
         if (r < 0)
         {
             Libc.Sys(Nr.Close, fd);
@@ -43,7 +40,7 @@ internal static unsafe class UnixSocket
             int off = 0;
             while (off < data.Length)
             {
-                long n = Libc.Sys(NrSendto, fd, (long)(p + off), data.Length - off, MsgNosignal, 0, 0);
+                long n = Libc.Sys(Nr.Sendto, fd, (long)(p + off), data.Length - off, MsgNosignal, 0, 0);
                 if (n == -Errno.EINTR) continue;
                 if (n == -Errno.EAGAIN)
                 {
@@ -68,10 +65,7 @@ internal static unsafe class UnixSocket
         if (w < 0) return w;
         fixed (byte* p = buf)
         {
-            long n;
-            do n = Libc.Sys(NrRecvfrom, fd, (long)p, buf.Length, 0, 0, 0);
-            while (n == -Errno.EINTR);
-            return (int)n;
+            return (int)Libc.SysRetry(Nr.Recvfrom, fd, (long)p, buf.Length, 0, 0, 0);
         }
     }
 
@@ -84,7 +78,7 @@ internal static unsafe class UnixSocket
         while (true)
         {
             int left = (int)Math.Max(deadline - Environment.TickCount64, 0);
-            long n = Libc.Sys(Nr.Poll, (long)&pfd, 1, left);
+            long n = Portable.Poll(&pfd, 1, left);
             if (n > 0) return 0;      // ready, or an error/hang-up the next call reports
             if (n == 0) return -Errno.ETIMEDOUT;
             if (n != -Errno.EINTR) return (int)n;

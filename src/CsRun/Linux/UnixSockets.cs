@@ -17,7 +17,7 @@ internal static unsafe class UnixSockets
         var bytes = Encoding.UTF8.GetBytes(path);
         if (bytes.Length >= 108) throw new RuntimeError($"{what}: {path}: path too long for a unix socket");
         bytes.CopyTo(new Span<byte>(addr + 2, 108));
-        long r = Libc.Sys(42 /*connect*/, fd, (long)addr, 110);
+        long r = Libc.SysRetry(Nr.Connect, fd, (long)addr, 110);
         if (r < 0)
         {
             Libc.Sys(Nr.Close, fd);
@@ -36,9 +36,7 @@ internal static unsafe class UnixSockets
         byte* control = stackalloc byte[64];
         long* msg = stackalloc long[7];
         msg[0] = 0; msg[1] = 0; msg[2] = (long)iov; msg[3] = 1; msg[4] = (long)control; msg[5] = 64; msg[6] = 0;
-        long r;
-        do r = Libc.Sys(Nr.Recvmsg, socket, (long)msg, 0x40000000 /*MSG_CMSG_CLOEXEC*/);
-        while (r == -Errno.EINTR);
+        long r = Libc.SysRetry(Nr.Recvmsg, socket, (long)msg, 0x40000000 /*MSG_CMSG_CLOEXEC*/);
         if (r < 0) return (int)r;
         if (msg[5] < 20 || *(int*)(control + 8) != 1 || *(int*)(control + 12) != 1) return -Errno.EINVAL;
         return *(int*)(control + 16);
@@ -65,8 +63,7 @@ internal static unsafe class UnixSockets
             iov[0] = (long)d;
             iov[1] = data.Length;
             msg[0] = 0; msg[1] = 0; msg[2] = (long)iov; msg[3] = 1; msg[4] = (long)control; msg[5] = space; msg[6] = 0;
-            do r = Libc.Sys(Nr.Sendmsg, socket, (long)msg, 0x4000 /*MSG_NOSIGNAL*/);
-            while (r == -Errno.EINTR);
+            r = Libc.SysRetry(Nr.Sendmsg, socket, (long)msg, 0x4000 /*MSG_NOSIGNAL*/);
         }
         return r < 0 ? (int)r : 0;
     }

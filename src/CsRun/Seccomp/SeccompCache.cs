@@ -170,10 +170,9 @@ internal sealed unsafe class SeccompCache : IDisposable
 
     static int Fstat(int fd, out Stat stat)
     {
-        // struct stat on x86_64: st_nlink at 16, st_mode at 24, st_uid at 28, st_size at 48.
-        byte* st = stackalloc byte[144];
+        byte* st = stackalloc byte[KStat.Size];
         long r = Libc.Sys(Nr.Fstat, fd, (long)st);
-        stat = r < 0 ? default : new Stat(*(uint*)(st + 24), *(uint*)(st + 28), *(ulong*)(st + 16), *(long*)(st + 48));
+        stat = r < 0 ? default : new Stat(*(uint*)(st + KStat.Mode), *(uint*)(st + KStat.Uid), *(uint*)(st + KStat.Nlink), *(long*)(st + KStat.FileSize));
         return (int)-r;
     }
 

@@ -16,7 +16,7 @@ internal static unsafe class ChildBindSources
     /// <summary>Ask for the <paramref name="count"/> sources and keep each fd in its slot.</summary>
     public static long Receive(ChildContext* ctx, int* slots, int count)
     {
-        long root = Libc.Raw(Nr.Open, (long)"/\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
+        long root = Libc.Raw(Nr.Openat, O.AtFdCwd, (long)"/\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
         if (root < 0) return root;
         // Value -1: the parent reads the fd that rides along into it, and must not mistake a number for one.
         SyncMessage ask = new() { Type = (int)SyncType.BindSources, Value = -1 };

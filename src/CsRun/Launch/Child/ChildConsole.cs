@@ -13,7 +13,7 @@ internal static unsafe class ChildConsole
 
     public static long Setup(ChildContext* ctx, int socket, long rows, long cols, long owner)
     {
-        long master = Libc.Raw(Nr.Open, (long)"/dev/ptmx\0"u8.AsPointerUnsafe(), O.RdWr | O.NoCtty | O.CloExec);
+        long master = Libc.Raw(Nr.Openat, O.AtFdCwd, (long)"/dev/ptmx\0"u8.AsPointerUnsafe(), O.RdWr | O.NoCtty | O.CloExec);
         if (master < 0) return master;
         int unlock = 0;
         long r = Libc.Raw(Nr.Ioctl, master, Tiocsptlck, (long)&unlock);

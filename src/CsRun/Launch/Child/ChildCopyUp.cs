@@ -16,7 +16,6 @@ internal static unsafe class ChildCopyUp
     /// <summary>Directories deeper than this fail with ELOOP (each level holds a getdents buffer on the stack).</summary>
     const int MaxDepth = 128;
     const int DirentBuffer = 4096;
-    const long Utimensat = 280;
 
     public static long MountOnTarget(ChildContext* ctx, long source, long fstype, long flags, long data)
     {
@@ -61,16 +60,16 @@ internal static unsafe class ChildCopyUp
 
     static long CopyEntry(int from, int to, byte* name, int depth)
     {
-        byte* st = stackalloc byte[144];
+        byte* st = stackalloc byte[KStat.Size];
         long r = Libc.Raw(Nr.Newfstatat, from, (long)name, (long)st, O.AtSymlinkNoFollow);
         if (r < 0) return r;
-        uint mode = *(uint*)(st + 24);
-        uint uid = *(uint*)(st + 28), gid = *(uint*)(st + 32);
-        ulong rdev = *(ulong*)(st + 40);
+        uint mode = *(uint*)(st + KStat.Mode);
+        uint uid = *(uint*)(st + KStat.Uid), gid = *(uint*)(st + KStat.Gid);
+        ulong rdev = *(ulong*)(st + KStat.Rdev);
         // struct timespec times[2] = { st_atim, st_mtim }.
         long* times = stackalloc long[4];
-        times[0] = *(long*)(st + 72); times[1] = *(long*)(st + 80);
-        times[2] = *(long*)(st + 88); times[3] = *(long*)(st + 96);
+        times[0] = *(long*)(st + KStat.Atime); times[1] = *(long*)(st + KStat.Atime + 8);
+        times[2] = *(long*)(st + KStat.Mtime); times[3] = *(long*)(st + KStat.Mtime + 8);
         uint type = mode & S.IfMt;
         if (type == S.IfReg) return CopyFile(from, to, name, uid, gid, mode, times);
         if (type == S.IfDir) return CopyDirectory(from, to, name, uid, gid, mode, times, depth);
@@ -80,7 +79,7 @@ internal static unsafe class ChildCopyUp
         r = Libc.Raw(Nr.Fchownat, to, (long)name, uid, gid, O.AtSymlinkNoFollow);
         // fchmodat cannot change a symlink's mode (there is none to keep).
         if (r == 0 && type != S.IfLnk) r = Libc.Raw(Nr.Fchmodat, to, (long)name, mode & 0xfff);
-        if (r == 0) r = Libc.Raw(Utimensat, to, (long)name, (long)times, O.AtSymlinkNoFollow);
+        if (r == 0) r = Libc.Raw(Nr.Utimensat, to, (long)name, (long)times, O.AtSymlinkNoFollow);
         return r < 0 ? r : 0;
     }
 
@@ -138,7 +137,7 @@ internal static unsafe class ChildCopyUp
     {
         long r = Libc.Raw(Nr.Fchown, fd, uid, gid);
         if (r == 0) r = Libc.Raw(Nr.Fchmod, fd, mode & 0xfff);
-        if (r == 0) r = Libc.Raw(Utimensat, fd, 0, (long)times, 0);
+        if (r == 0) r = Libc.Raw(Nr.Utimensat, fd, 0, (long)times, 0);
         return r;
     }
 }

@@ -14,14 +14,14 @@ internal static unsafe class ChildDevNull
 
     public static long Reopen()
     {
-        byte* st = stackalloc byte[144];
+        byte* st = stackalloc byte[KStat.Size];
         long devNull = -1;
         for (int fd = 0; fd < 3; fd++)
         {
             if (Libc.Raw(Nr.Fstat, fd, (long)st) < 0 || !IsNull(st)) continue;
             if (devNull < 0)
             {
-                devNull = Libc.Raw(Nr.Open, (long)"/dev/null\0"u8.AsPointerUnsafe(), O.RdWr | O.NoFollow | O.CloExec);
+                devNull = Libc.Raw(Nr.Openat, O.AtFdCwd, (long)"/dev/null\0"u8.AsPointerUnsafe(), O.RdWr | O.NoFollow | O.CloExec);
                 if (devNull < 0) return devNull;
                 if (Libc.Raw(Nr.Fstat, devNull, (long)st) < 0 || !IsNull(st))
                 {
@@ -40,5 +40,5 @@ internal static unsafe class ChildDevNull
         return 0;
     }
 
-    static bool IsNull(byte* st) => (*(uint*)(st + 24) & S.IfMt) == S.IfChr && *(ulong*)(st + 40) == NullRdev;
+    static bool IsNull(byte* st) => (*(uint*)(st + KStat.Mode) & S.IfMt) == S.IfChr && *(ulong*)(st + KStat.Rdev) == NullRdev;
 }

@@ -27,9 +27,9 @@ internal static unsafe class ChildFs
     /// <summary>The S_IFMT bits of what <paramref name="fd"/> names, or -errno.</summary>
     public static long TypeOf(long fd)
     {
-        byte* st = stackalloc byte[144];
+        byte* st = stackalloc byte[KStat.Size];
         long r = Libc.Raw(Nr.Fstat, fd, (long)st);
-        return r < 0 ? r : *(uint*)(st + 24) & S.IfMt;
+        return r < 0 ? r : *(uint*)(st + KStat.Mode) & S.IfMt;
     }
 
     /// <summary>"/proc/self/fd/N" into <paramref name="buf"/> (32 bytes).</summary>
@@ -75,8 +75,8 @@ internal static unsafe class ChildFs
     /// <summary>The permission bits (07777) of what <paramref name="fd"/> names, or -1.</summary>
     static int ModeOf(long fd)
     {
-        byte* st = stackalloc byte[144];
-        return Libc.Raw(Nr.Fstat, fd, (long)st) < 0 ? -1 : (int)(*(uint*)(st + 24) & 0xfff);
+        byte* st = stackalloc byte[KStat.Size];
+        return Libc.Raw(Nr.Fstat, fd, (long)st) < 0 ? -1 : (int)(*(uint*)(st + KStat.Mode) & 0xfff);
     }
 
     /// <summary>Length of the "mode=0000," slot the parent puts before a tmpfs's data.</summary>
@@ -312,11 +312,11 @@ internal static unsafe class ChildFs
         if (r == -Errno.EEXIST)
         {
             // Keep a node the image already has, but only if it is a device (CVE-2025-52565).
-            byte* st = stackalloc byte[144];
+            byte* st = stackalloc byte[KStat.Size];
             r = Libc.Raw(Nr.Newfstatat, dir, name, (long)st, O.AtSymlinkNoFollow);
             if (r == 0)
             {
-                uint t = *(uint*)(st + 24) & S.IfMt;
+                uint t = *(uint*)(st + KStat.Mode) & S.IfMt;
                 if (t != (mode & S.IfMt)) r = -ChildErrors.NotADevice;
             }
         }
@@ -340,9 +340,9 @@ internal static unsafe class ChildFs
     /// <summary>pivot_root(".", ".") and detach the old root from under the new one (runc's way).</summary>
     public static long PivotRoot(ChildContext* ctx, long rootfs)
     {
-        long oldRoot = Libc.Raw(Nr.Open, (long)"/\0"u8.AsPointerUnsafe(), O.Directory | O.RdOnly | O.CloExec);
+        long oldRoot = Libc.Raw(Nr.Openat, O.AtFdCwd, (long)"/\0"u8.AsPointerUnsafe(), O.Directory | O.RdOnly | O.CloExec);
         if (oldRoot < 0) return oldRoot;
-        long newRoot = Libc.Raw(Nr.Open, rootfs, O.Directory | O.RdOnly | O.CloExec);
+        long newRoot = Libc.Raw(Nr.Openat, O.AtFdCwd, rootfs, O.Directory | O.RdOnly | O.CloExec);
         if (newRoot < 0) return newRoot;
         long r = Libc.Raw(Nr.Fchdir, newRoot);
         if (r == 0) r = Libc.Raw(Nr.PivotRoot, (long)".\0"u8.AsPointerUnsafe(), (long)".\0"u8.AsPointerUnsafe());
@@ -377,7 +377,7 @@ internal static unsafe class ChildFs
     static long ReopenRoot(ChildContext* ctx)
     {
         if (ctx->RootFd >= 0) Libc.Raw(Nr.Close, ctx->RootFd);
-        long fd = Libc.Raw(Nr.Open, (long)"/\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, (long)"/\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
         if (fd < 0) return fd;
         ctx->RootFd = (int)fd;
         return 0;
@@ -431,10 +431,10 @@ internal static unsafe class ChildFs
         if (ctx->DevNullFd >= 0) return 0;
         long fd = OpenInRoot(ctx->RootFd, (long)"/dev/null\0"u8.AsPointerUnsafe(), O.Path | O.NoFollow);
         if (fd < 0) return fd;
-        byte* st = stackalloc byte[144];
+        byte* st = stackalloc byte[KStat.Size];
         long r = Libc.Raw(Nr.Fstat, fd, (long)st);
-        uint mode = *(uint*)(st + 24);
-        ulong rdev = *(ulong*)(st + 40);
+        uint mode = *(uint*)(st + KStat.Mode);
+        ulong rdev = *(ulong*)(st + KStat.Rdev);
         if (r < 0 || (mode & S.IfMt) != S.IfChr || rdev != 0x103)
         {
             Libc.Raw(Nr.Close, fd);
@@ -480,7 +480,7 @@ internal static unsafe class ChildFs
         long r = Libc.Raw(Nr.Mount, 0, slash, 0, all, 0);
         if (r == -Errno.EPERM)
         {
-            long fd = Libc.Raw(Nr.Open, slash, O.Path | O.CloExec);
+            long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, slash, O.Path | O.CloExec);
             if (fd >= 0) { r = Libc.Raw(Nr.Mount, 0, slash, 0, all | LockedFlags((int)fd), 0); Libc.Raw(Nr.Close, fd); }
         }
         return r < 0 ? r : 0;
@@ -489,7 +489,7 @@ internal static unsafe class ChildFs
     /// <summary>Write a file, refusing one that is not on procfs when it must be (CVE-2019-16884 class).</summary>
     public static long WriteFile(long path, long data, int length, bool mustBeProc)
     {
-        long fd = Libc.Raw(Nr.Open, path, O.WrOnly | O.CloExec | O.NoFollow);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, path, O.WrOnly | O.CloExec | O.NoFollow);
         if (fd < 0) return fd;
         long r = 0;
         if (mustBeProc)

@@ -17,14 +17,14 @@ internal static unsafe class ChildHook
         long pid = Libc.Raw(Nr.Clone, Sig.Chld, 0, 0, 0, 0);
         if (pid == 0)
         {
-            Libc.Raw(Nr.Dup2, fds[0], 0);
+            Portable.Dup2Raw(fds[0], 0);
             Libc.Raw(Nr.Execve, path, argv, envp);
             Libc.Raw(Nr.ExitGroup, 127);
         }
         Libc.Raw(Nr.Close, fds[0]);
         if (pid < 0) { Libc.Raw(Nr.Close, fds[1]); return pid; }
         if (ctx->PayloadLength > 0)
-            Libc.Raw(44 /*sendto*/, fds[1], ctx->Payload, ctx->PayloadLength, SyncChannel.MsgNoSignal, 0, 0);
+            Libc.Raw(Nr.Sendto, fds[1], ctx->Payload, ctx->PayloadLength, SyncChannel.MsgNoSignal, 0, 0);
         Libc.Raw(Nr.Close, fds[1]);
         return WaitFor((int)pid, timeoutSeconds);
     }
@@ -41,7 +41,7 @@ internal static unsafe class ChildHook
                 ((short*)pfd)[2] = 1; // POLLIN
                 ((short*)pfd)[3] = 0;
                 long n;
-                do n = Libc.Raw(Nr.Poll, (long)pfd, 1, timeoutSeconds * 1000L);
+                do n = Portable.PollRaw(pfd, 1, timeoutSeconds * 1000L);
                 while (n == -Errno.EINTR);
                 Libc.Raw(Nr.Close, pidfd);
                 if (n == 0)

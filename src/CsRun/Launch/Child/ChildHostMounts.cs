@@ -23,11 +23,11 @@ internal static unsafe class ChildHostMounts
         byte* root = stackalloc byte[PathMax + 1];
         byte* link = stackalloc byte[32];
         ChildFs.ProcFdPath(link, ctx->RootFd);
-        long rootLen = Libc.Raw(Nr.Readlink, (long)link, (long)root, PathMax);
+        long rootLen = Libc.Raw(Nr.Readlinkat, O.AtFdCwd, (long)link, (long)root, PathMax);
         if (rootLen < 0) return rootLen;
         if (rootLen >= PathMax) return -Errno.ENAMETOOLONG;
         root[rootLen] = 0;
-        long fd = Libc.Raw(Nr.Open, (long)"/proc/self/mountinfo\0"u8.AsPointerUnsafe(), O.RdOnly | O.CloExec);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, (long)"/proc/self/mountinfo\0"u8.AsPointerUnsafe(), O.RdOnly | O.CloExec);
         if (fd < 0) return fd;
         long* handled = stackalloc long[MaxHandled];
         int count = 0;
@@ -36,7 +36,7 @@ internal static unsafe class ChildHostMounts
         while (true)
         {
             // Each pass reads the table afresh from the start: a detach takes whole subtrees away.
-            r = Libc.Raw(8 /*lseek*/, fd, 0, 0);
+            r = Libc.Raw(Nr.Lseek, fd, 0, 0);
             if (r < 0) break;
             r = FindNext(fd, buf, size, root, (int)rootLen, handled, count, mountPoint, out long id);
             if (r <= 0) break;

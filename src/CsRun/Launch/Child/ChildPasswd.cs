@@ -36,12 +36,12 @@ internal static unsafe class ChildPasswd
     /// read open is checked again, in case the file was swapped in between.</summary>
     static long OpenRegular(long path)
     {
-        long probe = Libc.Raw(Nr.Open, path, O.Path | O.CloExec);
+        long probe = Libc.Raw(Nr.Openat, O.AtFdCwd, path, O.Path | O.CloExec);
         if (probe < 0) return probe;
         long type = ChildFs.TypeOf(probe);
         Libc.Raw(Nr.Close, probe);
         if (type != S.IfReg) return -Errno.EINVAL;
-        long fd = Libc.Raw(Nr.Open, path, O.RdOnly | O.CloExec | O.NonBlock | O.NoCtty);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, path, O.RdOnly | O.CloExec | O.NonBlock | O.NoCtty);
         if (fd < 0) return fd;
         if (ChildFs.TypeOf(fd) == S.IfReg) return fd;
         Libc.Raw(Nr.Close, fd);

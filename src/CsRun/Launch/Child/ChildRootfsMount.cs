@@ -17,7 +17,7 @@ internal static unsafe class ChildRootfsMount
 
     public static long Isolate(long rootfs, long propagation)
     {
-        long fd = Libc.Raw(Nr.Open, rootfs, O.Path | O.Directory | O.CloExec);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, rootfs, O.Path | O.Directory | O.CloExec);
         if (fd < 0) return fd;
         byte* link = stackalloc byte[32];
         long r = -Errno.ELOOP;

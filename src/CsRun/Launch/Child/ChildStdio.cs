@@ -16,7 +16,7 @@ internal static unsafe class ChildStdio
 
     public static long FixOwner(uint uid)
     {
-        byte* st = stackalloc byte[144];
+        byte* st = stackalloc byte[KStat.Size];
         byte* fs = stackalloc byte[120];
         for (int fd = 0; fd < 3; fd++)
         {
@@ -25,7 +25,7 @@ internal static unsafe class ChildStdio
             if (r < 0) return r;
             r = Libc.Raw(Nr.Fstatfs, fd, (long)fs);
             if (r < 0) return r;
-            if (!Handed(*(long*)fs, *(uint*)(st + 24) & S.IfMt, *(ulong*)(st + 40))) continue;
+            if (!Handed(*(long*)fs, *(uint*)(st + KStat.Mode) & S.IfMt, *(ulong*)(st + KStat.Rdev))) continue;
             r = Libc.Raw(Nr.Fchown, fd, uid, uint.MaxValue);
             // EINVAL: the uid is not mapped here; EPERM: the owner is not (a user namespace).
             // runc leaves the stdio alone then, rather than fail.

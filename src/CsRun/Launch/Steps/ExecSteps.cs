@@ -129,11 +129,11 @@ internal unsafe struct FindExecutableStep
         long last = -Errno.ENOENT;
         for (long* candidates = ((FindExecutableStep*)&s->Args)->Candidates; *candidates != 0; candidates++)
         {
-            long r = Libc.Raw(Nr.Stat, *candidates, (long)st);
+            long r = Libc.Raw(Nr.Newfstatat, O.AtFdCwd, *candidates, (long)st);
             if (r < 0) { last = r; continue; }
-            uint mode = *(uint*)(st + 24);
+            uint mode = *(uint*)(st + KStat.Mode);
             if ((mode & S.IfMt) != S.IfReg) { last = -Errno.EACCES; continue; }
-            r = Libc.Raw(Nr.Access, *candidates, 1 /*X_OK*/);
+            r = Libc.Raw(Nr.Faccessat, O.AtFdCwd, *candidates, 1 /*X_OK*/);
             if (r < 0) { last = r; continue; }
             ctx->ExecPath = *candidates;
             return 0;
@@ -168,6 +168,6 @@ internal unsafe struct Dup2Step
     public static long Execute(ChildContext* ctx, NativeStep* s)
     {
         var a = (Dup2Step*)&s->Args;
-        return Ok(Libc.Raw(Nr.Dup2, a->From, a->To));
+        return Ok(Portable.Dup2Raw(a->From, a->To));
     }
 }

@@ -30,7 +30,7 @@ internal unsafe struct OpenRootStep
     public static long Execute(ChildContext* ctx, NativeStep* s)
     {
         if (ctx->RootFd >= 0) Libc.Raw(Nr.Close, ctx->RootFd);
-        long fd = Libc.Raw(Nr.Open, ((OpenRootStep*)&s->Args)->Rootfs, O.Path | O.Directory | O.CloExec);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, ((OpenRootStep*)&s->Args)->Rootfs, O.Path | O.Directory | O.CloExec);
         if (fd < 0) return fd;
         ctx->RootFd = (int)fd;
         return 0;

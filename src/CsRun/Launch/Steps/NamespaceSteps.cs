@@ -80,7 +80,7 @@ internal unsafe struct JoinKeyringStep
 
     public static long Execute(ChildContext* ctx, NativeStep* s)
     {
-        long r = Libc.Raw(250 /*keyctl*/, 1 /*KEYCTL_JOIN_SESSION_KEYRING*/, ((JoinKeyringStep*)&s->Args)->Name);
+        long r = Libc.Raw(Nr.Keyctl, 1 /*KEYCTL_JOIN_SESSION_KEYRING*/, ((JoinKeyringStep*)&s->Args)->Name);
         return r >= 0 || r == -Errno.ENOSYS || r == -122 /*EDQUOT*/ ? 0 : r;
     }
 }

@@ -61,7 +61,7 @@ internal unsafe struct OpenHostProcStep
 
     public static long Execute(ChildContext* ctx, NativeStep* s)
     {
-        long fd = Libc.Raw(Nr.Open, (long)"/proc\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
+        long fd = Libc.Raw(Nr.Openat, O.AtFdCwd, (long)"/proc\0"u8.AsPointerUnsafe(), O.Path | O.Directory | O.CloExec);
         if (fd < 0) return fd;
         ctx->ProcFd = (int)fd;
         return 0;

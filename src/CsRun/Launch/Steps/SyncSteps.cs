@@ -22,7 +22,7 @@ internal unsafe struct SyncSendStep
     internal static long Send(ChildContext* ctx, int type, int value)
     {
         SyncMessage msg = new() { Type = type, Value = value };
-        return Ok(Libc.Raw(44 /*sendto*/, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0));
+        return Ok(Libc.Raw(Nr.Sendto, ctx->SyncFd, (long)&msg, sizeof(SyncMessage), SyncChannel.MsgNoSignal, 0, 0));
     }
 }
 
