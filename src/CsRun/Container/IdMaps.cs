@@ -28,14 +28,20 @@ internal static class IdMaps
     public static bool NeedsMappingTool(List<IdMapping> gids, uint egid) =>
         !(gids.Count == 1 && gids[0] is { ContainerId: 0, Size: 1 } g && g.HostId == egid);
 
-    /// <summary>setgroups says "deny": the container cannot set supplementary groups.</summary>
+    /// <summary>setgroups says "deny": the container cannot set supplementary groups. Either csrun
+    /// writes the deny (a rootless map of the caller's gid alone), or csrun itself runs in a user
+    /// namespace that denies it (`unshare -Ur`), which every user namespace made below inherits:
+    /// runc then skips setgroups too.</summary>
     public static bool SetgroupsDenied(Config config) =>
-        GlobalOptions.RootlessEuid && config.Linux?.GidMappings is { Count: > 0 } gids && !NeedsMappingTool(gids, Identity.EffectiveGid);
+        (GlobalOptions.RootlessEuid && config.Linux?.GidMappings is { Count: > 0 } gids && !NeedsMappingTool(gids, Identity.EffectiveGid))
+        || (UserNamespace.CallerIsInOne && SetgroupsDeniedIn("self"));
 
     /// <summary>Whether the init's user namespace denies setgroups (exec joins it).</summary>
-    public static bool SetgroupsDeniedIn(int initPid)
+    public static bool SetgroupsDeniedIn(int initPid) => SetgroupsDeniedIn(initPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    static bool SetgroupsDeniedIn(string pid)
     {
-        try { return File.ReadAllText($"/proc/{initPid}/setgroups").Trim() == "deny"; }
+        try { return File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny"; }
         catch (IOException) { return false; }
     }
 

@@ -128,7 +128,7 @@ internal static class ProcessCompiler
         long gidArray = a.Zeroed(Math.Max(1, groups.Count) * 4);
         unsafe { for (int i = 0; i < groups.Count; i++) ((uint*)gidArray)[i] = groups[i]; }
         if (ctx.SetgroupsDenied && groups.Count > 0)
-            throw new RuntimeError("process.user.additionalGids: cannot be set: the container's user namespace denies setgroups (a rootless container mapping only the caller's gid; more gids can be mapped from /etc/subgid with newgidmap)");
+            throw new RuntimeError("process.user.additionalGids: cannot be set: the container's user namespace denies setgroups (a rootless container mapping only the caller's gid, whose other gids can be mapped from /etc/subgid with newgidmap; or csrun runs in a user namespace that denies it, which every one below inherits)");
         // runc's rootless init leaves the groups alone: the user namespace's are one unmapped group.
         if (!ctx.SetgroupsDenied)
             unsafe { SetgroupsStep.Emit(p, "process.user.additionalGids", $"setgroups [{string.Join(",", groups)}]", groups.Count, (uint*)gidArray); }
