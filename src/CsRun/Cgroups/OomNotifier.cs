@@ -80,8 +80,7 @@ internal abstract class OomNotifier : IDisposable
             gone = false;
             ulong count = 0;
             long n;
-            do n = Libc.Sys(Nr.Read, _eventFd, (long)&count, 8);
-            while (n == -Errno.EINTR);
+            n = Libc.SysRetry(Nr.Read, _eventFd, (long)&count, 8);
             if (n != 8) return false;
             // Removing the cgroup signals the eventfd too: tell that from an OOM (runc alike).
             gone = !CgroupFiles.Exists(_dir, "cgroup.event_control");

@@ -92,8 +92,7 @@ internal sealed unsafe class CreateJournal : IDisposable
         long n;
         fixed (byte* p = bytes)
         {
-            do n = Libc.Sys(Nr.Write, _fd, (long)p, bytes.Length);
-            while (n == -Errno.EINTR);
+            n = Libc.SysRetry(Nr.Write, _fd, (long)p, bytes.Length);
         }
         if (n < 0) throw new RuntimeError($"write {FileName}: {Errno.Message((int)-n)}");
     }

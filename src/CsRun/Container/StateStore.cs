@@ -189,8 +189,7 @@ internal sealed unsafe class FileLock : IDisposable
         if (fd == -Errno.ENOENT) throw new RuntimeError("container does not exist");
         if (fd < 0) throw new RuntimeError($"open {dir}: {Errno.Message((int)-fd)}");
         long r;
-        do r = Libc.Sys(Nr.Flock, fd, 2 /*LOCK_EX*/);
-        while (r == -Errno.EINTR);
+        r = Libc.SysRetry(Nr.Flock, fd, 2 /*LOCK_EX*/);
         return new FileLock((int)fd);
     }
 

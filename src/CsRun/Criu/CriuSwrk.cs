@@ -131,8 +131,7 @@ internal sealed unsafe class CriuSwrk : IDisposable
         long r;
         fixed (byte* p = data)
         {
-            do r = Libc.Sys(Nr.Sendto, _socket, (long)p, data.Length, SyncChannel.MsgNoSignal, 0, 0);
-            while (r == -Errno.EINTR);
+            r = Libc.SysRetry(Nr.Sendto, _socket, (long)p, data.Length, SyncChannel.MsgNoSignal, 0, 0);
         }
         if (r < 0) throw new RuntimeError($"criu: send request: {Errno.Message((int)-r)}");
     }
@@ -148,8 +147,7 @@ internal sealed unsafe class CriuSwrk : IDisposable
         {
             iov[0] = (long)p; iov[1] = buf.Length;
             hdr[0] = 0; hdr[1] = 0; hdr[2] = (long)iov; hdr[3] = 1; hdr[4] = (long)control; hdr[5] = 64; hdr[6] = 0;
-            do r = Libc.Sys(Nr.Recvmsg, _socket, (long)hdr, 0x40000000 /*MSG_CMSG_CLOEXEC*/);
-            while (r == -Errno.EINTR);
+            r = Libc.SysRetry(Nr.Recvmsg, _socket, (long)hdr, 0x40000000 /*MSG_CMSG_CLOEXEC*/);
         }
         if (r < 0) throw new RuntimeError($"criu: read response: {Errno.Message((int)-r)}");
         if (r == 0) throw new RuntimeError($"criu exited without answering {Name(sent)} (unexpected EOF)");

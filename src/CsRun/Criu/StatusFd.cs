@@ -27,8 +27,7 @@ internal static unsafe class StatusFd
     {
         byte zero = 0;
         long r;
-        do r = Libc.Sys(Nr.Write, fd, (long)&zero, 1);
-        while (r == -Errno.EINTR);
+        r = Libc.SysRetry(Nr.Write, fd, (long)&zero, 1);
         if (r < 0) Log.Warn($"--status-fd {fd}: write: {Errno.Message((int)-r)}");
         Files.Close(fd);
     }

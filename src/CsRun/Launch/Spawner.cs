@@ -105,8 +105,7 @@ internal static unsafe class Spawner
     {
         int status = 0;
         long r;
-        do r = Libc.Sys(Nr.Wait4, pid, (long)&status, 0, 0);
-        while (r == -Errno.EINTR);
+        r = Libc.SysRetry(Nr.Wait4, pid, (long)&status, 0, 0);
         return r < 0 ? -1 : status;
     }
 

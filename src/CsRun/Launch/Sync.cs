@@ -79,8 +79,7 @@ internal static unsafe class SyncChannel
         fixed (byte* p = buf)
         {
             long r;
-            do r = Libc.Sys(Nr.Sendto, fd, (long)p, buf.Length, MsgNoSignal, 0, 0);
-            while (r == -Errno.EINTR);
+            r = Libc.SysRetry(Nr.Sendto, fd, (long)p, buf.Length, MsgNoSignal, 0, 0);
             if (r < 0) throw new RuntimeError($"sync with container init: send: {Errno.Message((int)-r)}");
         }
     }

@@ -67,8 +67,7 @@ internal static unsafe class ChildHook
     {
         int status = 0;
         long r;
-        do r = Libc.Raw(Nr.Wait4, pid, (long)&status, 0, 0);
-        while (r == -Errno.EINTR);
+        r = Libc.RawRetry(Nr.Wait4, pid, (long)&status, 0, 0);
         return r < 0 ? r : status;
     }
 }

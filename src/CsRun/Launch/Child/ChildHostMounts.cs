@@ -86,8 +86,7 @@ internal static unsafe class ChildHostMounts
                 start = 0;
                 if (end == size) return -Errno.ENAMETOOLONG;
                 long n;
-                do n = Libc.Raw(Nr.Read, fd, (long)(buf + end), size - end);
-                while (n == -Errno.EINTR);
+                n = Libc.RawRetry(Nr.Read, fd, (long)(buf + end), size - end);
                 if (n < 0) return n;
                 if (n == 0) eof = true;
                 end += (int)n;

@@ -67,8 +67,7 @@ internal static unsafe class ChildPasswd
         while (total < MaxBytes)
         {
             long n;
-            do n = Libc.Raw(Nr.Read, fd, (long)buf, Math.Min(Chunk, MaxBytes - total));
-            while (n == -Errno.EINTR);
+            n = Libc.RawRetry(Nr.Read, fd, (long)buf, Math.Min(Chunk, MaxBytes - total));
             if (n < 0) return false;
             if (n == 0) return content && EndOfLine(home, len, field, tooLong, match || (field == 2 && !skip && digits && value == uid));
             total += n;

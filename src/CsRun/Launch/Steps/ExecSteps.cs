@@ -59,8 +59,7 @@ internal unsafe struct WaitStartStep
         var a = (WaitStartStep*)&s->Args;
         long path = ctx->ProcFd >= 0 ? a->FifoPath + 6 /* "/proc/" */ : a->FifoPath;
         long fd;
-        do fd = Libc.Raw(Nr.Openat, ctx->ProcFd, path, O.WrOnly | O.CloExec);
-        while (fd == -Errno.EINTR);
+        fd = Libc.RawRetry(Nr.Openat, ctx->ProcFd, path, O.WrOnly | O.CloExec);
         if (fd < 0) return fd;
         ChildFds.CloseAfterStart(ctx, a->FifoFd);
         byte zero = (byte)'0';

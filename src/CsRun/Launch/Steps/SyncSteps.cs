@@ -40,8 +40,7 @@ internal unsafe struct SyncWaitStep
     {
         SyncMessage msg;
         long r;
-        do r = Libc.Raw(Nr.Read, ctx->SyncFd, (long)&msg, sizeof(SyncMessage));
-        while (r == -Errno.EINTR);
+        r = Libc.RawRetry(Nr.Read, ctx->SyncFd, (long)&msg, sizeof(SyncMessage));
         if (r < 0) return r;
         // EOF or a surprise: the parent gave up on us. Leave quietly; it already reported.
         if (r == 0 || msg.Type != expected) Libc.Raw(Nr.ExitGroup, 1);
@@ -62,8 +61,7 @@ internal unsafe struct SyncReceivePayloadStep
     {
         var a = (SyncReceivePayloadStep*)&s->Args;
         long r;
-        do r = Libc.Raw(Nr.Read, ctx->SyncFd, a->Buffer, a->Capacity);
-        while (r == -Errno.EINTR);
+        r = Libc.RawRetry(Nr.Read, ctx->SyncFd, a->Buffer, a->Capacity);
         if (r < 0) return r;
         if (r < sizeof(SyncMessage)) Libc.Raw(Nr.ExitGroup, 1);
         ctx->Payload = a->Buffer + sizeof(SyncMessage);
@@ -94,8 +92,7 @@ internal unsafe struct ForkInitStep
         {
             Libc.Raw(Nr.Close, gate[1]);
             byte b;
-            do r = Libc.Raw(Nr.Read, gate[0], (long)&b, 1);
-            while (r == -Errno.EINTR);
+            r = Libc.RawRetry(Nr.Read, gate[0], (long)&b, 1);
             Libc.Raw(Nr.Close, gate[0]);
             return 0;
         }
