@@ -73,6 +73,8 @@ internal static class FeatureTable
             ["linux.cgroup.v1"] = "CgroupCommandTests.Limits_from_config_json_are_in_the_containers_cgroup_files",
             ["linux.cgroup.v2"] = "V2OnHybridTests.Unified_values_are_written_and_an_absent_controller_is_named",
             ["linux.cgroup.systemd"] = "SystemdBusTests.The_manager_starts_the_scope_applies_resources_and_stops_it",
+            // the scope in a real systemd --user: tests/vm/cgroup-v2.sh rootless_systemd_test (the VM)
+            ["linux.cgroup.systemdUser"] = "UserSystemdTests.The_private_socket_is_a_peer_connection_without_Hello",
             ["linux.seccomp"] = "SeccompKernelTests.Docker_profile_runs_true_and_refuses_unshare_and_mount",
             ["linux.seccomp.actions"] = "SeccompKernelTests.Actions_that_return",
             ["linux.seccomp.operators"] = "SeccompKernelTests.Every_operator_matches_in_the_kernel",
