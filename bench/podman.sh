@@ -39,11 +39,20 @@ if [ "${1:-}" != "--inner" ]; then
   # The default state roots podman's runtimes use (podman 4.3 passes no --root to `cleanup`):
   # whatever the bench adds there is removed at the end.
   for d in /run/csrun /run/runc /run/crun; do [ -e "$d" ] && touch "$tmp/existed.${d##*/}"; done
+  # podman's cgroupfs manager puts conmon in /libpod_parent/conmon of every hierarchy
+  [ -e /sys/fs/cgroup/pids/libpod_parent ] && touch "$tmp/existed.libpod_parent"
   rc=0
   unshare -m --propagation private bash "$here/podman.sh" --inner "$tmp" "$rounds" "$csrun" "$out" || rc=$?
   for d in /run/csrun /run/runc /run/crun; do
     [ -e "$tmp/existed.${d##*/}" ] || rm -rf "$d"
   done
+  if [ ! -e "$tmp/existed.libpod_parent" ]; then
+    for d in /sys/fs/cgroup/*/libpod_parent; do
+      [ -d "$d" ] || continue
+      [ ! -d "$d/conmon" ] || rmdir "$d/conmon" || rc=1
+      rmdir "$d" || rc=1
+    done
+  fi
   [ $rc = 0 ] || echo "podman.sh: FAILED (exit $rc)" >&2
   exit $rc
 fi
